@@ -1,0 +1,62 @@
+"""The `pact24` command: one Typer app that fronts every package.
+
+Each package owns its sub-app (``pact24.<package>.cli``); this module only mounts them and turns
+domain errors into one clear line and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from pact24 import __version__
+from pact24.errors import Pact24Error
+
+app = typer.Typer(
+    name="pact24",
+    help="Run a rapid-deliberation security guarantee live, as an exercise, or in simulation.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pact24 {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """pact24: the mechanism, its service and its simulator."""
+
+
+# Sub-apps: each package registers its commands here (one line each).
+
+
+def main() -> None:
+    """Entry point: run the app, answering every domain error with one line and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except Pact24Error as exc:
+        err.print(f"[red]error:[/red] {exc.detail}", highlight=False)
+        sys.exit(2)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("aborted")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
