@@ -99,8 +99,11 @@ def close(state: Deliberation, at: datetime, reason: str = "deadline") -> list[E
     """The one idempotent close: the events that end the window, or ``[]`` once it is done.
 
     The timer and a person call the same function; whoever comes second gets nothing to emit.
-    The returned events are already checked: applying them in order cannot be refused.
+    The returned events are already checked: applying them in order cannot be refused. A close
+    that runs late (after a restart) is stamped no earlier than the last event it follows.
     """
+    if state.last_at is not None:
+        at = max(at, state.last_at)
     events: list[Event] = []
     s = state
     if s.phase is Phase.WINDOW_OPEN:
@@ -157,8 +160,9 @@ def _attribution(state: Deliberation, e: AttributionAssessed) -> Deliberation:
         raise OutOfOrder("attribution assessed before any incident was reported")
     if not 0.0 <= e.confidence <= 1.0:
         raise InvalidEvent(f"attribution confidence {e.confidence} lies outside [0, 1]")
-    if state.phase in (Phase.CLOSED, Phase.FROZEN, Phase.DECLARED):
-        return state  # recorded in history; after close it changes nothing
+    late = state.deadline is not None and e.at >= state.deadline
+    if late or state.phase in (Phase.CLOSED, Phase.FROZEN, Phase.DECLARED):
+        return state  # recorded in history; after the deadline it changes nothing
     return replace(state, attribution=e.confidence)
 
 
