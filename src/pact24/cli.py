@@ -13,6 +13,7 @@ from rich.console import Console
 
 from pact24 import __version__
 from pact24.errors import Pact24Error
+from pact24.ledger.cli import ledger_app
 
 app = typer.Typer(
     name="pact24",
@@ -39,6 +40,7 @@ def _root(
 
 
 # Sub-apps: each package registers its commands here (one line each).
+app.add_typer(ledger_app, name="ledger")
 
 
 def main() -> None:
