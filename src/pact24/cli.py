@@ -11,7 +11,8 @@ import sys
 import typer
 from rich.console import Console
 
-from pact24 import __version__
+from pact24 import __version__, commands
+from pact24.designs.cli import app as designs_app
 from pact24.errors import Pact24Error
 from pact24.ledger.cli import ledger_app
 
@@ -21,7 +22,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _version(value: bool) -> None:
@@ -41,6 +42,9 @@ def _root(
 
 # Sub-apps: each package registers its commands here (one line each).
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(designs_app, name="designs")
+app.command("demo")(commands.demo)
+app.command("replay")(commands.replay)
 
 
 def main() -> None:

@@ -4,7 +4,10 @@ Other packages rely on this shape, so it is fixed here and checked on every appe
 verification::
 
     {"index": int, "deliberation": str, "mode": "live" | "exercise",
-     "kind": "event" | "key", "body": {...}}
+     "kind": "design" | "event" | "key", "body": {...}}
+
+* ``kind = "design"``: ``body = {"name": str, "design": {...}}`` records the rules a
+  deliberation runs under (the design as JSON), so a replay needs nothing but the file.
 
 * ``kind = "event"``: ``body`` is a mechanism event as a dict, with a ``"type"`` such as
   ``"DecisionRecorded"``; a decision also has ``"guarantor"``, ``"delegate"`` and
@@ -27,7 +30,8 @@ from pact24.errors import LedgerError
 from pact24.ledger.signing import SIGNATURE_KEY, canonical, decode_public_key
 
 MODES = frozenset({"live", "exercise"})
-KINDS = frozenset({"event", "key"})
+KINDS = frozenset({"design", "event", "key"})
+DESIGN_FIELDS = frozenset({"name", "design"})
 DECISION = "DecisionRecorded"
 ENTRY_FIELDS = frozenset({"index", "deliberation", "mode", "kind", "body"})
 KEY_FIELDS = frozenset({"guarantor", "delegate", "public_key"})
@@ -58,7 +62,13 @@ def check_entry(entry: Mapping[str, Any]) -> None:
     body = entry["body"]
     if not isinstance(body, Mapping):
         raise LedgerError("an entry's 'body' is a JSON object")
-    if entry["kind"] == "key":
+    if entry["kind"] == "design":
+        if set(body) != DESIGN_FIELDS or not isinstance(body["design"], Mapping):
+            raise LedgerError(
+                f"a design entry's body has exactly the fields {sorted(DESIGN_FIELDS)}"
+            )
+        _text(body, "name", "a design entry")
+    elif entry["kind"] == "key":
         if set(body) != KEY_FIELDS:
             raise LedgerError(f"a key entry's body has exactly the fields {sorted(KEY_FIELDS)}")
         if not isinstance(body["guarantor"], str) or not _ISO3.fullmatch(body["guarantor"]):

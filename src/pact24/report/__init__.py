@@ -1,0 +1,1 @@
+"""Reports: timelines, figures and HTML for people to read."""
