@@ -16,7 +16,9 @@ def hours(h: float) -> datetime:
     return T0 + timedelta(hours=h)
 
 
-def opened(design: Design | str = "meloni-24h", kind: IncidentKind = IncidentKind.OVERT_INVASION) -> Deliberation:
+def opened(
+    design: Design | str = "meloni-24h", kind: IncidentKind = IncidentKind.OVERT_INVASION
+) -> Deliberation:
     """A deliberation whose window opened at T0."""
     d = resolve_design(design) if isinstance(design, str) else design
     s = engine.start(d)

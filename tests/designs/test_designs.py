@@ -12,8 +12,13 @@ import yaml
 from pact24.designs import load_design_text, preset_names, resolve_design
 from pact24.errors import InvalidDesign, UnknownDesign
 
-PRESETS = {"meloni-24h", "article5-consensus", "tripwire-presence", "dmz-western",
-           "nato-membership"}
+PRESETS = {
+    "meloni-24h",
+    "article5-consensus",
+    "tripwire-presence",
+    "dmz-western",
+    "nato-membership",
+}
 
 
 def pact24(*args: str) -> subprocess.CompletedProcess[str]:
@@ -33,8 +38,12 @@ def test_meloni_is_the_seed_design():
     d = resolve_design("meloni-24h")
     assert d.window_hours == 24 and d.activation.rule == "on_report"
     assert d.posture.kind.value == "none"
-    assert {i.value for i in d.instruments} == {"troops", "defence_support", "economic_aid",
-                                                  "sanctions"}
+    assert {i.value for i in d.instruments} == {
+        "troops",
+        "defence_support",
+        "economic_aid",
+        "sanctions",
+    }
 
 
 def meloni_text() -> str:
@@ -50,10 +59,16 @@ def line_of(text: str, needle: str) -> int:
     [
         ("window_hours: 24", "window_hours: -3", "window_hours"),
         ("activation: {rule: on_report}", "activation: {rule: on_whim}", "activation.rule"),
-        ("    legislature_approval_for_troops: false", "    legislature_approval_for_troops: maybe",
-         "guarantors.1.legislature_approval_for_troops"),
-        ("outcome: {rule: min_guarantors, instrument: troops, k: 3}",
-         "outcome: {rule: min_guarantors, instrument: troops, k: 99}", "(design)"),
+        (
+            "    legislature_approval_for_troops: false",
+            "    legislature_approval_for_troops: maybe",
+            "guarantors.1.legislature_approval_for_troops",
+        ),
+        (
+            "outcome: {rule: min_guarantors, instrument: troops, k: 3}",
+            "outcome: {rule: min_guarantors, instrument: troops, k: 99}",
+            "(design)",
+        ),
     ],
 )
 def test_invalid_field_is_named_with_its_line(old, new, field):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from tests.helpers import EVIDENCE, T0, hours, opened
 
 from pact24.designs import resolve_design
 from pact24.errors import DeadlinePassed, InvalidEvent, OutOfOrder, RevisionRefused
@@ -19,19 +20,26 @@ from pact24.mechanism import (
     codec,
     engine,
 )
-from pact24.vocab import ConditionKind, Choice, IncidentKind, Instrument, ReceiptStatus, Severity
-from tests.helpers import EVIDENCE, T0, hours, opened
+from pact24.vocab import Choice, ConditionKind, IncidentKind, Instrument, ReceiptStatus, Severity
 
 TROOPS = Instrument.TROOPS
 
 
-def decide(g: str, choice: Choice, h: float, rev: int = 1, cond: Condition | None = None,
-           inst: Instrument = TROOPS) -> DecisionRecorded:
+def decide(
+    g: str,
+    choice: Choice,
+    h: float,
+    rev: int = 1,
+    cond: Condition | None = None,
+    inst: Instrument = TROOPS,
+) -> DecisionRecorded:
     return DecisionRecorded(hours(h), g, inst, choice, rev, f"{g.lower()}-minister", cond)
 
 
 def closed(state):
-    for e in engine.close(state, state.deadline or hours(48), "deadline" if state.deadline else "chair"):
+    for e in engine.close(
+        state, state.deadline or hours(48), "deadline" if state.deadline else "chair"
+    ):
         state = engine.apply(state, e)
     return state
 
@@ -70,10 +78,12 @@ def test_silence_rule_applies_per_instrument():
 
 def test_conditional_counts_only_if_met_and_is_listed_apart():
     s = opened()
-    s = engine.apply(s, decide("DEU", Choice.CONDITIONAL, 1,
-                               cond=Condition(ConditionKind.PARLIAMENT_APPROVAL)))
-    s = engine.apply(s, decide("ITA", Choice.CONDITIONAL, 2,
-                               cond=Condition(ConditionKind.UN_MANDATE)))
+    s = engine.apply(
+        s, decide("DEU", Choice.CONDITIONAL, 1, cond=Condition(ConditionKind.PARLIAMENT_APPROVAL))
+    )
+    s = engine.apply(
+        s, decide("ITA", Choice.CONDITIONAL, 2, cond=Condition(ConditionKind.UN_MANDATE))
+    )
     s = engine.apply(s, ConditionResolved(hours(3), "DEU", TROOPS, True, "Bundestag vote"))
     s = closed(s)
     t = s.outcome.tally(TROOPS)
@@ -85,10 +95,18 @@ def test_conditional_counts_only_if_met_and_is_listed_apart():
 
 def test_others_commit_first_is_judged_on_unconditional_commitments():
     s = opened()
-    s = engine.apply(s, decide("POL", Choice.CONDITIONAL, 1,
-                               cond=Condition(ConditionKind.OTHERS_COMMIT_FIRST, k=2)))
-    s = engine.apply(s, decide("SWE", Choice.CONDITIONAL, 1,
-                               cond=Condition(ConditionKind.OTHERS_COMMIT_FIRST, k=1)))
+    s = engine.apply(
+        s,
+        decide(
+            "POL", Choice.CONDITIONAL, 1, cond=Condition(ConditionKind.OTHERS_COMMIT_FIRST, k=2)
+        ),
+    )
+    s = engine.apply(
+        s,
+        decide(
+            "SWE", Choice.CONDITIONAL, 1, cond=Condition(ConditionKind.OTHERS_COMMIT_FIRST, k=1)
+        ),
+    )
     s = engine.apply(s, decide("GBR", Choice.COMMIT, 2))
     s = closed(s)
     assert s.receipt("SWE", TROOPS).condition_met is True
@@ -146,12 +164,17 @@ def test_close_is_idempotent():
 
 def test_on_attribution_waits_for_the_threshold():
     d = resolve_design("meloni-24h").model_copy(
-        update={"activation": resolve_design("meloni-24h").activation.model_copy(
-            update={"rule": "on_attribution", "threshold": 0.8})}
+        update={
+            "activation": resolve_design("meloni-24h").activation.model_copy(
+                update={"rule": "on_attribution", "threshold": 0.8}
+            )
+        }
     )
     s = engine.start(d)
-    s = engine.apply(s, IncidentReported(T0, "i", IncidentKind.HYBRID_INCURSION, Severity.MEDIUM,
-                                         EVIDENCE, "UKR"))
+    s = engine.apply(
+        s,
+        IncidentReported(T0, "i", IncidentKind.HYBRID_INCURSION, Severity.MEDIUM, EVIDENCE, "UKR"),
+    )
     assert not engine.activation_due(s)
     with pytest.raises(OutOfOrder, match="attribution"):
         engine.apply(s, engine.open_window(s, T0))
@@ -196,8 +219,9 @@ def test_delivery_only_for_counted_commitments():
 
 def test_codec_round_trips_every_event():
     s = opened()
-    s = engine.apply(s, decide("DEU", Choice.CONDITIONAL, 1,
-                               cond=Condition(ConditionKind.PARLIAMENT_APPROVAL)))
+    s = engine.apply(
+        s, decide("DEU", Choice.CONDITIONAL, 1, cond=Condition(ConditionKind.PARLIAMENT_APPROVAL))
+    )
     s = closed(engine.apply(s, AttributionAssessed(hours(2), 0.7, "cell")))
     for e in s.history:
         assert codec.from_dict(codec.to_dict(e)) == e

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.helpers import hours, opened
 
 from pact24.designs import resolve_design
 from pact24.errors import DeadlinePassed, MechanismError, OutOfOrder
@@ -21,7 +22,6 @@ from pact24.mechanism import (
 )
 from pact24.mechanism.rules import declare_outcome
 from pact24.vocab import Choice, ConditionKind, Instrument
-from tests.helpers import hours, opened
 
 DESIGNS = [resolve_design(n) for n in ("meloni-24h", "tripwire-presence", "article5-consensus")]
 GUARANTORS = ["GBR", "FRA", "DEU", "ITA", "POL", "RUS"]  # RUS is not a guarantor: refused
@@ -45,9 +45,19 @@ def actions(draw: st.DrawFn) -> list[tuple]:
     for _ in range(n):
         h = draw(st.floats(0, 30, allow_nan=False))
         kind = draw(st.sampled_from(["decide", "decide", "decide", "resolve", "attribute"]))
-        out.append((kind, h, draw(st.sampled_from(GUARANTORS)), draw(st.sampled_from(INSTRUMENTS)),
-                    draw(st.sampled_from(list(Choice))), draw(conditions), draw(st.booleans()),
-                    draw(st.floats(0, 1)), draw(st.integers(-1, 1))))
+        out.append(
+            (
+                kind,
+                h,
+                draw(st.sampled_from(GUARANTORS)),
+                draw(st.sampled_from(INSTRUMENTS)),
+                draw(st.sampled_from(list(Choice))),
+                draw(conditions),
+                draw(st.booleans()),
+                draw(st.floats(0, 1)),
+                draw(st.integers(-1, 1)),
+            )
+        )
     return sorted(out, key=lambda a: a[1]) if draw(st.booleans()) else out
 
 
@@ -62,8 +72,9 @@ def run(design, acts):
             if choice is Choice.CONDITIONAL and cond is None:
                 cond = Condition(ConditionKind.UN_MANDATE)
             rev = len(s.decisions.get((g, inst), ())) + 1 + (rev_skew if rev_skew > 0 else 0)
-            e: Event = DecisionRecorded(at, g, inst, choice, rev, f"{g}-d",
-                                        cond if choice is Choice.CONDITIONAL else None)
+            e: Event = DecisionRecorded(
+                at, g, inst, choice, rev, f"{g}-d", cond if choice is Choice.CONDITIONAL else None
+            )
         elif kind == "resolve":
             e = ConditionResolved(at, g, inst, met)
         else:
@@ -92,9 +103,13 @@ def test_nothing_after_close_changes_the_outcome(design, acts, late):
     outcome, receipts = s.outcome, s.receipts
     for kind, h, g, inst, choice, cond, met, conf, _ in late:
         at = max(s.last_at, s.closed_at + timedelta(hours=h))
-        e = (DecisionRecorded(at, g, inst, choice, 1, "x", cond) if kind == "decide"
-             else ConditionResolved(at, g, inst, met) if kind == "resolve"
-             else AttributionAssessed(at, conf, "cell"))
+        e = (
+            DecisionRecorded(at, g, inst, choice, 1, "x", cond)
+            if kind == "decide"
+            else ConditionResolved(at, g, inst, met)
+            if kind == "resolve"
+            else AttributionAssessed(at, conf, "cell")
+        )
         try:
             s = engine.apply(s, e)
         except MechanismError as exc:

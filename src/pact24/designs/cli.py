@@ -46,9 +46,7 @@ def show(name: str = typer.Argument(..., help="A preset name or a design file"))
         + (f" ≥ {d.activation.threshold}" if d.activation.threshold else "")
         + f" · outcome: {_rule(d)} · posture: {d.posture.kind.value}"
     )
-    out.print(
-        "silence: " + ", ".join(f"{i.value}→{r.value}" for i, r in d.silence.items())
-    )
+    out.print("silence: " + ", ".join(f"{i.value}→{r.value}" for i, r in d.silence.items()))
     allowed = ", ".join(c.value for c in d.conditions.allowed) or "none"
     out.print(
         f"conditions allowed: {allowed} "
