@@ -1,0 +1,352 @@
+"""Delivery and readiness: when committed troops and aid arrive, and what readiness costs.
+
+Arrival of troops
+-----------------
+A guarantor's committed troops come in tranches by readiness tier (the design's ``Offer.readiness``;
+whatever is not tiered counts as ``low``), measured from the moment they start to move::
+
+    very_high  half as lead elements after U(48, 72) h, the rest after U(5, 7) days   (NATO VJTF)
+    high       after U(5, 30) days                                                    (NATO NRF)
+    low        after U(30, 90) days                                                   (follow-on)
+
+When they start to move depends on the posture:
+
+- ``membership``: at the guarantor's commitment (integrated command, pre-approved plans; an
+  engaged guarantor is committed at the attack);
+- ``tripwire`` / ``dmz``: stationed forces are in place, so they "arrive" at the attack (0 h),
+  whatever the window; the rest of an engaged state's offer and other states' troops move as
+  ad hoc forces;
+- ``qrf``: the quick-reaction force (``size`` at ``readiness``) moves once the guarantee is
+  honoured, split among the guarantors that committed troops; national troops beyond it move ad
+  hoc;
+- ``none`` (and ad hoc forces): on the tier schedule, but no earlier than the timing model's
+  historical delivery lag for troops allows (the extra delay of a deployment nobody planned).
+
+Unless the guarantee is honoured, only stationed forces fight (``delivery.troops_need_honoured``):
+a state does not send troops alone into a guarantee that failed. Other instruments arrive at the
+timing model's delivery lag (and not before the commitment).
+
+Readiness cost
+--------------
+By the rule of thirds it takes ``rule_of_thirds`` units to keep one ready (one ready, one
+training, one recovering). A year of posture costs::
+
+    qrf:           size * rule * cost_per_troop_year * premium[readiness]
+    tripwire, dmz: stationed * (stationed_cost_per_troop_year + (rule - 1) * cost_per_troop_year)
+    none, membership: 0 (membership's costs are NATO's and not attributed here)
+
+Whether the cost is kept up: each year the coalition may give the posture up, with hazard
+``lapse_hazard_per_year * annual_cost / lapse_reference_eur``. Crises after a lapse meet the
+design with posture ``none``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from pact24.designs.schema import Design, Offer
+from pact24.sim.params import ASSUMPTION, Parameter, Params, flag
+from pact24.vocab import Instrument, PostureKind, ReadinessTier
+
+_VJTF = (
+    "SHAPE 'The Very High Readiness Joint Task Force' Q&A (some units ready to deploy in two "
+    "days, most in under seven); NATO VJTF lead elements 48-72 h"
+)
+_NRF = "Netherlands MoD 'Rapid Reaction Force' page: the NRF can deploy within 5 to 30 days"
+
+PARAMETERS: tuple[Parameter, ...] = (
+    Parameter(
+        "delivery.lead_hours_min",
+        48.0,
+        12.0,
+        72.0,
+        "hours",
+        _VJTF,
+        "Earliest arrival of very-high-readiness lead elements after they start to move",
+    ),
+    Parameter(
+        "delivery.lead_hours_max",
+        72.0,
+        48.0,
+        168.0,
+        "hours",
+        _VJTF,
+        "Latest arrival of very-high-readiness lead elements",
+    ),
+    Parameter(
+        "delivery.lead_share",
+        0.5,
+        0.1,
+        1.0,
+        "fraction",
+        ASSUMPTION,
+        "Share of a state's very-high-readiness troops that come as lead elements",
+    ),
+    Parameter(
+        "delivery.very_high_rest_days_min",
+        5.0,
+        2.0,
+        7.0,
+        "days",
+        _VJTF,
+        "Earliest arrival of the rest of the very-high-readiness troops",
+    ),
+    Parameter(
+        "delivery.very_high_rest_days_max",
+        7.0,
+        5.0,
+        14.0,
+        "days",
+        _VJTF,
+        "Latest arrival of the rest of the very-high-readiness troops",
+    ),
+    Parameter(
+        "delivery.high_days_min",
+        5.0,
+        2.0,
+        15.0,
+        "days",
+        _NRF,
+        "Earliest arrival of high-readiness troops",
+    ),
+    Parameter(
+        "delivery.high_days_max",
+        30.0,
+        10.0,
+        60.0,
+        "days",
+        _NRF,
+        "Latest arrival of high-readiness troops",
+    ),
+    Parameter(
+        "delivery.low_days_min",
+        30.0,
+        15.0,
+        90.0,
+        "days",
+        ASSUMPTION,
+        "Earliest arrival of low-readiness (follow-on) troops",
+    ),
+    Parameter(
+        "delivery.low_days_max",
+        90.0,
+        30.0,
+        365.0,
+        "days",
+        ASSUMPTION,
+        "Latest arrival of low-readiness (follow-on) troops",
+    ),
+    Parameter(
+        "delivery.troops_need_honoured",
+        1.0,
+        0.0,
+        1.0,
+        "flag",
+        ASSUMPTION,
+        "1: troops (other than stationed forces) move only if the guarantee is honoured",
+        flag=True,
+    ),
+    Parameter(
+        "delivery.horizon_days",
+        180.0,
+        30.0,
+        730.0,
+        "days",
+        "assumption (resolution of the simulation)",
+        "Deliveries later than this after the attack are not simulated",
+    ),
+    Parameter(
+        "readiness.rule_of_thirds",
+        3.0,
+        2.0,
+        5.0,
+        "units per ready unit",
+        "Rule of thirds (military), Wikipedia: one third ready, one preparing, one recovering",
+        "Units needed to keep one unit ready",
+    ),
+    Parameter(
+        "readiness.cost_per_troop_year_eur",
+        75_000.0,
+        40_000.0,
+        150_000.0,
+        "EUR/year",
+        "Tagesspiegel 2024 on Panzerbrigade 45: running a regular brigade (~4,800) at home "
+        "costs over EUR 30 million a month",
+        "Yearly cost of one soldier held at home",
+    ),
+    Parameter(
+        "readiness.stationed_cost_per_troop_year_eur",
+        200_000.0,
+        100_000.0,
+        400_000.0,
+        "EUR/year",
+        "Spiegel/SZ Apr 2024: the Lithuania brigade's running costs about "
+        "EUR 1 bn a year for ~4,800 soldiers and 200 civilians",
+        "Yearly cost of one soldier stationed abroad",
+    ),
+    Parameter(
+        "readiness.premium.very_high",
+        1.5,
+        1.0,
+        3.0,
+        "factor",
+        "assumption, after NATO's Gen. Palomeros (AFP, Sep 2014): holding the spearhead "
+        "at readiness costs 'several hundred million euros' a year",
+        "Cost factor of holding troops at very high readiness",
+    ),
+    Parameter(
+        "readiness.premium.high",
+        1.2,
+        1.0,
+        2.0,
+        "factor",
+        ASSUMPTION,
+        "Cost factor of holding troops at high readiness",
+    ),
+    Parameter(
+        "readiness.premium.low",
+        1.0,
+        1.0,
+        1.5,
+        "factor",
+        ASSUMPTION,
+        "Cost factor of holding troops at low readiness",
+    ),
+    Parameter(
+        "readiness.horizon_years",
+        10.0,
+        1.0,
+        30.0,
+        "years",
+        ASSUMPTION,
+        "Years over which the posture's cost is counted",
+    ),
+    Parameter(
+        "readiness.lapse_hazard_per_year",
+        0.05,
+        0.0,
+        0.5,
+        "1/year",
+        ASSUMPTION,
+        "Yearly hazard that the coalition gives the posture up, at the reference cost",
+    ),
+    Parameter(
+        "readiness.lapse_reference_eur",
+        1e9,
+        1e8,
+        1e10,
+        "EUR/year",
+        ASSUMPTION,
+        "Yearly cost at which the lapse hazard equals lapse_hazard_per_year",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryParams:
+    lead_h: tuple[float, float]
+    lead_share: float
+    very_high_rest_h: tuple[float, float]
+    high_h: tuple[float, float]
+    low_h: tuple[float, float]
+    troops_need_honoured: bool
+    horizon_h: float
+
+    @classmethod
+    def from_params(cls, p: Params) -> DeliveryParams:
+        day = 24.0
+        return cls(
+            lead_h=(p["delivery.lead_hours_min"], p["delivery.lead_hours_max"]),
+            lead_share=p["delivery.lead_share"],
+            very_high_rest_h=(
+                p["delivery.very_high_rest_days_min"] * day,
+                p["delivery.very_high_rest_days_max"] * day,
+            ),
+            high_h=(p["delivery.high_days_min"] * day, p["delivery.high_days_max"] * day),
+            low_h=(p["delivery.low_days_min"] * day, p["delivery.low_days_max"] * day),
+            troops_need_honoured=flag(p["delivery.troops_need_honoured"]),
+            horizon_h=p["delivery.horizon_days"] * day,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Tranche:
+    """Troops that arrive together: ``hours`` after the attack."""
+
+    hours: float
+    amount: float
+    label: str
+
+
+def tiers(offer: Offer | None, amount: float) -> dict[ReadinessTier, float]:
+    """``amount`` troops split by the offer's readiness tiers (untiered troops count as low)."""
+    if offer is None or offer.amount <= 0:
+        return {ReadinessTier.LOW: amount}
+    scale = amount / offer.amount
+    out = {t: float(offer.readiness.get(t, 0)) * scale for t in ReadinessTier}
+    out[ReadinessTier.LOW] += max(0.0, amount - sum(out.values()))
+    return out
+
+
+def _between(rng: np.random.Generator, bounds: tuple[float, float]) -> float:
+    lo, hi = bounds
+    return lo + (hi - lo) * float(rng.random()) if hi > lo else lo
+
+
+def schedule(
+    dp: DeliveryParams,
+    split: dict[ReadinessTier, float],
+    start_h: float,
+    earliest_h: float,
+    rng: np.random.Generator,
+    label: str = "",
+) -> list[Tranche]:
+    """Tranches of troops that start to move at ``start_h`` (hours after the attack).
+
+    ``earliest_h`` delays the whole schedule so that the first tranche arrives no earlier
+    (the ad hoc delay; pass 0 for planned movements).
+    """
+    vh, hi, lo = split[ReadinessTier.VERY_HIGH], split[ReadinessTier.HIGH], split[ReadinessTier.LOW]
+    draws = [
+        (vh * dp.lead_share, _between(rng, dp.lead_h), "lead elements"),
+        (vh * (1.0 - dp.lead_share), _between(rng, dp.very_high_rest_h), "very-high readiness"),
+        (hi, _between(rng, dp.high_h), "high readiness"),
+        (lo, _between(rng, dp.low_h), "follow-on forces"),
+    ]
+    present = [(a, t, n) for a, t, n in draws if a > 0.0]
+    if not present:
+        return []
+    first = start_h + min(t for _, t, _ in present)
+    shift = max(0.0, earliest_h - first)
+    prefix = f"{label} " if label else ""
+    return [Tranche(start_h + t + shift, a, prefix + n) for a, t, n in present]
+
+
+def annual_cost(design: Design, p: Params) -> float:
+    """Yearly cost (EUR) of the design's posture, by the rule of thirds."""
+    post = design.posture
+    rule = p["readiness.rule_of_thirds"]
+    home = p["readiness.cost_per_troop_year_eur"]
+    if post.kind is PostureKind.QRF:
+        assert post.size is not None and post.readiness is not None
+        return post.size * rule * home * p[f"readiness.premium.{post.readiness.value}"]
+    if post.kind in (PostureKind.TRIPWIRE, PostureKind.DMZ):
+        stationed = sum(f.troops for f in post.forces)
+        return stationed * (p["readiness.stationed_cost_per_troop_year_eur"] + (rule - 1) * home)
+    return 0.0
+
+
+def draw_lapse_years(cost: float, p: Params, rng: np.random.Generator) -> float:
+    """Years until the coalition gives the posture up (``inf`` for a posture that costs nothing)."""
+    hazard = p["readiness.lapse_hazard_per_year"] * cost / p["readiness.lapse_reference_eur"]
+    if hazard <= 0.0:
+        return math.inf
+    return float(rng.exponential(1.0 / hazard))
+
+
+def offer_of(design: Design, iso3: str, instrument: Instrument) -> Offer | None:
+    g = design.guarantor(iso3)
+    return None if g is None else g.offers.get(instrument)

@@ -1,0 +1,187 @@
+"""``--explain K``: one run told as a timeline, read from the events the mechanism accepted.
+
+Everything about the deliberation comes from the event log (the notes guarantors attach to
+their decisions say why they hesitated); only the front line at the end of each crisis comes from
+the front model, which is not part of the mechanism.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from pact24.mechanism import (
+    AttributionAssessed,
+    ConditionResolved,
+    DecisionRecorded,
+    DeliveryReported,
+    Event,
+    IncidentReported,
+    OutcomeDeclared,
+    ReceiptsFrozen,
+    WindowClosed,
+    WindowOpened,
+)
+from pact24.sim.reference.runner import CrisisRecord, RunRecord, Setup
+from pact24.vocab import Choice, Instrument, ReceiptStatus
+
+_LABEL = {
+    Instrument.TROOPS: "troops",
+    Instrument.DEFENCE_SUPPORT: "defence support",
+    Instrument.ECONOMIC_AID: "economic aid",
+    Instrument.SANCTIONS: "sanctions",
+}
+
+
+def _h(t0: datetime, at: datetime) -> str:
+    return f"+{(at - t0).total_seconds() / 3600.0:.1f} h".rjust(9)
+
+
+def _decision(e: DecisionRecorded) -> str:
+    what = _LABEL[e.instrument]
+    if e.choice is Choice.CONDITIONAL and e.condition is not None:
+        text = f"{what} conditional on {e.condition.describe()}"
+    else:
+        text = f"{e.choice.value}s {what}"
+    head = (
+        f"{e.guarantor} {text}"
+        if e.revision == 1
+        else (f"{e.guarantor} revises (v{e.revision}): {text}")
+    )
+    return f"{head} — {e.note}" if e.note else head
+
+
+def _event_line(t0: datetime, e: Event) -> str | None:
+    at = _h(t0, e.at)
+    if isinstance(e, IncidentReported):
+        return f"{at}  {e.reported_by} reports an attack: {e.summary}"
+    if isinstance(e, AttributionAssessed):
+        return f"{at}  attribution assessed at {e.confidence:.2f}"
+    if isinstance(e, WindowOpened):
+        if e.deadline is None:
+            return f"{at}  consultation opens (no deadline)"
+        return f"{at}  window opens; deadline {_h(t0, e.deadline).strip()} after the attack"
+    if isinstance(e, DecisionRecorded):
+        return f"{at}  {_decision(e)}"
+    if isinstance(e, ConditionResolved):
+        met = "met" if e.met else "NOT met"
+        return f"{at}  {e.guarantor}'s condition on {_LABEL[e.instrument]} {met}: {e.note}"
+    if isinstance(e, WindowClosed):
+        return f"{at}  window closes ({e.reason})"
+    if isinstance(e, DeliveryReported):
+        unit = "troops" if e.instrument is Instrument.TROOPS else "EUR m"
+        what = f"{_LABEL[e.instrument]}: {e.amount:,.0f} {unit}"
+        return f"{at}  {e.guarantor} delivers {what} ({e.note})"
+    return None
+
+
+def _receipts(frozen: ReceiptsFrozen) -> list[str]:
+    lines = []
+    for ins in _LABEL:
+        rs = [r for r in frozen.receipts if r.instrument is ins]
+        if not rs:
+            continue
+        parts = []
+        counted = [r.guarantor + ("*" if r.engaged_by_posture else "") for r in rs if r.counts]
+        if counted:
+            parts.append(f"counted {', '.join(counted)}")
+        unmet = [
+            f"{r.guarantor} ({r.condition.describe()})"
+            for r in rs
+            if r.status is ReceiptStatus.CONDITIONAL and not r.counts and r.condition is not None
+        ]
+        if unmet:
+            parts.append(f"conditions unmet: {', '.join(unmet)}")
+        declined = [
+            r.guarantor for r in rs if r.status is ReceiptStatus.DECLINE and not r.by_silence
+        ]
+        if declined:
+            parts.append(f"declined {', '.join(declined)}")
+        silent = [r for r in rs if r.by_silence]
+        if silent:
+            who = ", ".join(r.guarantor for r in silent)
+            parts.append(f"silent {who} (counted as {silent[0].status.value})")
+        lines.append(f"    {_LABEL[ins]:16s} " + "; ".join(parts or ["nobody answered"]))
+    if any(r.engaged_by_posture for r in frozen.receipts):
+        lines.append("    (* engaged by the posture: its stationed forces were attacked)")
+    return lines
+
+
+def _hesitation(t0: datetime, c: CrisisRecord) -> list[str]:
+    """Who hesitated on troops: late answers, conditions, revisions, silence."""
+    decisions = [
+        e for e in c.events if isinstance(e, DecisionRecorded) and e.instrument is Instrument.TROOPS
+    ]
+    opened = next((e for e in c.events if isinstance(e, WindowOpened)), None)
+    frozen = next((e for e in c.events if isinstance(e, ReceiptsFrozen)), None)
+    if opened is None or frozen is None:
+        return []
+    lines = []
+    first: dict[str, DecisionRecorded] = {}
+    for e in decisions:
+        first.setdefault(e.guarantor, e)
+    late = [
+        f"{g} ({(e.at - t0).total_seconds() / 3600:.0f} h)"
+        for g, e in first.items()
+        if opened.deadline is not None and (e.at - opened.at) > (opened.deadline - opened.at) / 2
+    ]
+    if late:
+        lines.append(f"    answered late: {', '.join(late)}")
+    conds = sorted({f"{e.guarantor}: {e.condition.describe()}" for e in decisions if e.condition})
+    if conds:
+        lines.append(f"    attached conditions: {'; '.join(conds)}")
+    revised = sorted({e.guarantor for e in decisions if e.revision > 1})
+    if revised:
+        lines.append(f"    revised their answer: {', '.join(revised)}")
+    silent = [
+        r.guarantor for r in frozen.receipts if r.instrument is Instrument.TROOPS and r.by_silence
+    ]
+    if silent:
+        lines.append(f"    silent to the end: {', '.join(silent)}")
+    return ["  who hesitated on troops:", *lines] if lines else []
+
+
+def explain(setup: Setup, record: RunRecord, seed: int) -> list[str]:
+    """The narrative of one run, line by line."""
+    head = (
+        f"Run {record.run} of {setup.design.name} against {setup.scenario} (seed {seed}): "
+        f"{len(record.crises)} crisis(es)"
+    )
+    lines = [head]
+    if not record.crises:
+        lines.append(
+            "  The adversary never attacked: the guarantee deterred it at every opportunity."
+        )
+        return lines
+    for c in record.crises:
+        t0 = c.events[0].at
+        lapsed = " — the posture had been given up by then" if c.lapsed else ""
+        lines.append("")
+        lines.append(
+            f"Crisis {c.index + 1}, day {c.day:.0f} ({t0:%Y-%m-%d %H:%M} UTC): "
+            f"{c.attack.summary()}{lapsed}"
+        )
+        for e in c.events:
+            if isinstance(e, ReceiptsFrozen):
+                lines.append(f"{_h(t0, e.at)}  receipts frozen:")
+                lines.extend(_receipts(e))
+                continue
+            if isinstance(e, OutcomeDeclared):
+                verdict = "HONOURED" if e.outcome.honoured else "NOT honoured"
+                lines.append(f"{_h(t0, e.at)}  outcome: {verdict} ({e.outcome.rule})")
+                lines.extend(_hesitation(t0, c))
+                continue
+            line = _event_line(t0, e)
+            if line is not None:
+                lines.append(line)
+        if not c.window_opened:
+            lines.append(
+                "  the window never opened: attribution never reached the design's threshold"
+            )
+        eff = (
+            "no effective response in time"
+            if math.isnan(c.effective_hours)
+            else f"effective response at +{c.effective_hours:.0f} h"
+        )
+        lines.append(f"  front: {c.territory_km2:,.0f} km² at risk; {eff}")
+    return lines

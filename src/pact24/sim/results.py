@@ -1,0 +1,172 @@
+"""The results table: one row per run, plain column names. The schema lives here and only here.
+
+``sim/reference`` fills rows, ``sim/kernel`` (later) must produce the same columns, and
+``explore/`` and ``report/`` read them. Columns about "the crisis" describe the run's *first*
+crisis (the first time the guarantee is tested); columns about "the campaign" add up every crisis
+of the run. When the adversary never attacks, crisis columns are ``False``, ``0`` or ``NaN``.
+
+Parquet files are written with an explicit Arrow schema and deterministic metadata, so the same
+command gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pact24.vocab import Instrument
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    dtype: str
+    """``bool``, ``int64``, ``float64`` or ``string``."""
+    description: str
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("design", "string", "design name"),
+    Column("scenario", "string", "scenario family (or 'adaptive')"),
+    Column("run", "int64", "run index k (its generator is SeedSequence(seed).spawn(runs)[k])"),
+    Column("attacked", "bool", "the adversary attacked at least once in the campaign"),
+    Column("crises", "int64", "number of crises (attacks) in the campaign"),
+    Column("crises_honoured", "int64", "crises in which the guarantee was honoured"),
+    Column("first_family", "string", "family of the first attack ('' if none)"),
+    Column("incident_kind", "string", "incident kind of the first crisis ('' if none)"),
+    Column("posture_lapsed", "bool", "the posture had been given up before the first crisis"),
+    Column("window_opened", "bool", "the decision window opened in the first crisis"),
+    Column("decided", "bool", "the window decided: the guarantee was honoured (first crisis)"),
+    Column(
+        "troops_in_window",
+        "bool",
+        "at least one guarantor's troops counted as committed at close (first crisis)",
+    ),
+    *(
+        Column(
+            f"commits_{i.value}",
+            "int64",
+            f"guarantors whose {i.value} commitment counted at close (first crisis)",
+        )
+        for i in Instrument
+    ),
+    Column("conditional_troops", "int64", "conditional troop answers at close (first crisis)"),
+    Column(
+        "declined_troops",
+        "int64",
+        "explicit troop declines at close, silence not included (first crisis)",
+    ),
+    Column("silent_troops", "int64", "guarantors silent on troops at close (first crisis)"),
+    Column("revisions", "int64", "decision versions after the first, all instruments"),
+    Column("demands", "int64", "answers conditional on a concession by the beneficiary"),
+    Column("unmet_conditions", "int64", "conditional answers whose condition was not met"),
+    Column("nuclear_warning", "bool", "the adversary issued a nuclear warning (first crisis)"),
+    Column("attribution_at_close", "float64", "shared attribution confidence at close"),
+    Column("hours_to_activation", "float64", "hours from the attack until the window opened"),
+    Column(
+        "hours_to_first_troop_commitment",
+        "float64",
+        "hours from the attack to the first troop commitment that counted (engaged forces: 0)",
+    ),
+    Column(
+        "hours_to_first_arrival",
+        "float64",
+        "hours from the attack to the first guarantor troops on the ground (stationed: 0)",
+    ),
+    Column(
+        "hours_to_effective_response",
+        "float64",
+        "hours from the attack until arrived troops reached the front model's force ratio",
+    ),
+    Column("troops_arrived_30d", "float64", "guarantor troops on the ground 30 days after"),
+    Column("attack_size", "float64", "attacking ground force of the first crisis (persons)"),
+    Column(
+        "territory_first_crisis_km2",
+        "float64",
+        "territory at risk in the first crisis (front model)",
+    ),
+    Column("territory_at_risk_km2", "float64", "territory at risk over the whole campaign"),
+    Column(
+        "readiness_cost_eur",
+        "float64",
+        "cost of the posture over the years it was held (rule of thirds)",
+    ),
+    Column(
+        "posture_years_held",
+        "float64",
+        "years the posture was kept up, out of readiness.horizon_years",
+    ),
+)
+
+NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+
+_ARROW = {"bool": pa.bool_(), "int64": pa.int64(), "float64": pa.float64(), "string": pa.string()}
+SCHEMA = pa.schema([pa.field(c.name, _ARROW[c.dtype], nullable=False) for c in COLUMNS])
+
+
+def empty_row() -> dict[str, Any]:
+    """A row with every column at its 'nothing happened' value."""
+    zero: dict[str, Any] = {"bool": False, "int64": 0, "float64": float("nan"), "string": ""}
+    return {c.name: zero[c.dtype] for c in COLUMNS}
+
+
+def check_row(row: Mapping[str, Any]) -> None:
+    """Raise ``ValueError`` if ``row`` lacks a column or has one too many."""
+    missing = [n for n in NAMES if n not in row]
+    extra = [n for n in row if n not in NAMES]
+    if missing or extra:
+        raise ValueError(f"results row: missing {missing}, unknown {extra}")
+
+
+def to_table(
+    rows: Sequence[Mapping[str, Any]], metadata: Mapping[str, Any] | None = None
+) -> pa.Table:
+    """The rows as an Arrow table with :data:`SCHEMA` (and ``metadata`` as JSON)."""
+    arrays = []
+    for c in COLUMNS:
+        values = [r[c.name] for r in rows]
+        if c.dtype == "float64":
+            arrays.append(pa.array(np.asarray(values, dtype=np.float64), type=pa.float64()))
+        else:
+            arrays.append(pa.array(values, type=_ARROW[c.dtype]))
+    table = pa.Table.from_arrays(arrays, schema=SCHEMA)
+    if metadata:
+        meta = {b"pact24": json.dumps(dict(metadata), sort_keys=True).encode()}
+        table = table.replace_schema_metadata(meta)
+    return table
+
+
+def to_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """The rows as a DataFrame with the schema's column order and dtypes."""
+    frame: pd.DataFrame = to_table(rows).to_pandas()
+    return frame
+
+
+def write_parquet(
+    rows: Sequence[Mapping[str, Any]], path: Path | str, metadata: Mapping[str, Any] | None = None
+) -> None:
+    """Write the rows to ``path``; the same rows and metadata always give the same bytes."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(to_table(rows, metadata), tmp, compression="zstd", write_statistics=True)
+    tmp.replace(path)
+
+
+def read_parquet(path: Path | str) -> pd.DataFrame:
+    frame: pd.DataFrame = pq.read_table(path).to_pandas()
+    return frame
+
+
+def metadata_of(path: Path | str) -> dict[str, Any]:
+    """The ``pact24`` metadata written with a results file (design, scenario, seed, ...)."""
+    meta = pq.read_schema(path).metadata or {}
+    raw = meta.get(b"pact24")
+    return {} if raw is None else dict(json.loads(raw))
