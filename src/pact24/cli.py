@@ -15,6 +15,8 @@ from pact24 import __version__, commands
 from pact24.designs.cli import app as designs_app
 from pact24.errors import Pact24Error
 from pact24.ledger.cli import ledger_app
+from pact24.service import cli as service_cli
+from pact24.store import cli as store_cli
 
 app = typer.Typer(
     name="pact24",
@@ -42,6 +44,11 @@ def _root(
 
 # Sub-apps: each package registers its commands here (one line each).
 app.add_typer(ledger_app, name="ledger")
+ledger_app.command("export")(store_cli.export)
+app.command("serve")(service_cli.serve)
+app.add_typer(service_cli.db_app, name="db")
+app.command("decide")(service_cli.decide)
+app.command("witness")(service_cli.witness)
 app.add_typer(designs_app, name="designs")
 app.command("demo")(commands.demo)
 app.command("replay")(commands.replay)

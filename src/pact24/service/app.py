@@ -1,0 +1,101 @@
+"""The FastAPI application factory.
+
+``create_app`` wires one ``Service`` (store + clock) into the JSON routes and, when asked, a
+``Scheduler``. At start-up, in this order: migrate the database, close every window that fell
+due while no process ran, start the timer; only then does the server answer. The web pages are
+mounted at the marked place below by ``pact24.service.web`` (a router named ``router``) when
+that module exists, so the HTML front reuses the same service object and the same accounts.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from pact24 import __version__
+from pact24.clock import Clock, SystemClock
+from pact24.service.api import accounts, exports, guarantees, log, problems, webhooks
+from pact24.service.core import Service
+from pact24.service.scheduler import Scheduler
+from pact24.service.schemas import Health
+from pact24.store import migrate
+from pact24.store.db import Store
+
+logger = logging.getLogger("pact24.service")
+
+
+def create_app(
+    store: Store | str | None = None,
+    *,
+    clock: Clock | None = None,
+    service: Service | None = None,
+    run_migrations: bool = True,
+    scheduler: bool = True,
+    tick: float = 1.0,
+) -> FastAPI:
+    """The service as an ASGI app over ``store`` (a Store, a URL, or the default database)."""
+    if service is None:
+        the_store = store if isinstance(store, Store) else Store(store)
+        service = Service(the_store, clock or SystemClock())
+    timer = Scheduler(service, interval=tick) if scheduler else None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if run_migrations:
+            service.store.upgrade()
+        if timer is not None:
+            timer.start()
+        else:
+            service.close_overdue()
+        try:
+            yield
+        finally:
+            if timer is not None:
+                timer.stop()
+
+    app = FastAPI(
+        title="pact24",
+        version=__version__,
+        summary="A rapid-deliberation security guarantee, run live, with a record no party can "
+        "rewrite.",
+        description="Errors are RFC 9457 problem+json. Every guarantee is `live` or `exercise`; "
+        "every answer about a guarantee says which.",
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    app.state.scheduler = timer
+    problems.install(app)
+
+    @app.get("/healthz", response_model=Health, tags=["health"])
+    def healthz() -> Health:
+        """The service answers and its database is reachable."""
+        with service.store.read() as s:
+            s.execute(text("SELECT 1"))
+        return Health(
+            status="ok",
+            database=service.store.dialect,
+            migration=migrate.current(service.store),
+            now=service.now(),
+        )
+
+    for module in (accounts, guarantees, exports, log, webhooks):
+        app.include_router(module.router)
+
+    # --- web pages: the HTML front (pact24.service.web) mounts here, on the same service ------
+    _include_web(app)
+    return app
+
+
+def _include_web(app: FastAPI) -> None:
+    try:
+        web = importlib.import_module("pact24.service.web")
+    except ModuleNotFoundError as exc:
+        if exc.name != "pact24.service.web":
+            raise
+        return
+    app.include_router(web.router)

@@ -1,0 +1,195 @@
+"""``pact24 serve``, ``pact24 db``, ``pact24 decide`` and ``pact24 witness``.
+
+Errors are domain errors; ``pact24.cli.main`` prints them as one line and exits 2. A witness
+alarm exits 3, so a cron job or a supervisor can tell "the log lied" from "could not reach it".
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+import typer
+
+from pact24.errors import InvalidInput
+from pact24.ledger import load_private_key
+from pact24.vocab import Choice, ConditionKind, Instrument
+
+if TYPE_CHECKING:
+    from pact24.store.db import Store
+
+DB_HELP = "Database URL (default: $PACT24_DATABASE_URL, else SQLite in the data folder)."
+db_app = typer.Typer(help="The store: run migrations, make the first admin.", no_args_is_help=True)
+
+
+def _store(db: str | None) -> Store:
+    from pact24.store.db import Store  # imported late, so `pact24 --help` stays fast
+
+    return Store(db)
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Bring the database to the newest migration."""
+    from pact24.store import migrate
+
+    store = _store(db)
+    store.upgrade()
+    typer.echo(f"{store!r} at migration {migrate.current(store)}")
+
+
+@db_app.command("create-admin")
+def db_create_admin(
+    name: str = typer.Argument(..., help="Account name of the new admin."),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Make an admin account and print its token (shown once)."""
+    from pact24.service.core import Service
+
+    store = _store(db)
+    store.upgrade()
+    creds = Service(store).bootstrap_admin(name)
+    typer.echo(creds.token)
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8024, "--port", help="Port to listen on."),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    demo: bool = typer.Option(False, "--demo", help="Seed a demo guarantee (meloni-24h)."),
+    demo_credentials: Path | None = typer.Option(
+        None, "--demo-credentials", help="Write the demo's tokens and keys to this JSON file."
+    ),
+    tick: float = typer.Option(1.0, "--tick", help="Seconds between the timer's rounds."),
+    log_level: str = typer.Option("info", "--log-level"),
+) -> None:
+    """Serve the API (migrations run first; overdue windows close before the first answer)."""
+    import uvicorn
+
+    from pact24.clock import SystemClock
+    from pact24.service import demo as demo_mod
+    from pact24.service.app import create_app
+    from pact24.service.core import Service
+
+    if demo_credentials is not None and not demo:
+        raise InvalidInput("--demo-credentials goes with --demo")
+    store = _store(db)
+    store.upgrade()
+    service = Service(store, SystemClock())
+    if demo:
+        creds = demo_mod.seed(service)
+        creds["server"] = f"http://{host}:{port}"
+        for line in demo_mod.summary(creds):
+            typer.echo(line)
+        if demo_credentials is not None:
+            keys = demo_mod.write_credentials(demo_credentials, creds)
+            typer.echo(f"credentials written to {demo_credentials}; delegate keys in {keys}")
+    typer.echo(f"pact24 serving {store!r} on http://{host}:{port}", err=True)
+    app = create_app(service=service, tick=tick)
+    uvicorn.run(app, host=host, port=port, log_level=log_level)
+
+
+def decide(
+    server: str = typer.Option(..., "--server", help="The service's base URL."),
+    token: str = typer.Option(..., "--token", help="The delegate's token.", envvar="PACT24_TOKEN"),
+    key: Path = typer.Option(..., "--key", help="The delegate's private key file."),
+    instrument: Instrument = typer.Option(..., "--instrument"),
+    commit: bool = typer.Option(False, "--commit", help="Commit (conditional with --condition)."),
+    decline: bool = typer.Option(False, "--decline", help="Decline."),
+    condition: ConditionKind | None = typer.Option(
+        None, "--condition", help="Commit on this condition."
+    ),
+    k: int | None = typer.Option(None, "--k", help="For others_commit_first: how many others."),
+    condition_text: str | None = typer.Option(
+        None, "--condition-text", help="What is demanded (other, beneficiary_concession)."
+    ),
+    amount: float | None = typer.Option(None, "--amount", help="Default: the design's offer."),
+    note: str = typer.Option("", "--note"),
+    idempotency_key: str | None = typer.Option(
+        None, "--idempotency-key", help="Reuse to retry safely (default: a fresh one)."
+    ),
+) -> None:
+    """Sign a decision with the delegate's key, here, and send it; print what was recorded."""
+    from pact24.service import client as c
+
+    if commit == decline:
+        raise InvalidInput("say --commit or --decline")
+    if decline and condition is not None:
+        raise InvalidInput("a decline carries no condition")
+    choice = Choice.DECLINE if decline else (Choice.CONDITIONAL if condition else Choice.COMMIT)
+    cond = c.condition_of(condition.value if condition else None, k, condition_text)
+    private_key = load_private_key(key)
+    with httpx.Client(
+        base_url=server, headers={"Authorization": f"Bearer {token}"}, timeout=30
+    ) as http:
+        answer = c.decide(
+            http,
+            private_key,
+            instrument,
+            choice,
+            condition=cond,
+            amount=amount,
+            note=note,
+            idempotency_key=idempotency_key,
+        )
+    for e in answer["events"]:
+        b = e["body"]
+        typer.echo(
+            f"recorded [{answer['mode']}] {answer['guarantee']}: {b['guarantor']} "
+            f"{b['instrument']} {b['choice']} (revision {b['revision']}), "
+            f"ledger entry {e['ledger_index']}"
+        )
+
+
+def witness(
+    url: str = typer.Argument(..., help="The service's base URL."),
+    guarantee: str = typer.Option(..., "--guarantee", help="The guarantee whose log to watch."),
+    token: str = typer.Option(..., "--token", envvar="PACT24_TOKEN", help="Any reader's token."),
+    state: Path = typer.Option(..., "--state", help="Folder for this witness's checkpoints."),
+    log_key: str | None = typer.Option(
+        None, "--log-key", help="Pin this log key (base64) instead of trusting the first seen."
+    ),
+    interval: float = typer.Option(30.0, "--interval", help="Seconds between polls."),
+    once: bool = typer.Option(False, "--once", help="Poll once and exit."),
+    peer: list[Path] = typer.Option([], "--peer", help="Another witness's folder to compare."),
+) -> None:
+    """Keep a copy of every checkpoint; exit 3 on a split view or a rewritten log."""
+    from pact24.service.witness import Alarm, Witness, compare
+
+    w = Witness(state / guarantee)
+    try:
+        with httpx.Client(
+            base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30
+        ) as http:
+            if log_key is not None and w.pinned() is None:
+                r = http.get(f"/api/v1/guarantees/{guarantee}/log/checkpoint")
+                from pact24.service.client import raise_for_problem
+
+                raise_for_problem(r)
+                w.pin(r.json()["origin"], log_key)
+            while True:
+                seen = w.observe(http, guarantee)
+                for other in peer:
+                    compare(w, Witness(other / guarantee))
+                cp = seen.checkpoint
+                typer.echo(
+                    json.dumps(
+                        {
+                            "guarantee": guarantee,
+                            "size": cp.size,
+                            "status": seen.status,
+                            "origin": cp.origin,
+                        }
+                    )
+                )
+                if once:
+                    return
+                time.sleep(interval)
+    except Alarm as alarm:
+        (w.folder / "ALARM").write_text(alarm.detail + "\n")
+        typer.echo(f"ALARM: {alarm.detail}", err=True)
+        sys.exit(3)

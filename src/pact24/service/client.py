@@ -1,0 +1,164 @@
+"""A delegate's side of a decision: build it, sign it with the delegate's own key, send it.
+
+The private key never leaves the delegate's machine: the service only ever sees the signature,
+and checks it against the public key registered for the delegate. The client asks the service
+who its token belongs to (guarantee, guarantor, delegate) and which revision comes next, then
+signs ``codec.decision_payload`` of the decision — the exact bytes the service verifies and the
+ledger keeps. The request carries an ``Idempotency-Key``, so resending it after a network
+failure cannot record it twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from pact24.errors import (
+    BadSignature,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Pact24Error,
+    Unauthorized,
+)
+from pact24.ledger import sign_decision
+from pact24.mechanism import Condition, DecisionRecorded, codec
+from pact24.vocab import Choice, ConditionKind, Instrument
+
+_ERRORS: dict[int, type[Pact24Error]] = {
+    400: BadSignature,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+}
+
+
+def raise_for_problem(response: httpx.Response) -> None:
+    """Turn an error answer (RFC 9457) into the domain error with the service's words."""
+    if response.status_code < 400:
+        return
+    try:
+        problem = response.json()
+        detail = str(problem.get("detail") or problem.get("title"))
+        extra = {k: v for k, v in problem.items() if k in ("deadline",)}
+    except ValueError:
+        detail, extra = response.text[:200] or response.reason_phrase, {}
+    if "deadline" in extra:
+        detail = f"{detail} (deadline {extra['deadline']})"
+    cls = _ERRORS.get(response.status_code, InvalidInput)
+    raise cls(f"the service answered {response.status_code}: {detail}")
+
+
+@dataclass(frozen=True, slots=True)
+class Who:
+    """What the service says a delegate token is for."""
+
+    guarantee_id: str
+    guarantor: str
+    delegate: str
+
+
+def whoami(client: httpx.Client) -> Who:
+    r = client.get("/api/v1/me")
+    raise_for_problem(r)
+    me = r.json()
+    if me.get("role") != "delegate":
+        raise Forbidden(f"this token is for a {me.get('role')}, not a delegate")
+    return Who(me["guarantee_id"], me["guarantor"], me["delegate"])
+
+
+def next_revision(client: httpx.Client, who: Who, instrument: Instrument) -> int:
+    r = client.get(f"/api/v1/guarantees/{who.guarantee_id}/board")
+    raise_for_problem(r)
+    for row in r.json()["guarantors"]:
+        if row["iso3"] == who.guarantor:
+            cell = row["decisions"].get(instrument.value)
+            return 1 if cell is None else int(cell["revision"]) + 1
+    raise InvalidInput(f"{who.guarantor} is not on the board of {who.guarantee_id}")
+
+
+def build(
+    who: Who,
+    instrument: Instrument,
+    choice: Choice,
+    revision: int,
+    at: datetime,
+    *,
+    condition: Condition | None = None,
+    amount: float | None = None,
+    note: str = "",
+) -> DecisionRecorded:
+    return DecisionRecorded(
+        at=at,
+        guarantor=who.guarantor,
+        instrument=instrument,
+        choice=choice,
+        revision=revision,
+        delegate=who.delegate,
+        condition=condition,
+        amount=amount,
+        note=note,
+    )
+
+
+def signed_request(decision: DecisionRecorded, key: Ed25519PrivateKey) -> dict[str, Any]:
+    """The request body: the decision's fields and the signature over its payload."""
+    payload = codec.decision_payload(decision)
+    body = {k: v for k, v in payload.items() if k != "type"}
+    body["signature"] = sign_decision(payload, key)
+    return body
+
+
+def condition_of(kind: str | None, k: int | None, text: str | None) -> Condition | None:
+    if kind is None:
+        return None
+    try:
+        return Condition(kind=ConditionKind(kind), k=k, text=text)
+    except ValueError as exc:
+        raise InvalidInput(f"--condition {kind}: {exc}") from None
+
+
+def decide(
+    client: httpx.Client,
+    key: Ed25519PrivateKey,
+    instrument: Instrument,
+    choice: Choice,
+    *,
+    condition: Condition | None = None,
+    amount: float | None = None,
+    note: str = "",
+    idempotency_key: str | None = None,
+    now: datetime | None = None,
+    retries: int = 2,
+) -> dict[str, Any]:
+    """Sign and send one decision; the service's answer (``Recorded``) as JSON.
+
+    A transport failure is retried with the same body and the same idempotency key, so the
+    decision is recorded at most once however often it is sent.
+    """
+    who = whoami(client)
+    revision = next_revision(client, who, instrument)
+    at = now or datetime.now(UTC)
+    decision = build(
+        who, instrument, choice, revision, at, condition=condition, amount=amount, note=note
+    )
+    body = signed_request(decision, key)
+    headers = {"Idempotency-Key": idempotency_key or str(uuid.uuid4())}
+    url = f"/api/v1/guarantees/{who.guarantee_id}/decisions"
+    for attempt in range(retries + 1):
+        try:
+            r = client.post(url, json=body, headers=headers)
+            break
+        except httpx.TransportError:
+            if attempt == retries:
+                raise
+    raise_for_problem(r)
+    answer: dict[str, Any] = r.json()
+    return answer

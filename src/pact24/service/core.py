@@ -1,0 +1,384 @@
+"""``Service``: the service layer as one object, for the JSON API, the web pages and the CLI.
+
+Each method is one unit of work: it opens the transaction(s) it needs on the ``Store``, reads
+the time once from the injected ``Clock`` and calls the domain functions (``guarantees``,
+``deliberation``, ``accounts``, ...), which take a session and never commit by themselves.
+Routes stay thin: authenticate, call one method, serialise the model it returns.
+
+Two units of work need more than one transaction, and this is where they live:
+
+* a decision that arrives late is refused (409) in its own transaction, and then the overdue
+  window is closed in the next one: the refusal stores nothing, the close stores the close;
+* writes with an ``Idempotency-Key`` look the key up under the guarantee's lock and store the
+  answer in the same transaction as the events, so a retry replays the first answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pact24.clock import Clock, SystemClock
+from pact24.designs.schema import Design
+from pact24.errors import DeadlinePassed
+from pact24.service import (
+    accounts,
+    auth,
+    deliberation,
+    exports,
+    guarantees,
+    idempotency,
+    reminders,
+    transparency,
+    views,
+    webhooks,
+)
+from pact24.service.auth import Actor
+from pact24.service.schemas import (
+    AccountIn,
+    AccountOut,
+    AttributionIn,
+    BoardOut,
+    CheckpointOut,
+    CloseIn,
+    ConsistencyOut,
+    Credentials,
+    DecisionIn,
+    DelegateIn,
+    DeliveryIn,
+    EntryOut,
+    GuaranteeIn,
+    GuaranteeOut,
+    IncidentIn,
+    InclusionOut,
+    NotificationOut,
+    OutboxOut,
+    OutcomeOut,
+    Receipts,
+    Recorded,
+    ResolutionIn,
+    Timeline,
+    TokenOut,
+    WebhookIn,
+    WebhookOut,
+    banner,
+)
+from pact24.store.db import Store
+from pact24.store.models import Guarantee
+from pact24.store.record import Appended, lock_guarantee
+
+T = TypeVar("T")
+WriteFn = Callable[[Session, Store, datetime, Actor, str, Any], list[Appended]]
+
+
+@dataclass
+class Service:
+    """The service layer over one store, reading time from one clock."""
+
+    store: Store
+    clock: Clock = field(default_factory=SystemClock)
+    delivery: webhooks.DeliveryPolicy = field(default_factory=webhooks.DeliveryPolicy)
+    transport: httpx.BaseTransport | None = None
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def _read(self, fn: Callable[[Session], T]) -> T:
+        with self.store.read() as s:
+            return fn(s)
+
+    def _write(self, fn: Callable[[Session], T]) -> T:
+        with self.store.write() as s:
+            return fn(s)
+
+    # --- who is calling -----------------------------------------------------------------------
+
+    def authenticate(self, token: str) -> Actor:
+        """The actor behind a bearer token; Unauthorized if it is unknown, revoked or expired."""
+        return self._read(lambda s: auth.resolve_token(s, token, self.now()))
+
+    def login(self, name: str, password: str) -> tuple[str, Actor]:
+        """A session token for the web pages, for an account's name and password."""
+        return self._write(lambda s: auth.login(s, name, password, self.now()))
+
+    def bootstrap_admin(self, name: str) -> Credentials:
+        return self._write(lambda s: accounts.bootstrap_admin(s, self.now(), name))
+
+    def create_account(self, actor: Actor, req: AccountIn) -> Credentials:
+        return self._write(lambda s: accounts.create_account(s, self.now(), actor, req))
+
+    def register_delegate(self, actor: Actor, guarantee_id: str, req: DelegateIn) -> Credentials:
+        return self._write(
+            lambda s: accounts.register_delegate(
+                s, self.store, self.now(), actor, guarantee_id, req
+            )
+        )
+
+    def accounts(self, actor: Actor, guarantee_id: str | None = None) -> list[AccountOut]:
+        return self._read(lambda s: accounts.list_accounts(s, actor, guarantee_id))
+
+    def new_token(self, actor: Actor, account_id: str) -> Credentials:
+        return self._write(lambda s: accounts.new_token(s, self.now(), actor, account_id))
+
+    def tokens(self, actor: Actor, account_id: str) -> list[TokenOut]:
+        return self._read(lambda s: accounts.list_tokens(s, actor, account_id))
+
+    def revoke_token(self, actor: Actor, token_id: str) -> TokenOut:
+        auth.require(actor, auth.Role.ADMIN)
+        return self._write(lambda s: views.token(auth.revoke_token(s, token_id, self.now())))
+
+    # --- guarantees ---------------------------------------------------------------------------
+
+    def create_guarantee(self, actor: Actor, req: GuaranteeIn) -> GuaranteeOut:
+        return self._write(lambda s: guarantees.create(s, self.store, self.now(), actor, req))
+
+    def guarantees(self, actor: Actor) -> list[GuaranteeOut]:
+        return self._read(lambda s: guarantees.list_all(s, actor))
+
+    def guarantee(self, actor: Actor, guarantee_id: str) -> GuaranteeOut:
+        return self._read(lambda s: guarantees.get(s, actor, guarantee_id))
+
+    def design(self, actor: Actor, guarantee_id: str) -> Design:
+        return self._read(lambda s: guarantees.design(s, actor, guarantee_id))
+
+    def board(self, actor: Actor, guarantee_id: str) -> BoardOut:
+        """The board as the projections hold it (closing first if the deadline has passed)."""
+        self.close_if_due(guarantee_id)
+        return self._read(lambda s: guarantees.board(s, self.now(), actor, guarantee_id))
+
+    # --- the deliberation ---------------------------------------------------------------------
+
+    def _record(
+        self,
+        op: str,
+        fn: WriteFn,
+        actor: Actor,
+        guarantee_id: str,
+        req: BaseModel,
+        idempotency_key: str | None,
+    ) -> tuple[Recorded, bool]:
+        """Run one write; with a key, replay the first answer. Returns (answer, replayed)."""
+        fp = idempotency.fingerprint(op, guarantee_id, req.model_dump(mode="json"))
+        key = None if idempotency_key is None else idempotency.check_key(idempotency_key)
+        with self.store.write() as s:
+            if key is not None:
+                lock_guarantee(s, guarantee_id)
+                stored = idempotency.replay(s, actor, key, fp)
+                if stored is not None:
+                    return Recorded.model_validate_json(stored), True
+            now = self.now()
+            appended = fn(s, self.store, now, actor, guarantee_id, req)
+            answer = self._recorded(s, guarantee_id, appended, now)
+            if key is not None:
+                idempotency.remember(s, actor, key, fp, 201, answer.model_dump_json(), now)
+        return answer, False
+
+    @staticmethod
+    def _recorded(
+        s: Session, guarantee_id: str, appended: list[Appended], now: datetime
+    ) -> Recorded:
+        g = s.get(Guarantee, guarantee_id)
+        assert g is not None
+        return Recorded(
+            guarantee=g.id,
+            mode=g.mode,  # type: ignore[arg-type]
+            banner=banner(g.mode),
+            phase=g.phase,
+            events=[views.appended(a, now) for a in appended],
+        )
+
+    def report_incident(
+        self, actor: Actor, guarantee_id: str, req: IncidentIn, idempotency_key: str | None = None
+    ) -> tuple[Recorded, bool]:
+        return self._record(
+            "incident", deliberation.report_incident, actor, guarantee_id, req, idempotency_key
+        )
+
+    def assess_attribution(
+        self,
+        actor: Actor,
+        guarantee_id: str,
+        req: AttributionIn,
+        idempotency_key: str | None = None,
+    ) -> tuple[Recorded, bool]:
+        return self._late_closes(
+            guarantee_id,
+            lambda: self._record(
+                "attribution",
+                deliberation.assess_attribution,
+                actor,
+                guarantee_id,
+                req,
+                idempotency_key,
+            ),
+        )
+
+    def record_decision(
+        self, actor: Actor, guarantee_id: str, req: DecisionIn, idempotency_key: str | None = None
+    ) -> tuple[Recorded, bool]:
+        """Record a signed decision; a late one is refused (DeadlinePassed, 409) and closes the
+        overdue window."""
+        return self._late_closes(
+            guarantee_id,
+            lambda: self._record(
+                "decision",
+                deliberation.record_decision,
+                actor,
+                guarantee_id,
+                req,
+                idempotency_key,
+            ),
+        )
+
+    def resolve_condition(
+        self,
+        actor: Actor,
+        guarantee_id: str,
+        req: ResolutionIn,
+        idempotency_key: str | None = None,
+    ) -> tuple[Recorded, bool]:
+        return self._late_closes(
+            guarantee_id,
+            lambda: self._record(
+                "resolution",
+                deliberation.resolve_condition,
+                actor,
+                guarantee_id,
+                req,
+                idempotency_key,
+            ),
+        )
+
+    def report_delivery(
+        self, actor: Actor, guarantee_id: str, req: DeliveryIn, idempotency_key: str | None = None
+    ) -> tuple[Recorded, bool]:
+        return self._record(
+            "delivery", deliberation.report_delivery, actor, guarantee_id, req, idempotency_key
+        )
+
+    def close(
+        self, actor: Actor, guarantee_id: str, req: CloseIn, idempotency_key: str | None = None
+    ) -> tuple[Recorded, bool]:
+        return self._record("close", deliberation.close, actor, guarantee_id, req, idempotency_key)
+
+    def _late_closes(
+        self, guarantee_id: str, fn: Callable[[], tuple[Recorded, bool]]
+    ) -> tuple[Recorded, bool]:
+        try:
+            return fn()
+        except DeadlinePassed:
+            self.close_if_due(guarantee_id)
+            raise
+
+    def close_if_due(self, guarantee_id: str, *, skip_locked: bool = False) -> int:
+        """The idempotent close if the deadline has passed; how many events it appended."""
+        with self.store.read() as s:
+            g = s.get(Guarantee, guarantee_id)
+            if g is None or g.phase not in ("window_open", "closed", "frozen"):
+                return 0
+            if g.deadline is None or self.now() < g.deadline:
+                return 0
+        with self.store.write() as s:
+            done = deliberation.close_if_due(
+                s, self.store, self.now(), guarantee_id, skip_locked=skip_locked
+            )
+        return len(done or [])
+
+    # --- reading the record -------------------------------------------------------------------
+
+    def timeline(self, actor: Actor, guarantee_id: str) -> Timeline:
+        return self._read(lambda s: exports.timeline(s, actor, guarantee_id))
+
+    def receipts(self, actor: Actor, guarantee_id: str) -> Receipts:
+        self.close_if_due(guarantee_id)
+        return self._read(lambda s: exports.receipts(s, actor, guarantee_id))
+
+    def outcome(self, actor: Actor, guarantee_id: str) -> OutcomeOut:
+        self.close_if_due(guarantee_id)
+        return self._read(lambda s: exports.outcome(s, actor, guarantee_id))
+
+    def notifications(self, actor: Actor, guarantee_id: str) -> list[NotificationOut]:
+        return self._read(lambda s: reminders.list_for(s, actor, guarantee_id))
+
+    def checkpoint(self, actor: Actor, guarantee_id: str, size: int | None = None) -> CheckpointOut:
+        return self._read(
+            lambda s: transparency.checkpoint(s, self.store, actor, guarantee_id, size)
+        )
+
+    def entry(self, actor: Actor, guarantee_id: str, index: int) -> EntryOut:
+        return self._read(lambda s: transparency.entry(s, actor, guarantee_id, index))
+
+    def inclusion(
+        self, actor: Actor, guarantee_id: str, index: int, size: int | None = None
+    ) -> InclusionOut:
+        return self._read(lambda s: transparency.inclusion(s, actor, guarantee_id, index, size))
+
+    def consistency(
+        self, actor: Actor, guarantee_id: str, old_size: int, new_size: int | None = None
+    ) -> ConsistencyOut:
+        return self._read(
+            lambda s: transparency.consistency(s, actor, guarantee_id, old_size, new_size)
+        )
+
+    def ledger_jsonl(self, actor: Actor, guarantee_id: str) -> bytes:
+        return self._read(lambda s: transparency.jsonl(s, self.store, actor, guarantee_id))
+
+    # --- webhooks -----------------------------------------------------------------------------
+
+    def create_webhook(self, actor: Actor, req: WebhookIn) -> WebhookOut:
+        return self._write(lambda s: webhooks.create(s, self.now(), actor, req))
+
+    def rotate_webhook(self, actor: Actor, webhook_id: str) -> WebhookOut:
+        return self._write(lambda s: webhooks.rotate(s, self.now(), actor, webhook_id))
+
+    def disable_webhook(self, actor: Actor, webhook_id: str) -> WebhookOut:
+        return self._write(lambda s: webhooks.disable(s, self.now(), actor, webhook_id))
+
+    def webhooks(self, actor: Actor) -> list[WebhookOut]:
+        return self._read(lambda s: webhooks.list_hooks(s, actor))
+
+    def deliveries(
+        self, actor: Actor, webhook_id: str, status: str | None = None
+    ) -> list[OutboxOut]:
+        return self._read(lambda s: webhooks.deliveries(s, actor, webhook_id, status))
+
+    # --- the timer's jobs ---------------------------------------------------------------------
+
+    def overdue(self) -> list[str]:
+        """Guarantees whose window is open past its deadline."""
+        now = self.now()
+        with self.store.read() as s:
+            stmt = select(Guarantee.id).where(
+                Guarantee.phase.in_(("window_open", "closed", "frozen")),
+                Guarantee.deadline.is_not(None),
+                Guarantee.deadline <= now,
+            )
+            return list(s.scalars(stmt.order_by(Guarantee.deadline)))
+
+    def close_overdue(self) -> list[str]:
+        """Close every overdue window (at start, and on every tick); the ones this call closed."""
+        closed = []
+        for gid in self.overdue():
+            if self.close_if_due(gid, skip_locked=True):
+                closed.append(gid)
+        return closed
+
+    def send_reminders(self) -> int:
+        """Reminders and escalations due now, over all open windows; how many were sent."""
+        with self.store.read() as s:
+            ids = reminders.open_with_reminders(s, self.now())
+        sent = 0
+        for gid in ids:
+            with self.store.write() as s:
+                sent += len(reminders.send_due(s, self.now(), gid))
+        return sent
+
+    def deliver_webhooks(self) -> dict[str, int]:
+        return webhooks.deliver_due(self.store, self.clock, self.delivery, self.transport)

@@ -1,0 +1,301 @@
+"""What people do in a deliberation: report, assess, decide, resolve, deliver, close.
+
+Each function runs inside the caller's write transaction: it locks the guarantee, folds its
+record, builds the event, lets the mechanism judge it and appends it (``store.record``). The
+rules live in the mechanism; this module adds only what a live service must: who may act
+(``auth``), what time it is (the injected clock), and the delegate's signature.
+
+Deadlines are enforced when a decision *arrives*, by the clock of the service, not only by the
+timer: a decision that reaches the service at or after the deadline is refused with 409 and the
+deadline, whatever time its delegate wrote into it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from pact24.errors import BadSignature, DeadlinePassed, Forbidden, InvalidEvent, OutOfOrder
+from pact24.ledger import verify_decision
+from pact24.mechanism import (
+    AttributionAssessed,
+    ConditionResolved,
+    Deliberation,
+    DeliveryReported,
+    Event,
+    IncidentReported,
+    Phase,
+    codec,
+    engine,
+)
+from pact24.service.auth import Actor, Role, new_id, require, require_guarantor
+from pact24.service.schemas import (
+    AttributionIn,
+    CloseIn,
+    DecisionIn,
+    DeliveryIn,
+    IncidentIn,
+    ResolutionIn,
+)
+from pact24.store.db import Store
+from pact24.store.models import Account, Guarantee
+from pact24.store.record import (
+    Appended,
+    append_events,
+    load_state,
+    lock_guarantee,
+    try_lock_guarantee,
+)
+
+#: How far a delegate's signing time may lie from the service's clock.
+MAX_SKEW = timedelta(minutes=5)
+
+
+def event_time(state: Deliberation, now: datetime) -> datetime:
+    """``now``, or the last event's time if a clock elsewhere ran ahead (events never go back)."""
+    last = state.last_at
+    return now if last is None or now >= last else last
+
+
+def _append(
+    session: Session,
+    store: Store,
+    g: Guarantee,
+    state: Deliberation,
+    events: list[Event],
+    now: datetime,
+    actor: Actor | None,
+) -> list[Appended]:
+    _, appended = append_events(
+        session,
+        store,
+        g,
+        state,
+        events,
+        now=now,
+        actor_id=None if actor is None else actor.account_id,
+    )
+    return appended
+
+
+def _with_activation(state: Deliberation, first: Event, at: datetime) -> list[Event]:
+    """``first``, then ``WindowOpened`` if the design says the window opens now."""
+    after = engine.apply(state, first)
+    if engine.activation_due(after):
+        return [first, engine.open_window(after, at)]
+    return [first]
+
+
+def report_incident(
+    session: Session,
+    store: Store,
+    now: datetime,
+    actor: Actor,
+    guarantee_id: str,
+    req: IncidentIn,
+) -> list[Appended]:
+    """The beneficiary reports an attack; on an ``on_report`` design the window opens with it."""
+    require(actor, Role.REPORTER, Role.ADMIN, guarantee_id=guarantee_id)
+    g = lock_guarantee(session, guarantee_id)
+    state = load_state(session, g)
+    at = event_time(state, now)
+    incident = IncidentReported(
+        at=at,
+        incident_id=req.incident_id or f"inc-{new_id(6)}",
+        kind=req.kind,
+        severity=req.severity,
+        evidence=tuple(req.evidence),
+        reported_by=actor.name,
+        summary=req.summary,
+    )
+    return _append(session, store, g, state, _with_activation(state, incident, at), now, actor)
+
+
+def assess_attribution(
+    session: Session,
+    store: Store,
+    now: datetime,
+    actor: Actor,
+    guarantee_id: str,
+    req: AttributionIn,
+) -> list[Appended]:
+    """An attribution finding; on an ``on_attribution`` design it may open the window."""
+    require(actor, Role.ADMIN, guarantee_id=guarantee_id)
+    g = lock_guarantee(session, guarantee_id)
+    state = load_state(session, g)
+    at = event_time(state, now)
+    if _overdue(state, now):
+        raise DeadlinePassed(_late(state), deadline=state.deadline)  # type: ignore[arg-type]
+    event = AttributionAssessed(at=at, confidence=req.confidence, assessed_by=actor.name)
+    return _append(session, store, g, state, _with_activation(state, event, at), now, actor)
+
+
+def _overdue(state: Deliberation, now: datetime) -> bool:
+    return state.deadline is not None and state.phase is Phase.WINDOW_OPEN and now >= state.deadline
+
+
+def _late(state: Deliberation) -> str:
+    assert state.deadline is not None
+    return f"the deadline was {codec.ts(state.deadline)}; nothing after it counts"
+
+
+def _decision_event(req: DecisionIn) -> tuple[Any, dict[str, Any]]:
+    body: dict[str, Any] = {"type": "DecisionRecorded", **req.model_dump(mode="json")}
+    event = codec.from_dict(body)
+    return event, codec.to_dict(event)
+
+
+def record_decision(
+    session: Session,
+    store: Store,
+    now: datetime,
+    actor: Actor,
+    guarantee_id: str,
+    req: DecisionIn,
+) -> list[Appended]:
+    """Record a delegate's signed decision, checked in this order:
+
+    1. the token is a delegate's, for this guarantee, this guarantor and this delegate (403);
+    2. the decision reaches the service before the deadline (409, naming the deadline);
+    3. the signature verifies under the delegate's registered key (400), and its time lies
+       within ``MAX_SKEW`` of the service's clock (422);
+    4. the mechanism accepts it: phase, revision number, condition allowed... (409 or 422).
+
+    Nothing is stored unless every check passes.
+    """
+    require(actor, Role.DELEGATE, guarantee_id=guarantee_id)
+    require_guarantor(actor, guarantee_id, req.guarantor)
+    if req.delegate != actor.delegate:
+        raise Forbidden(f"this token is for delegate {actor.delegate!r}, not {req.delegate!r}")
+    g = lock_guarantee(session, guarantee_id)
+    state = load_state(session, g)
+    if _overdue(state, now) or (
+        state.deadline is not None and state.phase in (Phase.CLOSED, Phase.FROZEN, Phase.DECLARED)
+    ):
+        raise DeadlinePassed(_late(state), deadline=state.deadline)  # type: ignore[arg-type]
+    event, body = _decision_event(req)
+    account = session.get(Account, actor.account_id)
+    if account is None or not account.public_key:
+        raise BadSignature(f"delegate {actor.delegate!r} has no registered key")
+    if not verify_decision(body, account.public_key):
+        raise BadSignature(
+            "the signature does not verify under the delegate's registered key "
+            "(it must sign RFC 8785 JSON of the decision without 'signature')"
+        )
+    if abs(event.at - now) > MAX_SKEW:
+        raise InvalidEvent(
+            f"the decision was signed at {codec.ts(event.at)}, more than "
+            f"{int(MAX_SKEW.total_seconds())} s from the service's time {codec.ts(now)}",
+            now=codec.ts(now),
+        )
+    if state.last_at is not None and event.at < state.last_at:
+        raise OutOfOrder(
+            f"the decision was signed at {codec.ts(event.at)}, before the last event at "
+            f"{codec.ts(state.last_at)}; sign it again with the current time",
+            last_at=codec.ts(state.last_at),
+        )
+    return _append(session, store, g, state, [event], now, actor)
+
+
+def resolve_condition(
+    session: Session,
+    store: Store,
+    now: datetime,
+    actor: Actor,
+    guarantee_id: str,
+    req: ResolutionIn,
+) -> list[Appended]:
+    """A condition that needs a finding is met or not (the guarantor's delegate, or an admin)."""
+    require_guarantor(actor, guarantee_id, req.guarantor)
+    g = lock_guarantee(session, guarantee_id)
+    state = load_state(session, g)
+    if _overdue(state, now):
+        raise DeadlinePassed(_late(state), deadline=state.deadline)  # type: ignore[arg-type]
+    event = ConditionResolved(
+        at=event_time(state, now),
+        guarantor=req.guarantor,
+        instrument=req.instrument,
+        met=req.met,
+        note=req.note,
+    )
+    return _append(session, store, g, state, [event], now, actor)
+
+
+def report_delivery(
+    session: Session,
+    store: Store,
+    now: datetime,
+    actor: Actor,
+    guarantee_id: str,
+    req: DeliveryIn,
+) -> list[Appended]:
+    """A commitment carried out, after the outcome (the guarantor's delegate, or an admin)."""
+    require_guarantor(actor, guarantee_id, req.guarantor)
+    g = lock_guarantee(session, guarantee_id)
+    state = load_state(session, g)
+    event = DeliveryReported(
+        at=event_time(state, now),
+        guarantor=req.guarantor,
+        instrument=req.instrument,
+        amount=req.amount,
+        note=req.note,
+    )
+    return _append(session, store, g, state, [event], now, actor)
+
+
+def close_if_due(
+    session: Session,
+    store: Store,
+    now: datetime,
+    guarantee_id: str,
+    *,
+    actor: Actor | None = None,
+    skip_locked: bool = False,
+) -> list[Appended] | None:
+    """The one idempotent close at the deadline, shared by the timer and people.
+
+    Appends ``WindowClosed``, ``ReceiptsFrozen`` and ``OutcomeDeclared`` (timed at the
+    deadline, whenever the close actually runs) if the deadline has passed and the window is
+    still open; otherwise appends nothing and returns ``[]``. With ``skip_locked`` it returns
+    None at once when another transaction holds the guarantee (PostgreSQL), for the timer.
+    """
+    if skip_locked:
+        found = try_lock_guarantee(session, guarantee_id)
+        if found is None:
+            return None
+        g = found
+    else:
+        g = lock_guarantee(session, guarantee_id)
+    state = load_state(session, g)
+    if state.deadline is None or now < state.deadline:
+        return []
+    if state.phase not in (Phase.WINDOW_OPEN, Phase.CLOSED, Phase.FROZEN):
+        return []
+    at = max(state.deadline, state.last_at or state.deadline)
+    return _append(session, store, g, state, engine.close(state, at), now, actor)
+
+
+def close(
+    session: Session, store: Store, now: datetime, actor: Actor, guarantee_id: str, req: CloseIn
+) -> list[Appended]:
+    """An admin closes: at the deadline (the same close as the timer's), or, in a design with
+    no deadline, as chair or once everyone has decided."""
+    require(actor, Role.ADMIN, guarantee_id=guarantee_id)
+    if req.reason == "deadline":
+        g = lock_guarantee(session, guarantee_id)
+        state = load_state(session, g)
+        if state.deadline is None:
+            raise InvalidEvent("this design has no deadline: close as 'chair' or 'all_decided'")
+        if state.phase in (Phase.AWAITING_INCIDENT, Phase.REPORTED):
+            raise OutOfOrder(f"no window is open; the deliberation is {state.phase.value}")
+        if now < state.deadline:
+            raise OutOfOrder(f"the window closes at {codec.ts(state.deadline)}, not before")
+        return close_if_due(session, store, now, guarantee_id, actor=actor) or []
+    g = lock_guarantee(session, guarantee_id)
+    state = load_state(session, g)
+    events = engine.close(state, event_time(state, now), reason=req.reason)
+    if not events and state.phase is not Phase.DECLARED:
+        raise OutOfOrder(f"no window is open; the deliberation is {state.phase.value}")
+    return _append(session, store, g, state, events, now, actor)

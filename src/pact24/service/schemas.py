@@ -1,0 +1,366 @@
+"""The shapes the service takes and gives: pydantic models at the edge.
+
+The service layer returns these, so the JSON API serialises them as they are and the web pages
+read the same attributes. Every view of a guarantee carries its ``mode``; an exercise also says
+so in ``banner``, so no export of an exercise can pass for a live guarantee.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pact24.vocab import Choice, ConditionKind, IncidentKind, Instrument, Severity
+
+Mode = Literal["live", "exercise"]
+GuaranteeId = str
+ISO3 = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code")
+SHA256 = r"^[0-9a-f]{64}$"
+
+LIVE_BANNER = "LIVE guarantee"
+EXERCISE_BANNER = "EXERCISE - not a live guarantee"
+
+
+def banner(mode: str) -> str:
+    return EXERCISE_BANNER if mode == "exercise" else LIVE_BANNER
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- guarantees ------------------------------------------------------------------------------
+
+
+class GuaranteeIn(_In):
+    """A new guarantee: a design (YAML text) or a preset by name, and an explicit mode."""
+
+    mode: Mode = Field(description="live, or exercise (marked as such everywhere)")
+    design: str | None = Field(default=None, description="The design as YAML text")
+    preset: str | None = Field(default=None, description="A shipped preset, e.g. meloni-24h")
+    id: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9-]{2,63}$",
+        description="Identifier; made from the design name when omitted",
+    )
+
+
+class GuaranteeOut(BaseModel):
+    id: str
+    mode: Mode
+    banner: str
+    title: str
+    design_name: str
+    design_digest: str = Field(description="SHA-256 of the design's canonical JSON")
+    log_origin: str = Field(description="Origin line of this guarantee's checkpoints")
+    phase: str
+    created_at: datetime
+    opened_at: datetime | None
+    deadline: datetime | None
+    closed_at: datetime | None
+    event_count: int
+    ledger_size: int
+
+
+class ConditionOut(BaseModel):
+    kind: ConditionKind
+    k: int | None = None
+    text: str | None = None
+
+
+class CellOut(BaseModel):
+    """A guarantor's current decision on one instrument."""
+
+    choice: Choice
+    revision: int
+    delegate: str
+    condition: ConditionOut | None
+    condition_met: bool | None
+    amount: float | None
+    note: str
+    at: datetime
+
+
+class ReceiptOut(BaseModel):
+    guarantor: str
+    instrument: Instrument
+    status: str
+    counts: bool
+    amount: float
+    revision: int
+    by_silence: bool
+    engaged_by_posture: bool
+    condition: ConditionOut | None
+    condition_met: bool | None
+    frozen_at: datetime
+
+
+class GuarantorRow(BaseModel):
+    iso3: str
+    name: str
+    delegate: str
+    alternate_delegate: str
+    decisions: dict[str, CellOut | None] = Field(description="Per instrument; null when silent")
+    silent: list[Instrument]
+
+
+class OutcomeOut(BaseModel):
+    guarantee: str
+    mode: Mode
+    banner: str
+    honoured: bool
+    rule: str
+    declared_at: datetime
+    outcome: dict[str, Any] = Field(description="Tallies and unmet conditions (codec form)")
+
+
+class BoardOut(BaseModel):
+    """Everything a person watching the deliberation needs on one screen."""
+
+    guarantee: GuaranteeOut
+    now: datetime
+    seconds_left: float | None = Field(description="Until the deadline; null when none or past")
+    instruments: list[Instrument]
+    guarantors: list[GuarantorRow]
+    receipts: list[ReceiptOut]
+    outcome: OutcomeOut | None
+
+
+# --- accounts --------------------------------------------------------------------------------
+
+
+class AccountIn(_In):
+    name: str = Field(min_length=1, max_length=200)
+    role: Literal["admin", "reporter", "observer", "witness"]
+    guarantee_id: str | None = Field(default=None, description="Scope; null for every guarantee")
+    password: str | None = Field(default=None, min_length=12, description="For the web login")
+
+
+class DelegateIn(_In):
+    """A delegate of one guarantor: the design's delegate or alternate, with its public key."""
+
+    guarantor: str = ISO3
+    delegate: str = Field(min_length=1, max_length=100, description="As named in the design")
+    public_key: str = Field(description="Ed25519 public key, base64 of its 32 bytes")
+    name: str | None = Field(default=None, max_length=200, description="Account name")
+    password: str | None = Field(default=None, min_length=12)
+
+
+class AccountOut(BaseModel):
+    id: str
+    name: str
+    role: str
+    guarantee_id: str | None
+    guarantor: str | None
+    delegate: str | None
+    rank: str | None
+    public_key: str | None
+    created_at: datetime
+
+
+class Credentials(BaseModel):
+    """An account and a new token. The token is shown once and never stored."""
+
+    account: AccountOut
+    token: str
+    token_id: str
+
+
+class TokenOut(BaseModel):
+    id: str
+    account_id: str
+    label: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class Me(BaseModel):
+    account_id: str
+    name: str
+    role: str
+    guarantee_id: str | None
+    guarantor: str | None
+    delegate: str | None
+    token_id: str | None
+
+
+# --- what happens in a deliberation ----------------------------------------------------------
+
+
+class IncidentIn(_In):
+    kind: IncidentKind
+    severity: Severity
+    evidence: list[str] = Field(
+        default_factory=list, description="SHA-256 hex digests of the evidence files"
+    )
+    summary: str = Field(default="", max_length=4000)
+    incident_id: str | None = Field(default=None, min_length=1, max_length=100)
+
+
+class AttributionIn(_In):
+    confidence: float = Field(ge=0, le=1)
+
+
+class ConditionIn(_In):
+    kind: ConditionKind
+    k: int | None = None
+    text: str | None = None
+
+
+class DecisionIn(_In):
+    """A decision exactly as its delegate signed it.
+
+    ``signature`` is the delegate's Ed25519 signature (base64) over the RFC 8785 canonical JSON
+    of this object without ``signature`` and with ``"type": "DecisionRecorded"`` added — that
+    is ``codec.decision_payload`` of the event. ``at`` is the delegate's time of signing (ISO
+    8601 UTC with ``Z``); the service refuses it when it is far from its own clock.
+    """
+
+    at: str = Field(description="ISO 8601 UTC, e.g. 2027-03-01T04:00:00Z")
+    guarantor: str
+    instrument: Instrument
+    choice: Choice
+    revision: int = Field(ge=1)
+    delegate: str
+    condition: ConditionIn | None = None
+    amount: float | None = Field(default=None, ge=0)
+    note: str = Field(default="", max_length=4000)
+    signature: str
+
+
+class ResolutionIn(_In):
+    guarantor: str
+    instrument: Instrument
+    met: bool
+    note: str = Field(default="", max_length=4000)
+
+
+class DeliveryIn(_In):
+    guarantor: str
+    instrument: Instrument
+    amount: float = Field(gt=0)
+    note: str = Field(default="", max_length=4000)
+
+
+class CloseIn(_In):
+    reason: Literal["deadline", "chair", "all_decided"] = "deadline"
+
+
+class EventOut(BaseModel):
+    seq: int
+    ledger_index: int
+    type: str
+    at: datetime
+    recorded_at: datetime
+    body: dict[str, Any] = Field(description="The event in codec form, as in the ledger")
+
+
+class Recorded(BaseModel):
+    """The events one request appended (none when there was nothing left to do)."""
+
+    guarantee: str
+    mode: Mode
+    banner: str
+    phase: str
+    events: list[EventOut]
+
+
+class Timeline(BaseModel):
+    guarantee: str
+    mode: Mode
+    banner: str
+    events: list[EventOut]
+
+
+class Receipts(BaseModel):
+    guarantee: str
+    mode: Mode
+    banner: str
+    receipts: list[ReceiptOut]
+
+
+# --- ledger ----------------------------------------------------------------------------------
+
+
+class CheckpointOut(BaseModel):
+    guarantee: str
+    mode: Mode
+    origin: str
+    size: int
+    root: str = Field(description="base64")
+    note: str = Field(description="The C2SP signed note")
+    log_public_key: str = Field(description="base64 Ed25519 key that signs the checkpoints")
+
+
+class EntryOut(BaseModel):
+    index: int
+    leaf_hash: str = Field(description="base64")
+    entry: dict[str, Any]
+
+
+class InclusionOut(BaseModel):
+    index: int
+    size: int
+    leaf_hash: str
+    root: str
+    proof: list[str] = Field(description="base64 hashes, RFC 6962 audit path")
+    entry: dict[str, Any]
+
+
+class ConsistencyOut(BaseModel):
+    old_size: int
+    new_size: int
+    old_root: str
+    new_root: str
+    proof: list[str] = Field(description="base64 hashes, RFC 6962 consistency proof")
+
+
+# --- webhooks and notifications ------------------------------------------------------------
+
+
+class WebhookIn(_In):
+    url: str = Field(pattern=r"^https?://", max_length=2000)
+    guarantee_id: str | None = Field(default=None, description="null: every guarantee")
+
+
+class WebhookOut(BaseModel):
+    id: str
+    url: str
+    guarantee_id: str | None
+    created_at: datetime
+    rotated_at: datetime | None
+    disabled_at: datetime | None
+    secret: str | None = Field(default=None, description="Shown only when made or rotated")
+
+
+class OutboxOut(BaseModel):
+    id: int
+    webhook_id: str
+    guarantee_id: str | None
+    topic: str
+    status: str
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime
+    delivered_at: datetime | None
+    last_error: str | None
+
+
+class NotificationOut(BaseModel):
+    guarantee_id: str
+    guarantor: str
+    delegate: str
+    kind: str
+    hours_before: float
+    silent: list[str]
+    at: datetime
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    database: str
+    migration: str | None
+    now: datetime

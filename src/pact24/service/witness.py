@@ -1,0 +1,156 @@
+"""A witness: a guarantor's own copy of every checkpoint of a guarantee's log.
+
+The log operator could show one history to one guarantor and another to the next (a *split
+view*), or quietly rewrite the past. A witness makes that detectable. It pins the log's key and
+origin the first time (or takes them from the command line), and on every poll
+
+1. fetches the current signed checkpoint and verifies its signature and origin;
+2. if the log grew, fetches a consistency proof from the last size it holds and verifies it;
+3. if the size is the same, the root must be the same; a smaller size is a rollback;
+4. keeps the checkpoint, one file per size, never overwritten.
+
+Any failure is an ``Alarm``. Two witnesses (or a witness and a guarantor's auditor) compare
+their folders with ``compare``: the same size must have the same root in both, or the log
+showed them different histories.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from pact24.errors import LedgerError, TamperDetected
+from pact24.ledger import (
+    Checkpoint,
+    decode_public_key,
+    parse_checkpoint,
+    verify_checkpoint,
+    verify_consistency,
+)
+from pact24.service.client import raise_for_problem
+
+
+class Alarm(TamperDetected):
+    """The log contradicts what this witness saw before: a split view or a rewrite."""
+
+    title = "Witness alarm"
+
+    def __init__(self, detail: str, size: int) -> None:
+        super().__init__(detail, entry=size)
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """What one poll saw: the checkpoint, and what the witness concluded."""
+
+    checkpoint: Checkpoint
+    previous_size: int | None
+    status: str  # "first", "same", "grew"
+
+
+class Witness:
+    """The state folder of one witness for one guarantee's log."""
+
+    def __init__(self, folder: Path | str) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "checkpoints").mkdir(exist_ok=True)
+
+    @property
+    def _pin_file(self) -> Path:
+        return self.folder / "log.json"
+
+    def pinned(self) -> tuple[str, str] | None:
+        """The pinned (origin, log public key in base64), if any."""
+        if not self._pin_file.exists():
+            return None
+        data = json.loads(self._pin_file.read_text())
+        return data["origin"], data["log_public_key"]
+
+    def pin(self, origin: str, log_public_key: str) -> None:
+        decode_public_key(log_public_key)
+        self._pin_file.write_text(
+            json.dumps({"origin": origin, "log_public_key": log_public_key}, indent=2) + "\n"
+        )
+
+    def notes(self) -> dict[int, str]:
+        """Every checkpoint kept, by size."""
+        out = {}
+        for path in (self.folder / "checkpoints").glob("*.note"):
+            out[int(path.stem)] = path.read_text()
+        return out
+
+    def latest(self) -> Checkpoint | None:
+        notes = self.notes()
+        return None if not notes else parse_checkpoint(notes[max(notes)])
+
+    def keep(self, note: str, checkpoint: Checkpoint) -> None:
+        path = self.folder / "checkpoints" / f"{checkpoint.size}.note"
+        if path.exists():
+            old = parse_checkpoint(path.read_text())
+            if old.root != checkpoint.root:
+                raise Alarm(
+                    f"split view: two different roots for size {checkpoint.size}",
+                    checkpoint.size,
+                )
+            return
+        path.write_text(note)
+
+    def observe(self, client: httpx.Client, guarantee_id: str) -> Observation:
+        """One poll of the service (see the module docstring); raises Alarm on a contradiction."""
+        base = f"/api/v1/guarantees/{guarantee_id}/log"
+        r = client.get(f"{base}/checkpoint")
+        raise_for_problem(r)
+        served = r.json()
+        note, served_key = served["note"], served["log_public_key"]
+        pin = self.pinned()
+        if pin is None:
+            origin = parse_checkpoint(note).origin
+            self.pin(origin, served_key)
+            pin = (origin, served_key)
+        origin, key_b64 = pin
+        if served_key != key_b64:
+            raise Alarm("the log now answers with another key than the pinned one", 0)
+        try:
+            cp = verify_checkpoint(note, decode_public_key(key_b64), origin)
+        except LedgerError as exc:
+            raise Alarm(f"the checkpoint does not verify: {exc.detail}", 0) from None
+        last = self.latest()
+        if last is None:
+            self.keep(note, cp)
+            return Observation(cp, None, "first")
+        if cp.size < last.size:
+            raise Alarm(
+                f"rollback: the log shows {cp.size} entries after showing {last.size}", cp.size
+            )
+        if cp.size == last.size:
+            if cp.root != last.root:
+                raise Alarm(f"split view: the root of size {cp.size} changed", cp.size)
+            self.keep(note, cp)
+            return Observation(cp, last.size, "same")
+        r = client.get(f"{base}/proof/consistency", params={"old": last.size, "new": cp.size})
+        raise_for_problem(r)
+        proof = [base64.b64decode(h) for h in r.json()["proof"]]
+        if not verify_consistency(last.size, cp.size, proof, last.root, cp.root):
+            raise Alarm(
+                f"split view: the log of {cp.size} entries does not extend the log of "
+                f"{last.size} this witness kept",
+                last.size,
+            )
+        self.keep(note, cp)
+        return Observation(cp, last.size, "grew")
+
+
+def compare(a: Witness, b: Witness) -> int:
+    """Check two witnesses saw one history: equal roots at every size both kept. Returns how
+    many sizes were compared; raises Alarm at the first that differs."""
+    notes_a, notes_b = a.notes(), b.notes()
+    common = sorted(set(notes_a) & set(notes_b))
+    for size in common:
+        if parse_checkpoint(notes_a[size]).root != parse_checkpoint(notes_b[size]).root:
+            raise Alarm(f"split view: the witnesses hold different roots for size {size}", size)
+    return len(common)

@@ -1,0 +1,110 @@
+"""Shared fixtures.
+
+--- databases (store and service tests) -------------------------------------------------------
+``db_url`` gives each test a fresh, migrated database, once on SQLite and once on PostgreSQL.
+The PostgreSQL runs need ``PACT24_TEST_POSTGRES_URL`` (``scripts/start_postgres.sh`` prints
+one). Without it they are deselected locally and FAIL in CI (``CI=true``): never skipped.
+Databases are migrated once per session: SQLite tests get a copy of a migrated file, PostgreSQL
+tests one database of this run, emptied before each test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PG_ENV = "PACT24_TEST_POSTGRES_URL"
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get(PG_ENV) or _in_ci():
+        return
+    keep = [i for i in items if i.get_closest_marker("postgres") is None]
+    dropped = [i for i in items if i.get_closest_marker("postgres") is not None]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
+def _pg_admin(url: str):
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    return psycopg.connect(
+        host=u.host,
+        port=u.port,
+        user=u.username,
+        password=u.password,
+        dbname="postgres",
+        autocommit=True,
+    ), u
+
+
+@pytest.fixture(scope="session")
+def _templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """A migrated SQLite file to copy, and a migrated PostgreSQL database to empty."""
+    from pact24.store.db import Store
+
+    made: dict[str, str] = {}
+    folder = tmp_path_factory.mktemp("db-template")
+    sqlite = Store(f"sqlite:///{folder / 'template.sqlite'}")
+    sqlite.upgrade()
+    sqlite.dispose()
+    made["sqlite"] = str(folder / "template.sqlite")
+    pg_url = os.environ.get(PG_ENV)
+    if pg_url:
+        conn, u = _pg_admin(pg_url)
+        name = f"pact24_run_{os.getpid()}"
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+        made["postgres"] = u.set(database=name).render_as_string(hide_password=False)
+        pg = Store(made["postgres"])
+        pg.upgrade()
+        pg.dispose()
+    yield made
+    if pg_url:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.close()
+
+
+def _empty_postgres(url: str) -> None:
+    """Empty every table but the migration stamp and the log key (cheaper than a new database)."""
+    from sqlalchemy import create_engine, text
+
+    from pact24.store import caches
+    from pact24.store.models import Base
+
+    tables = [t.name for t in Base.metadata.sorted_tables if t.name != "service_keys"]
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    caches.clear()  # the same URL and ids come back in the next test
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(
+    request: pytest.FixtureRequest, tmp_path: Path, _templates: dict[str, str]
+) -> Iterator[str]:
+    """A fresh migrated database: its SQLAlchemy URL."""
+    if request.param == "sqlite":
+        target = tmp_path / "pact24.sqlite"
+        shutil.copy(_templates["sqlite"], target)
+        yield f"sqlite:///{target}"
+        return
+    if "postgres" not in _templates:
+        pytest.fail(
+            f"{PG_ENV} is not set: the PostgreSQL store tests must run in CI "
+            "(start one with scripts/start_postgres.sh)"
+        )
+    _empty_postgres(_templates["postgres"])
+    yield _templates["postgres"]
