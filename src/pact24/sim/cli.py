@@ -25,12 +25,15 @@ err = Console(stderr=True)
 
 
 def _print_registry() -> None:
-    table = Table(title=f"Model parameters ({len(REGISTRY)})", show_lines=False)
-    for col in ("name", "default", "range", "unit", "source"):
-        table.add_column(col, overflow="fold")
+    """One line per parameter (greppable): name = default [low, high] unit; source."""
+    out.print(f"# {len(REGISTRY)} model parameters: name = default [low, high] unit; source")
     for p in REGISTRY.values():
-        table.add_row(p.name, f"{p.default:g}", f"[{p.low:g}, {p.high:g}]", p.unit, p.source)
-    out.print(table)
+        out.print(
+            f"{p.name} = {p.default:g} [{p.low:g}, {p.high:g}] {p.unit}; {p.source}",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 def _fmt(x: float, kind: str) -> str:

@@ -1,0 +1,86 @@
+"""Helpers for the simulator's tests: cached setups and standard-error-based comparisons.
+
+Stochastic assertions follow one rule: a fixed seed, a few hundred runs, and a tolerance derived
+from the standard error. ``assert_greater(a, b)`` checks that ``mean(a) - mean(b)`` exceeds
+``Z`` standard errors of the difference (a one-sided test at about 1 in 1,000); ``assert_near``
+checks that an estimate lies within ``Z`` standard errors of a value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from pact24.designs import Design, resolve_design
+from pact24.sim.reference import Setup, prepare, run_many
+
+Z = 3.0
+
+
+def sure_attack(family: str) -> dict[str, float]:
+    """Overrides under which a run is one crisis and the adversary always attacks with
+    ``family`` (so crisis columns are measured on every run)."""
+    return {
+        "campaign.opportunities": 1.0,
+        "campaign.salami_opportunities": 2.0,
+        f"adversary.gain.{family}": 3.0,
+        "adversary.cost_of_response": 0.5,
+        "adversary.choice_noise": 0.05,
+    }
+
+
+@cache
+def design(name: str) -> Design:
+    return resolve_design(name)
+
+
+def setup(name: str | Design, scenario: str, **overrides: float) -> Setup:
+    d = design(name) if isinstance(name, str) else name
+    return prepare(d, scenario, {k.replace("__", "."): v for k, v in overrides.items()})
+
+
+def rows(
+    name: str | Design,
+    scenario: str,
+    runs: int = 300,
+    seed: int = 7,
+    overrides: Mapping[str, float] | None = None,
+) -> list[dict[str, Any]]:
+    d = design(name) if isinstance(name, str) else name
+    return run_many(prepare(d, scenario, overrides), runs, seed)
+
+
+def column(rs: Sequence[Mapping[str, Any]], name: str, attacked_only: bool = True) -> np.ndarray:
+    vals = [float(r[name]) for r in rs if r["attacked"] or not attacked_only]
+    x = np.asarray(vals, dtype=np.float64)
+    return x[np.isfinite(x)]
+
+
+def se_of_mean(x: np.ndarray) -> float:
+    if x.size < 2:
+        return math.inf
+    return float(x.std(ddof=1)) / math.sqrt(x.size)
+
+
+def assert_greater(a: np.ndarray, b: np.ndarray, what: str = "") -> None:
+    """mean(a) > mean(b) by more than Z standard errors of the difference."""
+    diff = float(a.mean() - b.mean())
+    se = math.hypot(se_of_mean(a), se_of_mean(b))
+    # a difference of two constants has se 0: then any positive difference will do
+    assert diff > Z * se and diff > 0, (
+        f"{what}: expected {a.mean():.4g} (n={a.size}) > {b.mean():.4g} (n={b.size}); "
+        f"difference {diff:.4g}, standard error {se:.4g}"
+    )
+
+
+def assert_near(x: np.ndarray, value: float, what: str = "", floor: float = 0.0) -> None:
+    """mean(x) within Z standard errors (at least ``floor``) of ``value``."""
+    se = se_of_mean(x)
+    tol = max(Z * se, floor)
+    assert abs(float(x.mean()) - value) <= tol, (
+        f"{what}: mean {x.mean():.4g} (n={x.size}, se {se:.3g}) is not within {tol:.3g} of {value}"
+    )
