@@ -126,3 +126,21 @@ def test_each_state_stance_is_a_parameter_sourced_from_the_csv() -> None:
         REGISTRY["guarantor.bandwagon_k.FRA"].default
         < REGISTRY["guarantor.bandwagon_k.LTU"].default
     )
+
+
+def test_model_md_is_in_odd_form_and_lists_every_parameter() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "model.md").read_text()
+    for heading in (
+        "## Overview",
+        "## Design concepts",
+        "## Details",
+        "Purpose",
+        "Entities, state variables and scales",
+        "Process overview and scheduling",
+        "Initialization",
+        "Input data",
+        "Submodels",
+    ):
+        assert heading in doc, heading
+    missing = [name for name in REGISTRY if f"`{name}`" not in doc]
+    assert not missing, f"docs/model.md lacks {missing[:5]} (regenerate the parameter table)"

@@ -299,12 +299,15 @@ class _Crisis:
         self._apply(AttributionAssessed(self.t0, round(self.reported_c, 4), ASSESSOR))
 
         # 2. activation
-        ticks = self._ticks(p["activation.max_wait_days"] * 24.0)
+        span = design.window_hours or p["consultation.horizon_days"] * 24.0
+        ticks = self._ticks(p["activation.max_wait_days"] * 24.0 + span)
         open_h = 0.0
         if not engine.activation_due(self.state):
             threshold = design.activation.threshold or 1.0
             open_h = math.nan
             for t in ticks:
+                if t > p["activation.max_wait_days"] * 24.0:
+                    break
                 self._assess(t, force=self.path.confidence(t) >= threshold)
                 if engine.activation_due(self.state):
                     open_h = t
