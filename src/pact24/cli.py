@@ -15,6 +15,7 @@ from pact24 import __version__, commands
 from pact24.designs.cli import app as designs_app
 from pact24.errors import Pact24Error
 from pact24.ledger.cli import ledger_app
+from pact24.sim.cli import simulate_cmd
 from pact24.service import cli as service_cli
 from pact24.store import cli as store_cli
 
@@ -43,6 +44,7 @@ def _root(
 
 
 # Sub-apps: each package registers its commands here (one line each).
+app.command("simulate")(simulate_cmd)
 app.add_typer(ledger_app, name="ledger")
 ledger_app.command("export")(store_cli.export)
 app.command("serve")(service_cli.serve)
