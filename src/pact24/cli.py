@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from pact24 import __version__, commands
+from pact24.calibrate.cli import calibrate_app
 from pact24.designs.cli import app as designs_app
 from pact24.errors import Pact24Error
 from pact24.ledger.cli import ledger_app
@@ -52,6 +53,7 @@ app.add_typer(service_cli.db_app, name="db")
 app.command("decide")(service_cli.decide)
 app.command("witness")(service_cli.witness)
 app.add_typer(designs_app, name="designs")
+app.add_typer(calibrate_app, name="calibrate")
 app.command("demo")(commands.demo)
 app.command("replay")(commands.replay)
 

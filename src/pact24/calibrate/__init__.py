@@ -1,0 +1,1 @@
+"""Calibration: historical decision lags -> timing-model parameters, predictions, backtests."""

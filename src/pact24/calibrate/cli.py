@@ -1,0 +1,209 @@
+"""``pact24 calibrate``: fit the guarantor timing model, predict lags, backtest it.
+
+- ``pact24 calibrate fit EVENTS.csv --out PARAMS.json``
+- ``pact24 calibrate predict EVENTS.csv [--params PARAMS.json] --interval 0.8 --out PRED.csv``
+- ``pact24 calibrate backtest [EVENTS.csv] [--out-dir DIR]``
+
+Bad input raises :class:`pact24.errors.InvalidInput` naming the row and the column; nothing is
+written unless the whole input is valid (files are written through a temporary file).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from pact24.calibrate.backtest import BacktestResult, backtest, write_outputs
+from pact24.calibrate.events import (
+    BACKTEST_COLUMNS,
+    FIT_COLUMNS,
+    PREDICT_COLUMNS,
+    read_events,
+    shipped_events_path,
+)
+from pact24.calibrate.fit import fit_events
+from pact24.calibrate.predict import predict_events, predictions_csv, write_text_atomic
+from pact24.errors import InvalidInput
+from pact24.sim.models.timing import DEFAULT_FAMILY, FAMILIES, FEATURES, TimingModel
+
+calibrate_app = typer.Typer(
+    name="calibrate",
+    help="Fit the guarantor timing model to historical decision lags, predict, backtest.",
+    no_args_is_help=True,
+)
+console = Console()
+
+
+def _check_family(family: str) -> str:
+    if family not in FAMILIES:
+        raise InvalidInput(f"--family: unknown family {family!r}; expected one of {FAMILIES}")
+    return family
+
+
+def _check_interval(interval: float) -> float:
+    if not 0.0 < interval < 1.0:
+        raise InvalidInput(f"--interval: must be strictly between 0 and 1, got {interval}")
+    return interval
+
+
+def load_params(path: Path | None) -> TimingModel:
+    """The model in ``path`` (a ``calibrate fit`` output), or the package default."""
+    if path is None:
+        return TimingModel.default()
+    try:
+        return TimingModel.from_json(Path(path))
+    except OSError as exc:
+        raise InvalidInput(f"{Path(path).name}: cannot read file: {exc.strerror or exc}") from exc
+    except ValueError as exc:
+        raise InvalidInput(f"{Path(path).name}: {exc}") from exc
+
+
+def parameter_table(model: TimingModel, title: str) -> Table:
+    table = Table(title=title)
+    for col in ("parameter", "mode", "sd", "90% interval", "time ratio e^mode"):
+        table.add_column(col, justify="left" if col == "parameter" else "right")
+    for row in model.summary(0.9):
+        name = str(row["name"])
+        mode, sd, lo, hi = (float(row[k]) for k in ("mode", "sd", "lo", "hi"))
+        ratio = f"{math.exp(mode):.2f}" if name in FEATURES and name != "intercept" else ""
+        if name.startswith(("log_sigma", "log_tau")):
+            ratio = f"scale {math.exp(mode):.2f}"
+        table.add_row(escape(name), f"{mode:+.3f}", f"{sd:.3f}", f"[{lo:+.2f}, {hi:+.2f}]", ratio)
+    return table
+
+
+@calibrate_app.command("fit")
+def fit_cmd(
+    events: Path = typer.Argument(..., help="Event table (CSV, the columns of decision_lags.csv)."),
+    out: Path = typer.Option(..., "--out", help="Where to write the fitted parameters (JSON)."),
+    family: str = typer.Option(DEFAULT_FAMILY, help=f"Error distribution: {', '.join(FAMILIES)}."),
+) -> None:
+    """Fit the timing model (MAP + Laplace; censored rows via the survival function)."""
+    _check_family(family)
+    table = read_events(events, FIT_COLUMNS)
+    result = fit_events(table, family=family)
+    write_text_atomic(out, result.model.to_json())
+    console.print(parameter_table(result.model, f"Timing model fit ({family}) on {events.name}"))
+    console.print(
+        f"{len(table)} rows ({int(table.censored().sum())} censored), "
+        f"log-likelihood {result.log_likelihood:.2f}, log-posterior {result.log_posterior:.2f}, "
+        f"converged: {result.converged}. Wrote {out}."
+    )
+
+
+@calibrate_app.command("predict")
+def predict_cmd(
+    events: Path = typer.Argument(..., help="Rows to predict (CSV; extra columns ignored)."),
+    params: Path | None = typer.Option(
+        None, "--params", help="Parameters from `calibrate fit` (default: the shipped fit)."
+    ),
+    interval: float = typer.Option(0.8, "--interval", help="Central interval probability."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Output CSV (event_id,lag_lo,lag_median,lag_hi); stdout if omitted."
+    ),
+) -> None:
+    """Predictive median and central interval of lag_days for each input row."""
+    _check_interval(interval)
+    model = load_params(params)
+    table = read_events(events, PREDICT_COLUMNS)
+    text = predictions_csv(predict_events(model, table, interval))
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        write_text_atomic(out, text)
+        console.print(f"Wrote {len(table)} predictions to {out}.")
+
+
+def _fmt(x: float, digits: int = 1) -> str:
+    return "—" if not math.isfinite(x) else f"{x:.{digits}f}"
+
+
+def backtest_tables(result: BacktestResult) -> list[Table]:
+    pct = round(result.interval * 100)
+    overall = Table(title=f"Leave-one-crisis-out backtest ({result.family}), all held-out rows")
+    for col in (
+        "method",
+        "rows",
+        f"{pct}% coverage",
+        "interval score (days)",
+        "interval score (log-days)",
+        "CRPS (days)",
+        "log score",
+    ):
+        overall.add_column(col, justify="left" if col == "method" else "right")
+    for e in result.overall:
+        overall.add_row(
+            e["method"],
+            str(e["n_rows"]),
+            _fmt(e["coverage"], 2),
+            _fmt(e["interval_score"]),
+            _fmt(e["interval_score_log"], 2),
+            _fmt(e["crps"]),
+            _fmt(e["log_score"], 2),
+        )
+    per = Table(title="Per held-out crisis (interval score in days / log score)")
+    per.add_column("crisis")
+    per.add_column("rows", justify="right")
+    per.add_column("pact24 coverage", justify="right")
+    methods = list(dict.fromkeys(e["method"] for e in result.overall))
+    for m in methods:
+        per.add_column(f"{m} IS", justify="right")
+    for m in methods:
+        per.add_column(f"{m} LogS", justify="right")
+    crises = list(dict.fromkeys(e["crisis"] for e in result.by_crisis))
+    by = {(e["crisis"], e["method"]): e for e in result.by_crisis}
+    for c in crises:
+        per.add_row(
+            c,
+            str(by[(c, methods[0])]["n_rows"]),
+            _fmt(by[(c, "pact24")]["coverage"], 2),
+            *(_fmt(by[(c, m)]["interval_score"]) for m in methods),
+            *(_fmt(by[(c, m)]["log_score"], 2) for m in methods),
+        )
+    return [overall, per]
+
+
+@calibrate_app.command("backtest")
+def backtest_cmd(
+    events: Path | None = typer.Argument(
+        None, help="Event table with a crisis column (default: the shipped decision_lags.csv)."
+    ),
+    family: str = typer.Option(DEFAULT_FAMILY, help=f"Error distribution: {', '.join(FAMILIES)}."),
+    interval: float = typer.Option(0.8, "--interval", help="Central interval probability."),
+    out_dir: Path = typer.Option(
+        Path("calibration-backtest"), "--out-dir", help="Where metrics and plots are written."
+    ),
+    compare_families: bool = typer.Option(
+        False, "--compare-families", help="Also backtest every family and compare (slower)."
+    ),
+) -> None:
+    """Leave-one-crisis-out cross-validation against two baselines; metrics, PIT, plots."""
+    _check_family(family)
+    _check_interval(interval)
+    path = events if events is not None else shipped_events_path()
+    table = read_events(path, BACKTEST_COLUMNS)
+    result = backtest(table, family=family, interval=interval)
+    for t in backtest_tables(result):
+        console.print(t)
+    written = write_outputs(result, out_dir)
+    if compare_families:
+        comp = Table(title="pact24 timing model by error family (leave-one-crisis-out)")
+        for col in ("family", "coverage", "interval score", "CRPS", "log score"):
+            comp.add_column(col, justify="left" if col == "family" else "right")
+        for fam in FAMILIES:
+            r = result if fam == family else backtest(table, family=fam, interval=interval)
+            e = r.overall_for("pact24")
+            comp.add_row(
+                fam,
+                _fmt(e["coverage"], 2),
+                _fmt(e["interval_score"]),
+                _fmt(e["crps"]),
+                _fmt(e["log_score"], 3),
+            )
+        console.print(comp)
+    console.print("Wrote " + ", ".join(str(p) for p in written))

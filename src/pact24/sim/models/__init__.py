@@ -1,0 +1,1 @@
+"""Stochastic models the simulator samples from (guarantor timing, ...)."""

@@ -1,0 +1,108 @@
+"""Fitting: recovery of known parameters from data drawn from the model; the shipped fit."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from pact24.calibrate.events import read_events, shipped_events_path
+from pact24.calibrate.fit import fit_arrays, fit_events
+from pact24.sim.models.timing import (
+    ATTRIBUTIONS,
+    COMMITMENTS,
+    FEATURES,
+    INSTRUMENTS,
+    PARAMS,
+    SEVERITIES,
+    LagCovariates,
+    TimingModel,
+    default_prior,
+    design_matrix,
+)
+
+SEED = 7
+
+
+def _random_rows(rng: np.random.Generator, n: int) -> list[LagCovariates]:
+    return [
+        LagCovariates(
+            instrument=str(rng.choice(INSTRUMENTS)),
+            stage=str(rng.choice(["decision", "delivery"], p=[0.7, 0.3])),
+            n_deciders=int(rng.choice([1, 1, 2, 8, 27, 30])),
+            commitment=str(rng.choice(COMMITMENTS)),
+            attribution=str(rng.choice(ATTRIBUTIONS)),
+            severity=str(rng.choice(SEVERITIES)),
+            nuclear_adversary=bool(rng.random() < 0.5),
+            legislature_required=bool(rng.random() < 0.2),
+        )
+        for _ in range(n)
+    ]
+
+
+@pytest.mark.parametrize("family", ["frechet", "lognormal"])
+def test_fit_recovers_parameters_of_data_drawn_from_the_model(family: str) -> None:
+    rng = np.random.default_rng(SEED)
+    theta = 0.4 * rng.standard_normal(len(PARAMS))
+    theta[0] = 2.0
+    theta[-3:] = [math.log(0.9), math.log(0.6), math.log(0.5)]
+    truth = TimingModel.from_theta(family, theta)
+
+    rows, lag, cens, groups = [], [], [], []
+    for c in range(60):
+        crisis_rows = _random_rows(rng, 8)
+        t = truth.sample_days_batch(
+            design_matrix(crisis_rows), rng, 1, parameter_uncertainty=False
+        )[0]
+        limit = rng.uniform(2, 40)  # administrative right-censoring
+        for cov, ti in zip(crisis_rows, t, strict=True):
+            rows.append(cov)
+            groups.append(c)
+            if ti > limit:
+                lag.append(math.floor(limit))
+                cens.append(True)
+            else:
+                lag.append(math.floor(ti))  # day precision
+                cens.append(False)
+    assert 0.03 < np.mean(cens) < 0.5
+    d = design_matrix(rows)
+    lo = np.array(lag, dtype=float)
+    hi = np.where(cens, np.inf, lo + 1.0)
+    fit = fit_arrays(d, lo, hi, np.array(groups), family=family)
+    assert fit.converged
+    est = fit.model
+    cov = est.cov_matrix
+    assert cov is not None and np.all(np.linalg.eigvalsh(cov) > 0)
+
+    # identified quantities: log-median shifts for covariate rows, the scales and tau
+    probe = design_matrix(_random_rows(np.random.default_rng(99), 12)).X
+    p = len(FEATURES)
+    z_est = probe @ est.theta[:p]
+    z_true = probe @ theta[:p]
+    z_sd = np.sqrt(np.einsum("ij,jk,ik->i", probe, cov[:p, :p], probe))
+    assert np.all(np.abs(z_est - z_true) < 4 * z_sd), (z_est - z_true) / z_sd
+    s_est, s_true = est.theta[p:], theta[p:]
+    s_sd = np.sqrt(np.diag(cov)[p:])
+    assert np.all(np.abs(s_est - s_true) < 4 * s_sd), (s_est - s_true) / s_sd
+    # and the uncertainty is informative, not just wide
+    assert np.all(z_sd < 0.35) and s_sd[0] < 0.1
+
+
+def test_default_parameters_are_the_fit_on_the_shipped_data() -> None:
+    events = read_events(shipped_events_path())
+    shipped = TimingModel.default()
+    fit = fit_events(events, family=shipped.family).model
+    np.testing.assert_allclose(fit.theta, shipped.theta, atol=1e-4)
+    assert shipped.meta["data_sha256"] == events.sha256
+    assert shipped.meta["n_rows"] == len(events)
+    assert shipped.meta["n_censored"] == 1
+    assert shipped.prior == tuple((n, m, s) for n, (m, s) in default_prior(shipped.family).items())
+
+
+def test_prior_must_cover_every_parameter() -> None:
+    events = read_events(shipped_events_path())
+    prior = default_prior()
+    del prior["intercept"]
+    with pytest.raises(ValueError, match="prior lacks"):
+        fit_events(events, prior=prior)

@@ -1,0 +1,290 @@
+"""The guarantor timing model: covariates, error families, likelihood, predictive API."""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from pact24.sim.models.timing import (
+    FAMILIES,
+    FEATURES,
+    PARAMS,
+    LagCovariates,
+    TimingModel,
+    default_prior,
+    design_matrix,
+    interval_loglik,
+    log_cdf,
+    log_interval_prob,
+    log_pdf,
+    log_sf,
+    marginal_loglik,
+    observation_bounds,
+    ppf,
+    sample_error,
+)
+
+SEED = 20240824
+
+# scipy equivalents of the standard error distributions
+SCIPY = {
+    "lognormal": stats.norm(),
+    "loglogistic": stats.logistic(),
+    "weibull": stats.gumbel_l(),
+    "frechet": stats.gumbel_r(),
+}
+
+
+def _rows() -> list[LagCovariates]:
+    return [
+        LagCovariates("troops"),
+        LagCovariates("troops", stage="delivery", n_deciders=30, commitment="ally"),
+        LagCovariates("sanctions", n_deciders=27, attribution="contested", severity="low"),
+        LagCovariates("economic_aid", legislature_required=True, nuclear_adversary=False),
+        LagCovariates("defence_support", stage="delivery", severity="medium", commitment="self"),
+        LagCovariates("collective_defence", commitment="partner"),
+        LagCovariates("consultation", n_deciders=2),
+    ]
+
+
+def _model(family: str = "lognormal", tau: float = 0.5) -> TimingModel:
+    rng = np.random.default_rng(SEED)
+    theta = 0.3 * rng.standard_normal(len(PARAMS))
+    theta[0] = 1.5
+    theta[-3:] = [math.log(1.2), math.log(0.8), math.log(tau)]
+    cov = np.diag(np.full(len(PARAMS), 0.02))
+    return TimingModel.from_theta(family, theta, covariance=cov, prior=default_prior(family))
+
+
+# --- covariates ----------------------------------------------------------------------------
+
+
+def test_covariates_validate_and_name_the_field() -> None:
+    with pytest.raises(ValueError, match="instrument: unknown value 'tanks'"):
+        LagCovariates("tanks")
+    with pytest.raises(ValueError, match="stage"):
+        LagCovariates("troops", stage="later")
+    with pytest.raises(ValueError, match="n_deciders"):
+        LagCovariates("troops", n_deciders=0)
+    with pytest.raises(ValueError, match="n_deciders"):
+        LagCovariates("troops", n_deciders=True)
+    with pytest.raises(ValueError, match="nuclear_adversary"):
+        LagCovariates("troops", nuclear_adversary="yes")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="severity"):
+        LagCovariates("troops", severity="extreme")
+
+
+def test_covariates_accept_str_enums_and_are_frozen() -> None:
+    class Instrument(StrEnum):
+        TROOPS = "troops"
+
+    cov = LagCovariates(Instrument.TROOPS)
+    assert cov == LagCovariates("troops")
+    assert type(cov.instrument) is str
+    with pytest.raises(AttributeError):
+        cov.stage = "delivery"  # type: ignore[misc]
+
+
+def test_design_matrix_codes_every_level() -> None:
+    d = design_matrix(_rows())
+    assert d.X.shape == (7, len(FEATURES))
+    assert list(d.stage) == [0, 1, 0, 0, 1, 0, 0]
+    idx = {n: i for i, n in enumerate(FEATURES)}
+    # exactly one instrument, commitment and severity column per row
+    for prefix in ("instrument[", "commitment[", "severity["):
+        cols = [i for n, i in idx.items() if n.startswith(prefix)]
+        assert np.all(d.X[:, cols].sum(axis=1) == 1)
+    assert d.X[1, idx["log_n_deciders"]] == pytest.approx(math.log(30))
+    assert d.X[1, idx["delivery:troops"]] == 1 and d.X[0, idx["delivery:troops"]] == 0
+    assert set(d.X[:, idx["stage[delivery]"]]) == {-0.5, 0.5}
+    assert design_matrix([]).X.shape == (0, len(FEATURES))
+
+
+# --- error distributions -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_error_distribution_matches_scipy(family: str) -> None:
+    ref = SCIPY[family]
+    z = np.linspace(-6, 6, 49)
+    np.testing.assert_allclose(np.exp(log_cdf(family, z)), ref.cdf(z), rtol=1e-9, atol=1e-300)
+    np.testing.assert_allclose(np.exp(log_sf(family, z)), ref.sf(z), rtol=1e-9, atol=1e-300)
+    np.testing.assert_allclose(np.exp(log_pdf(family, z)), ref.pdf(z), rtol=1e-9, atol=1e-300)
+    q = np.array([0.001, 0.1, 0.5, 0.9, 0.999])
+    np.testing.assert_allclose(ppf(family, q), ref.ppf(q), rtol=1e-9)
+    draws = sample_error(family, np.random.default_rng(SEED), 20_000)
+    assert stats.kstest(draws, ref.cdf).pvalue > 0.001
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_log_interval_prob_is_stable_in_both_tails(family: str) -> None:
+    ref = SCIPY[family]
+    za = np.array([-np.inf, -3.0, 0.0, 2.0, 5.0, 20.0, -40.0])
+    zb = np.array([-2.0, -2.9, 0.1, np.inf, 5.001, 21.0, -39.0])
+    got = log_interval_prob(family, za, zb)
+    assert np.all(np.isfinite(got) | (got == -np.inf))
+    with np.errstate(divide="ignore"):
+        want = np.where(
+            za > 0,
+            np.log(ref.sf(za) - ref.sf(zb)),
+            np.log(ref.cdf(zb) - ref.cdf(za)),
+        )
+    ok = np.isfinite(want)
+    np.testing.assert_allclose(got[ok], want[ok], rtol=1e-6)
+    # far in either tail, where differences of probabilities underflow, the log is still finite
+    far = log_interval_prob(family, np.array([30.0, -40.0]), np.array([31.0, -39.0]))
+    assert np.all(np.isfinite(far))
+
+
+# --- likelihood ----------------------------------------------------------------------------
+
+
+def test_censored_row_contributes_log_survival() -> None:
+    model = _model()
+    cov = LagCovariates("sanctions", n_deciders=27, attribution="contested", severity="medium")
+    d = design_matrix([cov, cov])
+    ll = model.loglik_rows(d, [24, 24], [True, False])
+    mu = float(d.X[0] @ model.theta[: len(FEATURES)])
+    sigma = math.exp(model.log_scale[0])
+    assert ll[0] == pytest.approx(stats.norm.logsf((math.log(24) - mu) / sigma), rel=1e-10)
+    want_obs = math.log(
+        stats.norm.cdf((math.log(25) - mu) / sigma) - stats.norm.cdf((math.log(24) - mu) / sigma)
+    )
+    assert ll[1] == pytest.approx(want_obs, rel=1e-9)
+    # a same-day decision is "T < 1 day"
+    ll0 = model.loglik_rows(design_matrix([cov]), [0], [False])[0]
+    assert ll0 == pytest.approx(stats.norm.logcdf((0.0 - mu) / sigma), rel=1e-10)
+
+
+def test_observation_bounds() -> None:
+    lo, hi = observation_bounds([0, 5, 24], [False, False, True])
+    assert list(lo) == [0, 5, 24] and list(hi) == [1, 6, np.inf]
+    with pytest.raises(ValueError):
+        observation_bounds([-1], [False])
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_gradients_match_finite_differences(family: str) -> None:
+    rng = np.random.default_rng(SEED)
+    rows = _rows() * 3
+    d = design_matrix(rows)
+    lag = rng.integers(0, 200, size=d.n).astype(float)
+    cens = rng.random(d.n) < 0.2
+    lo, hi = observation_bounds(lag, cens)
+    groups = np.arange(d.n) % 4
+    theta = _model(family).theta + 0.1 * rng.standard_normal(len(PARAMS))
+    eps = 1e-6
+
+    def cond(t: np.ndarray) -> float:
+        return float(np.sum(interval_loglik(family, t, d, lo, hi, 0.3)[0]))
+
+    def marg(t: np.ndarray) -> float:
+        return float(np.sum(marginal_loglik(family, t, d, lo, hi, groups)[0]))
+
+    for f, grad in (
+        (cond, interval_loglik(family, theta, d, lo, hi, 0.3)[1]),
+        (marg, marginal_loglik(family, theta, d, lo, hi, groups)[1]),
+    ):
+        num = np.array(
+            [(f(theta + e) - f(theta - e)) / (2 * eps) for e in np.eye(len(PARAMS)) * eps]
+        )
+        np.testing.assert_allclose(grad, num, rtol=1e-5, atol=1e-5)
+
+
+def test_marginal_likelihood_quadrature_and_limits() -> None:
+    model = _model("frechet", tau=0.7)
+    d = design_matrix(_rows() * 4)
+    rng = np.random.default_rng(SEED)
+    lag = rng.integers(0, 100, size=d.n).astype(float)
+    lo, hi = observation_bounds(lag, np.zeros(d.n, bool))
+    groups = np.zeros(d.n, dtype=np.int64)  # one crisis: the hardest integral
+    a = marginal_loglik("frechet", model.theta, d, lo, hi, groups)[0]
+    b = marginal_loglik("frechet", model.theta, d, lo, hi, groups, n_nodes=200)[0]
+    assert a == pytest.approx(b, abs=1e-4)
+    # with a negligible crisis effect the marginal likelihood is the conditional one at u = 0
+    tiny = model.theta.copy()
+    tiny[-1] = math.log(1e-8)
+    m = marginal_loglik("frechet", tiny, d, lo, hi, groups)[0].sum()
+    c = interval_loglik("frechet", tiny, d, lo, hi)[0].sum()
+    assert m == pytest.approx(c, rel=1e-9)
+
+
+# --- the model -----------------------------------------------------------------------------
+
+
+def test_default_model_loads_and_round_trips() -> None:
+    model = TimingModel.default()
+    assert model.family in FAMILIES
+    assert model.covariance is not None
+    again = TimingModel.from_json(model.to_json())
+    assert again == model
+    np.testing.assert_allclose(again.draws, model.draws)
+    assert TimingModel.default() is model  # cached
+
+
+def test_from_dict_rejects_a_foreign_document() -> None:
+    doc = TimingModel.default().to_dict()
+    doc["parameters"] = doc["parameters"][:-1]
+    with pytest.raises(ValueError, match="missing"):
+        TimingModel.from_dict(doc)
+    with pytest.raises(ValueError, match="not a timing-parameter document"):
+        TimingModel.from_dict({"family": "frechet"})
+    with pytest.raises(ValueError, match="not valid JSON"):
+        TimingModel.from_json("{nope")
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_quantile_inverts_cdf_and_cdf_is_monotone(family: str) -> None:
+    model = _model(family)
+    cov = LagCovariates("troops")
+    for q in (0.1, 0.5, 0.9):
+        t = model.quantile(cov, q)
+        assert float(model.cdf(cov, t)) == pytest.approx(q, abs=1e-6)
+    f = model.cdf(cov, np.array([0.1, 1.0, 10.0, 100.0, 1000.0]))
+    assert f.shape == (5,)
+    assert np.all(np.diff(f) > 0)
+    assert model.prob_within(cov) == pytest.approx(float(model.cdf(cov, 1.0)))
+    d = design_matrix(_rows())
+    lp = model.log_prob_batch(d, np.zeros(d.n), np.ones(d.n))
+    np.testing.assert_allclose(np.exp(lp), model.cdf_batch(d, 1.0), rtol=1e-9)
+
+
+def test_sampling_matches_the_predictive_cdf() -> None:
+    model = _model("frechet")
+    cov = LagCovariates("troops")
+    a = model.sample_days(cov, np.random.default_rng(SEED), 40_000)
+    b = model.sample_days(cov, np.random.default_rng(SEED), 40_000)
+    np.testing.assert_array_equal(a, b)  # fixed seed, fixed draws
+    for t in (1.0, 7.0, 60.0):
+        p = model.prob_within(cov, t)
+        se = math.sqrt(p * (1 - p) / a.size)
+        assert abs(float(np.mean(a < t)) - p) < 5 * se + 2e-3
+    plug = model.sample_days(cov, np.random.default_rng(1), 40_000, parameter_uncertainty=False)
+    p = model.prob_within(cov, 7.0, parameter_uncertainty=False)
+    assert abs(float(np.mean(plug < 7.0)) - p) < 0.012
+
+
+def test_batch_sampling_shares_the_crisis_effect_within_a_sample() -> None:
+    model = _model("lognormal", tau=1.5)
+    d = design_matrix([LagCovariates("troops"), LagCovariates("sanctions")])
+    s = model.sample_days_batch(d, np.random.default_rng(SEED), 20_000)
+    assert s.shape == (20_000, 2)
+    r = np.corrcoef(np.log(s[:, 0]), np.log(s[:, 1]))[0, 1]
+    assert r > 0.3  # shared u: decisions in one crisis move together
+    fixed = model.sample_days_batch(d, np.random.default_rng(SEED), 20_000, crisis_effect=0.0)
+    assert abs(np.corrcoef(np.log(fixed[:, 0]), np.log(fixed[:, 1]))[0, 1]) < 0.1
+    mu, sigma = model.predictive_params(d)
+    assert mu.shape == sigma.shape == (2, model.n_draws)
+
+
+def test_prob_within_draws_summarise_parameter_uncertainty() -> None:
+    model = TimingModel.default()
+    cov = LagCovariates("troops")
+    draws = model.prob_within_draws(cov)
+    assert draws.shape == (model.n_draws,)
+    assert np.all((draws >= 0) & (draws <= 1))
+    assert float(np.mean(draws)) == pytest.approx(model.prob_within(cov), abs=0.02)
