@@ -101,6 +101,16 @@ class Registry(Mapping[str, Parameter]):
             for p in self._by_name.values()
         ]
 
+    def markdown(self) -> str:
+        """The parameter table of ``docs/model.md`` (regenerate it with this)."""
+        lines = ["| name | default | range | unit | source |", "|---|---|---|---|---|"]
+        for p in self._by_name.values():
+            src = p.source.replace("|", "/")
+            lines.append(
+                f"| `{p.name}` | {p.default:g} | [{p.low:g}, {p.high:g}] | {p.unit} | {src} |"
+            )
+        return "\n".join(lines) + "\n"
+
 
 def _collect() -> tuple[Parameter, ...]:
     out: list[Parameter] = []

@@ -189,9 +189,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "guarantor.engaged_boost",
-        3.0,
+        4.5,
         0.0,
-        6.0,
+        8.0,
         "logit",
         "assumption, after NATO eFP (decision_lags.csv E012, E013): forces under attack engage "
         "their state",
