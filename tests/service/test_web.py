@@ -293,7 +293,12 @@ def test_the_board_shows_countdown_grid_silence_timeline_and_ledger(observer: We
     page = _accessible(html)
     assert "closes in 24 h 0 min" in html
     assert '<time datetime="2027-03-02T04:00:00Z">2027-03-02 04:00 UTC</time>' in html
-    assert 'data-deadline-ms="1803960000000"' in html
+    assert re.search(
+        r'<time class="countdown" datetime="2027-03-02T04:00:00Z"'
+        r'\s+data-deadline-ms="1803960000000"'
+        r'\s+data-now-ms="1803873600000">closes in 24 h 0 min</time>',
+        html,
+    )
     assert (
         '<th scope="col">Troops</th>' in html and '<th scope="row"><span class="country">' in html
     )
@@ -348,6 +353,18 @@ def test_after_the_deadline_the_board_shows_the_outcome(observer: Web) -> None:
     assert "Ledger verified" in html
 
 
+def test_a_board_before_any_incident(
+    tmp_path: Path, _migrated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cheap_passwords(monkeypatch)
+    for quiet in _make(tmp_path, _migrated, "exercise", open_window=False):
+        quiet.login(OBSERVER)
+        html = quiet.client.get(BOARD).text
+        assert "Not open" in html and "Standing by: no incident reported" in html
+        assert "closes in" not in html
+        assert "Nothing has happened yet" in html and "Ledger verified" in html
+
+
 def test_a_tampered_ledger_is_flagged(observer: Web) -> None:
     with observer.service.store.write() as s:
         row = s.scalar(select(LedgerRow).where(LedgerRow.guarantee_id == GID, LedgerRow.idx == 0))
@@ -368,6 +385,9 @@ def test_a_board_of_another_guarantee_is_refused(observer: Web) -> None:
     r = observer.client.get("/web/g/someone-else")
     assert r.status_code in (403, 404)
     assert "<h1>" in r.text
+    fragment = observer.client.get("/web/g/someone-else/board")
+    assert fragment.status_code == r.status_code
+    assert fragment.text.startswith('<section id="board"') and "hx-get" not in fragment.text
 
 
 # --- live and exercise -------------------------------------------------------------------------

@@ -34,6 +34,7 @@ it, and forgets the key. The trade-off is written up in docs/web.md.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -54,6 +55,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import escape
 from pydantic import ValidationError
 
 from pact24 import __version__
@@ -583,7 +585,9 @@ def static(name: str) -> Response:
     return response
 
 
+@functools.cache
 def _static_files() -> frozenset[str]:
+    """The files the static route may serve: those shipped in ``static/``, by name."""
     return frozenset(p.name for p in STATIC_DIR.iterdir() if p.is_file())
 
 
@@ -754,7 +758,12 @@ def board_fragment(
             return _harden(Response(status_code=204))
         ctx = _board_context(service, session.actor, board)
     except Pact24Error as exc:
-        return error_page(request, session, exc)
+        # In place of the board, without polling on: the page around it stays as it was.
+        body = (
+            '<section id="board" class="board"><div class="notice notice-error" role="alert">'
+            f"<p>{escape(exc.title)}: {escape(exc.detail)}</p></div></section>"
+        )
+        return _harden(HTMLResponse(body, status_code=exc.status))
     return render(request, "_board.html", ctx, session=session)
 
 
