@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from pact24.clock import Clock, SystemClock
 from pact24.designs.schema import Design
-from pact24.errors import DeadlinePassed
+from pact24.errors import Conflict, DeadlinePassed
 from pact24.service import (
     accounts,
     auth,
@@ -366,8 +366,11 @@ class Service:
         """Close every overdue window (at start, and on every tick); the ones this call closed."""
         closed = []
         for gid in self.overdue():
-            if self.close_if_due(gid, skip_locked=True):
-                closed.append(gid)
+            try:
+                if self.close_if_due(gid, skip_locked=True):
+                    closed.append(gid)
+            except Conflict:  # another process appended first: its close stands
+                continue
         return closed
 
     def send_reminders(self) -> int:

@@ -62,7 +62,7 @@ def create(
     """Store a new guarantee awaiting its incident, its design as ledger entry 0 (admin)."""
     require(actor, Role.ADMIN)
     design = _design(req)
-    gid = req.id or f"{design.name}-{new_id(4).lower()}"
+    gid = req.id or f"{design.name[:50].rstrip('-')}-{new_id(4).lower()}"
     if session.get(Guarantee, gid) is not None:
         raise Conflict(f"a guarantee {gid!r} already exists", guarantee=gid)
     text = design_json(design)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pact24.vocab import Choice, ConditionKind, IncidentKind, Instrument, Severity
 
@@ -27,8 +27,36 @@ def banner(mode: str) -> str:
     return EXERCISE_BANNER if mode == "exercise" else LIVE_BANNER
 
 
+GUARANTEE_ID = r"^[a-z0-9][a-z0-9-]{2,63}$"
+OBJECT_ID = r"^[A-Za-z0-9]{1,32}$"
+
+
+def _clean_text(value: Any) -> Any:
+    """Refuse text no database stores faithfully: NUL characters and lone surrogates."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("text must not contain NUL characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("text must be valid Unicode (no lone surrogates)") from None
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _clean_text(k)
+            _clean_text(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            _clean_text(v)
+    return value
+
+
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable(cls, data: Any) -> Any:
+        return _clean_text(data)
 
 
 # --- guarantees ------------------------------------------------------------------------------
@@ -38,11 +66,15 @@ class GuaranteeIn(_In):
     """A new guarantee: a design (YAML text) or a preset by name, and an explicit mode."""
 
     mode: Mode = Field(description="live, or exercise (marked as such everywhere)")
-    design: str | None = Field(default=None, description="The design as YAML text")
-    preset: str | None = Field(default=None, description="A shipped preset, e.g. meloni-24h")
+    design: str | None = Field(
+        default=None, max_length=1_000_000, description="The design as YAML text"
+    )
+    preset: str | None = Field(
+        default=None, max_length=100, description="A shipped preset, e.g. meloni-24h"
+    )
     id: str | None = Field(
         default=None,
-        pattern=r"^[a-z0-9][a-z0-9-]{2,63}$",
+        pattern=GUARANTEE_ID,
         description="Identifier; made from the design name when omitted",
     )
 
@@ -134,7 +166,9 @@ class BoardOut(BaseModel):
 class AccountIn(_In):
     name: str = Field(min_length=1, max_length=200)
     role: Literal["admin", "reporter", "observer", "witness"]
-    guarantee_id: str | None = Field(default=None, description="Scope; null for every guarantee")
+    guarantee_id: str | None = Field(
+        default=None, pattern=GUARANTEE_ID, description="Scope; null for every guarantee"
+    )
     password: str | None = Field(default=None, min_length=12, description="For the web login")
 
 
@@ -143,7 +177,7 @@ class DelegateIn(_In):
 
     guarantor: str = ISO3
     delegate: str = Field(min_length=1, max_length=100, description="As named in the design")
-    public_key: str = Field(description="Ed25519 public key, base64 of its 32 bytes")
+    public_key: str = Field(max_length=100, description="Ed25519 public key, base64 of 32 bytes")
     name: str | None = Field(default=None, max_length=200, description="Account name")
     password: str | None = Field(default=None, min_length=12)
 
@@ -194,7 +228,7 @@ class IncidentIn(_In):
     kind: IncidentKind
     severity: Severity
     evidence: list[str] = Field(
-        default_factory=list, description="SHA-256 hex digests of the evidence files"
+        default_factory=list, max_length=1000, description="SHA-256 hex digests of the evidence"
     )
     summary: str = Field(default="", max_length=4000)
     incident_id: str | None = Field(default=None, min_length=1, max_length=100)
@@ -206,8 +240,8 @@ class AttributionIn(_In):
 
 class ConditionIn(_In):
     kind: ConditionKind
-    k: int | None = None
-    text: str | None = None
+    k: int | None = Field(default=None, ge=1, le=1000)
+    text: str | None = Field(default=None, max_length=4000)
 
 
 class DecisionIn(_In):
@@ -219,27 +253,27 @@ class DecisionIn(_In):
     8601 UTC with ``Z``); the service refuses it when it is far from its own clock.
     """
 
-    at: str = Field(description="ISO 8601 UTC, e.g. 2027-03-01T04:00:00Z")
-    guarantor: str
+    at: str = Field(max_length=64, description="ISO 8601 UTC, e.g. 2027-03-01T04:00:00Z")
+    guarantor: str = Field(max_length=3)
     instrument: Instrument
     choice: Choice
-    revision: int = Field(ge=1)
-    delegate: str
+    revision: int = Field(ge=1, le=1_000_000)
+    delegate: str = Field(max_length=100)
     condition: ConditionIn | None = None
     amount: float | None = Field(default=None, ge=0)
     note: str = Field(default="", max_length=4000)
-    signature: str
+    signature: str = Field(max_length=200)
 
 
 class ResolutionIn(_In):
-    guarantor: str
+    guarantor: str = Field(max_length=3)
     instrument: Instrument
     met: bool
     note: str = Field(default="", max_length=4000)
 
 
 class DeliveryIn(_In):
-    guarantor: str
+    guarantor: str = Field(max_length=3)
     instrument: Instrument
     amount: float = Field(gt=0)
     note: str = Field(default="", max_length=4000)
@@ -323,7 +357,9 @@ class ConsistencyOut(BaseModel):
 
 class WebhookIn(_In):
     url: str = Field(pattern=r"^https?://", max_length=2000)
-    guarantee_id: str | None = Field(default=None, description="null: every guarantee")
+    guarantee_id: str | None = Field(
+        default=None, pattern=GUARANTEE_ID, description="null: every guarantee"
+    )
 
 
 class WebhookOut(BaseModel):

@@ -2,15 +2,16 @@
 
 ``append_events`` is the one way an event enters the store. In the caller's transaction it
 
-1. folds the event through the mechanism (``engine.apply``), which refuses what the rules
+1. folds the events through the mechanism (``engine.apply``), which refuses what the rules
    refuse, before anything is written;
-2. appends its ledger entry, which refuses a decision whose delegate signature does not verify
-   under the key registered in the ledger;
-3. inserts the event row, the ledger row (with the checkpoint signed after it), the projection
-   rows and one outbox message per webhook; and
-4. moves the guarantee's append position with a compare-and-set
-   (``UPDATE ... WHERE ledger_size = :seen``), so that if another writer got there first this
-   transaction fails and stores nothing, whatever locks the database did or did not take.
+2. claims the positions it will write by moving the guarantee's append position with a
+   compare-and-set (``UPDATE ... WHERE ledger_size = :seen``): if another writer got there
+   first, this transaction stops with Conflict and stores nothing, whatever locks the database
+   did or did not take;
+3. appends each ledger entry, which refuses a decision whose delegate signature does not
+   verify under the key registered in the ledger;
+4. inserts the event rows, the ledger rows (each with the checkpoint signed after it), the
+   projection rows and one outbox message per webhook.
 
 The caller's transaction commits all of it or none of it (``Store.write``).
 """
@@ -24,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -117,15 +119,17 @@ def load_state(session: Session, g: Guarantee) -> Deliberation:
     return state
 
 
-def _ledger(session: Session, store_key: Any, g: Guarantee) -> Ledger:
-    """The guarantee's ledger at its stored size, taken from the cache or rebuilt."""
+def _ledger(session: Session, store_key: Any, g: Guarantee, size: int) -> Ledger:
+    """The guarantee's ledger at ``size`` entries, taken from the cache or rebuilt."""
     ledger = caches.take_ledger(session, g.id)
-    if ledger is None or ledger.size > g.ledger_size:
+    if ledger is None or ledger.size > size:
         ledger = Ledger(store_key, g.log_origin)
-    if ledger.size < g.ledger_size:
+    if ledger.size < size:
         rows = session.scalars(
             select(LedgerRow.entry)
-            .where(LedgerRow.guarantee_id == g.id, LedgerRow.idx >= ledger.size)
+            .where(
+                LedgerRow.guarantee_id == g.id, LedgerRow.idx >= ledger.size, LedgerRow.idx < size
+            )
             .order_by(LedgerRow.idx)
         )
         for text in rows:
@@ -189,6 +193,17 @@ def _advance(session: Session, g: Guarantee, seen: int, values: dict[str, Any]) 
         set_committed_value(g, name, value)
 
 
+def _flush(session: Session, g: Guarantee) -> None:
+    """Write the rows now, so that a clash with another writer is a Conflict, here."""
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(
+            f"guarantee {g.id} changed while this request was being recorded; try again",
+            guarantee=g.id,
+        ) from None
+
+
 def append_events(
     session: Session,
     store: Store,
@@ -205,15 +220,27 @@ def append_events(
     """
     if not events:
         return state, []
-    seen_size, seq = g.ledger_size, g.event_count
+    seen_size, first = g.ledger_size, g.event_count
     states: list[Deliberation] = []
     new = state
     for e in events:  # fold first: a refused event stops everything before any write
         new = engine.apply(new, e)
         states.append(new)
-    ledger = _ledger(session, log_key(store), g)
+    seq = first + len(events)
+    # Claim the positions before writing into them: a stale writer stops here, with Conflict.
+    _advance(
+        session,
+        g,
+        seen_size,
+        {
+            "event_count": seq,
+            "ledger_size": seen_size + len(events),
+            **projections.guarantee_columns(new),
+        },
+    )
+    ledger = _ledger(session, log_key(store), g, seen_size)
     appended: list[Appended] = []
-    for e, folded in zip(events, states, strict=True):
+    for n, (e, folded) in enumerate(zip(events, states, strict=True)):
         body = json.loads(canonical(codec.to_dict(e)))
         full = _store_entry(
             session,
@@ -225,7 +252,7 @@ def append_events(
         session.add(
             EventRow(
                 guarantee_id=g.id,
-                seq=seq,
+                seq=first + n,
                 type=body["type"],
                 at=e.at,
                 body=canonical(body).decode(),
@@ -234,20 +261,10 @@ def append_events(
                 actor_id=actor_id,
             )
         )
-        projections.apply(session, g.id, folded, e, seq)
-        outbox.enqueue_event(session, g, body, seq, full["index"], now)
-        appended.append(Appended(e, seq, full["index"], body))
-        seq += 1
-    _advance(
-        session,
-        g,
-        seen_size,
-        {
-            "event_count": seq,
-            "ledger_size": ledger.size,
-            **projections.guarantee_columns(new),
-        },
-    )
+        projections.apply(session, g.id, folded, e, first + n)
+        outbox.enqueue_event(session, g, body, first + n, full["index"], now)
+        appended.append(Appended(e, first + n, full["index"], body))
+    _flush(session, g)
     caches.stage(session, g.id, state=(seq, new), ledger=ledger)
     return new, appended
 
@@ -257,11 +274,12 @@ def append_entry(
 ) -> dict[str, Any]:
     """Append a ``design`` or ``key`` entry (not an event) to the guarantee's ledger."""
     seen_size = g.ledger_size
-    ledger = _ledger(session, log_key(store), g)
+    _advance(session, g, seen_size, {"ledger_size": seen_size + 1})
+    ledger = _ledger(session, log_key(store), g, seen_size)
     full = _store_entry(
         session, g, ledger, {"deliberation": g.id, "mode": g.mode, "kind": kind, "body": body}, now
     )
-    _advance(session, g, seen_size, {"ledger_size": ledger.size})
+    _flush(session, g)
     caches.stage(session, g.id, ledger=ledger)
     return full
 

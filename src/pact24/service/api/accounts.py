@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from pact24.service.api.deps import ActorDep, ServiceDep
+from pact24.service.api.deps import ActorDep, ObjectId, OptionalGuaranteeId, ServiceDep
 from pact24.service.api.problems import responses
 from pact24.service.schemas import AccountIn, AccountOut, Credentials, Me, TokenOut
 
@@ -35,7 +35,7 @@ def create_account(req: AccountIn, service: ServiceDep, actor: ActorDep) -> Cred
 
 @router.get("/accounts", response_model=list[AccountOut])
 def list_accounts(
-    service: ServiceDep, actor: ActorDep, guarantee_id: str | None = None
+    service: ServiceDep, actor: ActorDep, guarantee_id: OptionalGuaranteeId = None
 ) -> list[AccountOut]:
     return service.accounts(actor, guarantee_id)
 
@@ -46,7 +46,7 @@ def list_accounts(
     response_model=Credentials,
     responses=responses(404),
 )
-def new_token(account_id: str, service: ServiceDep, actor: ActorDep) -> Credentials:
+def new_token(account_id: ObjectId, service: ServiceDep, actor: ActorDep) -> Credentials:
     """Another token for an account (shown once)."""
     return service.new_token(actor, account_id)
 
@@ -54,11 +54,11 @@ def new_token(account_id: str, service: ServiceDep, actor: ActorDep) -> Credenti
 @router.get(
     "/accounts/{account_id}/tokens", response_model=list[TokenOut], responses=responses(404)
 )
-def list_tokens(account_id: str, service: ServiceDep, actor: ActorDep) -> list[TokenOut]:
+def list_tokens(account_id: ObjectId, service: ServiceDep, actor: ActorDep) -> list[TokenOut]:
     return service.tokens(actor, account_id)
 
 
 @router.post("/tokens/{token_id}/revoke", response_model=TokenOut, responses=responses(404))
-def revoke_token(token_id: str, service: ServiceDep, actor: ActorDep) -> TokenOut:
+def revoke_token(token_id: ObjectId, service: ServiceDep, actor: ActorDep) -> TokenOut:
     """Revoke a token: from now on every request with it gets 401."""
     return service.revoke_token(actor, token_id)

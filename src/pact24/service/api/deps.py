@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from pact24.errors import Unauthorized
 from pact24.service.auth import Actor
 from pact24.service.core import Service
+from pact24.service.schemas import GUARANTEE_ID, OBJECT_ID
 
 bearer = HTTPBearer(auto_error=False, description="A pact24 token: p24_<id>_<secret>")
 
@@ -38,3 +39,8 @@ IdempotencyKey = Annotated[
         max_length=255,
     ),
 ]
+GuaranteeId = Annotated[str, Path(pattern=GUARANTEE_ID, description="The guarantee")]
+ObjectId = Annotated[str, Path(pattern=OBJECT_ID)]
+OptionalGuaranteeId = Annotated[str | None, Query(pattern=GUARANTEE_ID)]
+#: Indexes and sizes fit a 32-bit signed integer, the type of the store's columns.
+MAX_INDEX = 2**31 - 1

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Response
 
 from pact24.service import exports
-from pact24.service.api.deps import ActorDep, ServiceDep
+from pact24.service.api.deps import ActorDep, GuaranteeId, ServiceDep
 from pact24.service.api.problems import responses
 from pact24.service.schemas import OutcomeOut, Receipts, Timeline
 
@@ -35,7 +35,7 @@ def _csv(text: str, mode: str, name: str) -> Response:
 
 @router.get("/timeline", response_model=Timeline, responses=CSV)
 def timeline(
-    guarantee_id: str,
+    guarantee_id: GuaranteeId,
     service: ServiceDep,
     actor: ActorDep,
     response: Response,
@@ -51,7 +51,7 @@ def timeline(
 
 @router.get("/receipts", response_model=Receipts, responses=CSV)
 def receipts(
-    guarantee_id: str,
+    guarantee_id: GuaranteeId,
     service: ServiceDep,
     actor: ActorDep,
     response: Response,
@@ -67,7 +67,7 @@ def receipts(
 
 @router.get("/outcome", response_model=OutcomeOut, responses=CSV)
 def outcome(
-    guarantee_id: str,
+    guarantee_id: GuaranteeId,
     service: ServiceDep,
     actor: ActorDep,
     response: Response,

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from pact24.service.api.deps import ActorDep, IdempotencyKey, ServiceDep
+from pact24.service.api.deps import ActorDep, GuaranteeId, IdempotencyKey, ServiceDep
 from pact24.service.api.problems import responses
 from pact24.service.idempotency import REPLAYED_HEADER
 from pact24.service.schemas import (
@@ -43,18 +43,18 @@ def list_guarantees(service: ServiceDep, actor: ActorDep) -> list[GuaranteeOut]:
 
 
 @router.get("/{guarantee_id}", response_model=GuaranteeOut, responses=responses(404))
-def get_guarantee(guarantee_id: str, service: ServiceDep, actor: ActorDep) -> GuaranteeOut:
+def get_guarantee(guarantee_id: GuaranteeId, service: ServiceDep, actor: ActorDep) -> GuaranteeOut:
     return service.guarantee(actor, guarantee_id)
 
 
 @router.get("/{guarantee_id}/design", responses=responses(404))
-def get_design(guarantee_id: str, service: ServiceDep, actor: ActorDep) -> dict[str, Any]:
+def get_design(guarantee_id: GuaranteeId, service: ServiceDep, actor: ActorDep) -> dict[str, Any]:
     """The design the guarantee runs under, exactly as stored."""
     return service.design(actor, guarantee_id).model_dump(mode="json")
 
 
 @router.get("/{guarantee_id}/board", response_model=BoardOut, responses=responses(404))
-def get_board(guarantee_id: str, service: ServiceDep, actor: ActorDep) -> BoardOut:
+def get_board(guarantee_id: GuaranteeId, service: ServiceDep, actor: ActorDep) -> BoardOut:
     """Every guarantor's current decision per instrument, the receipts and the outcome."""
     return service.board(actor, guarantee_id)
 
@@ -65,7 +65,7 @@ def get_board(guarantee_id: str, service: ServiceDep, actor: ActorDep) -> BoardO
     responses=responses(404),
 )
 def list_notifications(
-    guarantee_id: str, service: ServiceDep, actor: ActorDep
+    guarantee_id: GuaranteeId, service: ServiceDep, actor: ActorDep
 ) -> list[NotificationOut]:
     """Reminders and escalations sent so far."""
     return service.notifications(actor, guarantee_id)
@@ -75,7 +75,7 @@ def list_notifications(
     "/{guarantee_id}/delegates", status_code=201, response_model=Credentials, responses=WRITE
 )
 def register_delegate(
-    guarantee_id: str, req: DelegateIn, service: ServiceDep, actor: ActorDep
+    guarantee_id: GuaranteeId, req: DelegateIn, service: ServiceDep, actor: ActorDep
 ) -> Credentials:
     """Register a guarantor's delegate and its public key (admin); returns its token, once.
     Registering an already registered delegate rotates its key."""
@@ -92,7 +92,7 @@ def _answer(response: Response, result: tuple[Recorded, bool]) -> Recorded:
 
 @router.post("/{guarantee_id}/incidents", status_code=201, response_model=Recorded, responses=WRITE)
 def report_incident(
-    guarantee_id: str,
+    guarantee_id: GuaranteeId,
     req: IncidentIn,
     response: Response,
     service: ServiceDep,
@@ -107,7 +107,7 @@ def report_incident(
     "/{guarantee_id}/attributions", status_code=201, response_model=Recorded, responses=WRITE
 )
 def assess_attribution(
-    guarantee_id: str,
+    guarantee_id: GuaranteeId,
     req: AttributionIn,
     response: Response,
     service: ServiceDep,
@@ -120,7 +120,7 @@ def assess_attribution(
 
 @router.post("/{guarantee_id}/decisions", status_code=201, response_model=Recorded, responses=WRITE)
 def record_decision(
-    guarantee_id: str,
+    guarantee_id: GuaranteeId,
     req: DecisionIn,
     response: Response,
     service: ServiceDep,
@@ -136,7 +136,7 @@ def record_decision(
     "/{guarantee_id}/resolutions", status_code=201, response_model=Recorded, responses=WRITE
 )
 def resolve_condition(
-    guarantee_id: str,
+    guarantee_id: GuaranteeId,
     req: ResolutionIn,
     response: Response,
     service: ServiceDep,
@@ -151,7 +151,7 @@ def resolve_condition(
     "/{guarantee_id}/deliveries", status_code=201, response_model=Recorded, responses=WRITE
 )
 def report_delivery(
-    guarantee_id: str,
+    guarantee_id: GuaranteeId,
     req: DeliveryIn,
     response: Response,
     service: ServiceDep,
@@ -164,7 +164,7 @@ def report_delivery(
 
 @router.post("/{guarantee_id}/close", response_model=Recorded, responses=WRITE)
 def close(
-    guarantee_id: str,
+    guarantee_id: GuaranteeId,
     req: CloseIn,
     response: Response,
     service: ServiceDep,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from pact24.service.api.deps import ActorDep, ServiceDep
+from pact24.service.api.deps import MAX_INDEX, ActorDep, GuaranteeId, ServiceDep
 from pact24.service.api.problems import responses
 from pact24.service.schemas import CheckpointOut, ConsistencyOut, EntryOut, InclusionOut
 
@@ -15,12 +15,14 @@ router = APIRouter(
     tags=["log"],
     responses=responses(401, 403, 404, 422),
 )
-Size = Annotated[int | None, Query(ge=0, description="Log size (default: the current size)")]
+Size = Annotated[
+    int | None, Query(ge=0, le=MAX_INDEX, description="Log size (default: the current size)")
+]
 
 
 @router.get("/checkpoint", response_model=CheckpointOut)
 def checkpoint(
-    guarantee_id: str, service: ServiceDep, actor: ActorDep, size: Size = None
+    guarantee_id: GuaranteeId, service: ServiceDep, actor: ActorDep, size: Size = None
 ) -> CheckpointOut:
     """The signed checkpoint (C2SP) of the log, now or at an earlier ``size``."""
     return service.checkpoint(actor, guarantee_id, size)
@@ -32,7 +34,7 @@ def checkpoint(
     responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
 )
 def checkpoint_note(
-    guarantee_id: str, service: ServiceDep, actor: ActorDep, size: Size = None
+    guarantee_id: GuaranteeId, service: ServiceDep, actor: ActorDep, size: Size = None
 ) -> Response:
     """The signed checkpoint as a bare C2SP signed note, for transparency-log tooling."""
     cp = service.checkpoint(actor, guarantee_id, size)
@@ -43,8 +45,8 @@ def checkpoint_note(
 
 @router.get("/entries/{index}", response_model=EntryOut)
 def entry(
-    guarantee_id: str,
-    index: Annotated[int, Path(ge=0)],
+    guarantee_id: GuaranteeId,
+    index: Annotated[int, Path(ge=0, le=MAX_INDEX)],
     service: ServiceDep,
     actor: ActorDep,
 ) -> EntryOut:
@@ -54,10 +56,10 @@ def entry(
 
 @router.get("/proof/inclusion", response_model=InclusionOut)
 def inclusion(
-    guarantee_id: str,
+    guarantee_id: GuaranteeId,
     service: ServiceDep,
     actor: ActorDep,
-    index: Annotated[int, Query(ge=0)],
+    index: Annotated[int, Query(ge=0, le=MAX_INDEX)],
     size: Size = None,
 ) -> InclusionOut:
     """RFC 6962 audit path of entry ``index`` in the log of ``size`` entries."""
@@ -66,10 +68,10 @@ def inclusion(
 
 @router.get("/proof/consistency", response_model=ConsistencyOut)
 def consistency(
-    guarantee_id: str,
+    guarantee_id: GuaranteeId,
     service: ServiceDep,
     actor: ActorDep,
-    old: Annotated[int, Query(ge=0, description="The earlier size")],
+    old: Annotated[int, Query(ge=0, le=MAX_INDEX, description="The earlier size")],
     new: Size = None,
 ) -> ConsistencyOut:
     """RFC 6962 proof that the log at ``new`` extends the log at ``old``."""
@@ -81,7 +83,7 @@ def consistency(
     response_class=Response,
     responses={200: {"content": {"application/jsonl": {"schema": {"type": "string"}}}}},
 )
-def export(guarantee_id: str, service: ServiceDep, actor: ActorDep) -> Response:
+def export(guarantee_id: GuaranteeId, service: ServiceDep, actor: ActorDep) -> Response:
     """The whole log as a JSON Lines file that ``pact24 ledger verify`` checks."""
     data = service.ledger_jsonl(actor, guarantee_id)
     return Response(

@@ -6,7 +6,7 @@ from typing import Literal
 
 from fastapi import APIRouter
 
-from pact24.service.api.deps import ActorDep, ServiceDep
+from pact24.service.api.deps import ActorDep, ObjectId, ServiceDep
 from pact24.service.api.problems import responses
 from pact24.service.schemas import OutboxOut, WebhookIn, WebhookOut
 
@@ -25,19 +25,19 @@ def list_hooks(service: ServiceDep, actor: ActorDep) -> list[WebhookOut]:
 
 
 @router.post("/{webhook_id}/rotate", response_model=WebhookOut, responses=responses(404))
-def rotate(webhook_id: str, service: ServiceDep, actor: ActorDep) -> WebhookOut:
+def rotate(webhook_id: ObjectId, service: ServiceDep, actor: ActorDep) -> WebhookOut:
     """A new secret; the previous one keeps signing for 24 hours."""
     return service.rotate_webhook(actor, webhook_id)
 
 
 @router.post("/{webhook_id}/disable", response_model=WebhookOut, responses=responses(404))
-def disable(webhook_id: str, service: ServiceDep, actor: ActorDep) -> WebhookOut:
+def disable(webhook_id: ObjectId, service: ServiceDep, actor: ActorDep) -> WebhookOut:
     return service.disable_webhook(actor, webhook_id)
 
 
 @router.get("/{webhook_id}/deliveries", response_model=list[OutboxOut], responses=responses(404))
 def deliveries(
-    webhook_id: str,
+    webhook_id: ObjectId,
     service: ServiceDep,
     actor: ActorDep,
     status: Literal["pending", "delivered", "dead"] | None = None,
