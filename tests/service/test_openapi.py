@@ -1,9 +1,10 @@
 """The OpenAPI document is complete, and no generated request gets a 5xx answer.
 
 Schemathesis derives requests from the document itself (valid and invalid ones) for every
-operation, sent with an admin token, and half of them to the guarantee whose window is open, so most
-reach the service's logic rather than stopping at the token check or a 404. Examples per operation are bounded
-(``EXAMPLES``) to keep the suite fast; a run with more is ``PACT24_FUZZ_EXAMPLES=500 pytest``.
+operation. They carry an admin token, and half of them name the guarantee whose window is
+open, so most reach the service's logic rather than stopping at the token check or a 404.
+Examples per operation are bounded (``EXAMPLES``) to keep the suite fast; for a longer run:
+``PACT24_FUZZ_EXAMPLES=500 pytest tests/service/test_openapi.py``.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import os
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from tests.service.support import World, bearer
 
 from pact24.service.api.problems import MEDIA_TYPE
-from tests.service.support import World, bearer
 
 EXAMPLES = int(os.environ.get("PACT24_FUZZ_EXAMPLES", "12"))
 
