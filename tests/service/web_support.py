@@ -42,6 +42,7 @@ class Seeded:
     gid: str
     admin_token: str
     gbr_token: str
+    fra_token: str
     observer_token: str
     gbr_key: Ed25519PrivateKey
     fra_key: Ed25519PrivateKey
@@ -89,6 +90,7 @@ def seed(service: Service, *, mode: Mode = "exercise", open_window: bool = True)
         gid=GID,
         admin_token=admin_creds.token,
         gbr_token=tokens["GBR"],
+        fra_token=tokens["FRA"],
         observer_token=observer.token,
         gbr_key=keys["GBR"],
         fra_key=keys["FRA"],
