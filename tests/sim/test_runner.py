@@ -141,3 +141,31 @@ def test_all_five_families_are_scenarios() -> None:
         "disinformation",
     }
     assert "adaptive" in SCENARIOS
+
+
+def test_designs_off_the_presets_run_too() -> None:
+    """A design without troops, one that forbids revisions and conditions, and one with a
+    guarantor that guarantors.csv does not know."""
+    base = design("meloni-24h")
+    dump = base.model_dump()
+    no_troops = type(base).model_validate(
+        {
+            **dump,
+            "name": "sanctions-only",
+            "instruments": ["sanctions"],
+            "silence": {"sanctions": "abstain"},
+            "outcome": {"rule": "min_guarantors", "instrument": "sanctions", "k": 3},
+        }
+    )
+    rs = run_many(prepare(no_troops, "overt_invasion"), 20, seed=1)
+    assert any(r["decided"] for r in rs) and all(r["commits_troops"] == 0 for r in rs)
+    strict = type(base).model_validate(
+        {**dump, "name": "strict", "revisions_allowed": False, "conditions": {"allowed": []}}
+    )
+    rs = run_many(prepare(strict, "overt_invasion", {"guarantor.deadline_speedup": 6.0}), 30, 1)
+    assert all(r["revisions"] == 0 and r["conditional_troops"] == 0 for r in rs)
+    newcomer = dict(dump["guarantors"][0], iso3="XKX", name="Kosovo")
+    bigger = type(base).model_validate(
+        {**dump, "name": "bigger", "guarantors": [*dump["guarantors"], newcomer]}
+    )
+    assert len(run_many(prepare(bigger, "strike"), 10, seed=1)) == 10
