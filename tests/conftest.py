@@ -80,7 +80,7 @@ def _empty_postgres(url: str) -> None:
     """Empty every table but the migration stamp and the log key (cheaper than a new database)."""
     from sqlalchemy import create_engine, text
 
-    from pact24.store import caches
+    from pact24.store import caches, logkey
     from pact24.store.models import Base
 
     tables = [t.name for t in Base.metadata.sorted_tables if t.name != "service_keys"]
@@ -89,6 +89,7 @@ def _empty_postgres(url: str) -> None:
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     engine.dispose()
     caches.clear()  # the same URL and ids come back in the next test
+    logkey.forget()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -50,7 +50,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(db_url: str, tmp: Path, name: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+def server(
+    db_url: str, tmp: Path, name: str, extra: list[str] | None = None
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     port = free_port()
     log = (tmp / f"{name}.log").open("wb")
     env = {**os.environ, "PACT24_DATA_DIR": str(tmp / "data")}
@@ -66,6 +68,7 @@ def server(db_url: str, tmp: Path, name: str) -> Iterator[tuple[subprocess.Popen
             "0.2",
             "--log-level",
             "warning",
+            *(extra or []),
         ],
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -1,0 +1,120 @@
+"""The command line: ``db``, ``ledger export``, and ``serve --demo`` with ``decide`` and
+``witness`` against the real server process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+from tests.service.support import World
+from tests.service.test_restart import CLI, server, wait_healthy
+from typer.testing import CliRunner
+
+from pact24.cli import app
+from pact24.errors import InvalidInput
+from pact24.ledger import verify_jsonl
+from pact24.store.db import Store
+
+runner = CliRunner()
+
+
+def test_db_upgrade_and_create_admin(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    r = runner.invoke(app, ["db", "upgrade", "--db", url])
+    assert r.exit_code == 0, r.output
+    assert "at migration 0001" in r.output
+    r = runner.invoke(app, ["db", "create-admin", "root", "--db", url])
+    assert r.exit_code == 0 and r.output.startswith("p24_")
+
+
+def test_ledger_export_writes_a_verifiable_file(opened: World, db_url: str, tmp_path: Path) -> None:
+    out = tmp_path / "g.jsonl"
+    r = runner.invoke(app, ["ledger", "export", "--db", db_url, "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert verify_jsonl(out).size == opened.get("").json()["ledger_size"]
+    opened.client.post(
+        "/api/v1/guarantees",
+        json={"mode": "live", "preset": "meloni-24h", "id": "g-second"},
+        headers={"Authorization": f"Bearer {opened.admin}"},
+    )
+    r = runner.invoke(app, ["ledger", "export", "--db", db_url, "--out", str(out)])
+    assert isinstance(r.exception, InvalidInput) and "g-second" in r.exception.detail
+    r = runner.invoke(
+        app, ["ledger", "export", "--db", db_url, "--guarantee", "g-second", "--out", str(out)]
+    )
+    assert r.exit_code == 0 and "[live]" in r.output
+
+
+@pytest.mark.timeout(120)
+def test_serve_demo_then_decide_and_witness(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    creds_path = tmp_path / "demo.json"
+    with server(db, tmp_path, "demo", ["--demo", "--demo-credentials", str(creds_path)]) as (
+        proc,
+        url,
+    ):
+        wait_healthy(url, proc, tmp_path, "demo")
+        creds = json.loads(creds_path.read_text())
+        assert creds["mode"] == "exercise" and len(creds["delegates"]) == 32
+        assert oct(creds_path.stat().st_mode & 0o777) == "0o600"
+        gbr = next(d for d in creds["delegates"] if d["delegate"] == "gbr-minister")
+        key = tmp_path / "demo.json.keys" / "GBR-gbr-minister.key"
+        gid = creds["guarantee"]
+        reporter = creds["accounts"]["reporter"]["token"]
+        r = httpx.post(
+            f"{url}/api/v1/guarantees/{gid}/incidents",
+            json={"kind": "hybrid_incursion", "severity": "medium"},
+            headers={"Authorization": f"Bearer {reporter}"},
+        )
+        assert r.status_code == 201, r.text
+        decided = subprocess.run(
+            [
+                *CLI,
+                "decide",
+                "--server",
+                url,
+                "--token",
+                gbr["token"],
+                "--key",
+                str(key),
+                "--instrument",
+                "troops",
+                "--commit",
+                "--condition",
+                "parliament_approval",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert decided.returncode == 0, decided.stderr
+        assert "[exercise]" in decided.stdout and "troops conditional" in decided.stdout
+        watched = subprocess.run(
+            [
+                *CLI,
+                "witness",
+                url,
+                "--guarantee",
+                gid,
+                "--state",
+                str(tmp_path / "w"),
+                "--token",
+                creds["accounts"]["witness"]["token"],
+                "--once",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert watched.returncode == 0, watched.stderr
+        assert json.loads(watched.stdout)["status"] == "first"
+        assert list((tmp_path / "w" / gid / "checkpoints").glob("*.note"))
+    out = Store(db)
+    with out.read() as s:
+        from pact24.store.models import Guarantee
+
+        g = s.get(Guarantee, gid)
+        assert g is not None and g.mode == "exercise" and g.event_count == 3
