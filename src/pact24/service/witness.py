@@ -7,7 +7,9 @@ origin the first time (or takes them from the command line), and on every poll
 1. fetches the current signed checkpoint and verifies its signature and origin;
 2. if the log grew, fetches a consistency proof from the last size it holds and verifies it;
 3. if the size is the same, the root must be the same; a smaller size is a rollback;
-4. keeps the checkpoint, one file per size, never overwritten.
+4. keeps the checkpoint, one file per size, never overwritten — and every checkpoint between
+   the last one it held and this one (the service keeps one per size), each checked against
+   the new root, so its copy has no gaps.
 
 Any failure is an ``Alarm``. Two witnesses (or a witness and a guarantor's auditor) compare
 their folders with ``compare``: the same size must have the same root in both, or the log
@@ -100,6 +102,19 @@ class Witness:
             return
         path.write_text(note)
 
+    @staticmethod
+    def _check_extends(client: httpx.Client, base: str, old: Checkpoint, new: Checkpoint) -> None:
+        """Alarm unless the log at ``new`` provably extends the log at ``old``."""
+        r = client.get(f"{base}/proof/consistency", params={"old": old.size, "new": new.size})
+        raise_for_problem(r)
+        proof = [base64.b64decode(h) for h in r.json()["proof"]]
+        if not verify_consistency(old.size, new.size, proof, old.root, new.root):
+            raise Alarm(
+                f"split view: the log of {new.size} entries does not extend the log of "
+                f"{old.size} entries this witness holds",
+                old.size,
+            )
+
     def observe(self, client: httpx.Client, guarantee_id: str) -> Observation:
         """One poll of the service (see the module docstring); raises Alarm on a contradiction."""
         base = f"/api/v1/guarantees/{guarantee_id}/log"
@@ -132,15 +147,23 @@ class Witness:
                 raise Alarm(f"split view: the root of size {cp.size} changed", cp.size)
             self.keep(note, cp)
             return Observation(cp, last.size, "same")
-        r = client.get(f"{base}/proof/consistency", params={"old": last.size, "new": cp.size})
-        raise_for_problem(r)
-        proof = [base64.b64decode(h) for h in r.json()["proof"]]
-        if not verify_consistency(last.size, cp.size, proof, last.root, cp.root):
-            raise Alarm(
-                f"split view: the log of {cp.size} entries does not extend the log of "
-                f"{last.size} this witness kept",
-                last.size,
-            )
+        self._check_extends(client, base, last, cp)
+        # Keep every checkpoint in between too, each checked against the new root.
+        key = decode_public_key(key_b64)
+        for size in range(last.size + 1, cp.size):
+            r = client.get(f"{base}/checkpoint", params={"size": size})
+            raise_for_problem(r)
+            between_note = r.json()["note"]
+            try:
+                between = verify_checkpoint(between_note, key, origin)
+            except LedgerError as exc:
+                raise Alarm(
+                    f"the checkpoint of size {size} does not verify: {exc.detail}", size
+                ) from None
+            if between.size != size:
+                raise Alarm(f"asked for the checkpoint of size {size}, got {between.size}", size)
+            self._check_extends(client, base, between, cp)
+            self.keep(between_note, between)
         self.keep(note, cp)
         return Observation(cp, last.size, "grew")
 
