@@ -1,7 +1,8 @@
 """The timer: close windows at their deadline, send reminders, deliver webhooks.
 
-One background thread per service process. Every tick it runs the three jobs of ``Service``;
-each is safe to run in any number of processes at once, because each claims its work in the
+Two background threads per service process: the timer closes windows and sends reminders, the
+courier delivers webhooks (so a slow receiver cannot hold back a close). Each job is safe to
+run in any number of processes at once, because each claims its work in the
 database (the guarantee's row lock and the close's compare-and-set; the notification's unique
 key; the outbox lease), never in memory. So a second process is a spare, not a hazard.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -27,27 +29,30 @@ log = logging.getLogger("pact24.scheduler")
 
 
 class Scheduler:
-    """Runs ``tick`` on a daemon thread until ``stop``."""
+    """Two daemon threads until ``stop``: the timer (closes, reminders) and the courier
+    (webhooks), so that a slow webhook receiver can never hold back a close."""
 
     def __init__(self, service: Service, interval: float = 1.0) -> None:
         self.service = service
         self.interval = interval
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
 
-    def tick(self) -> dict[str, object]:
-        """One round of every job; an error in one is logged and does not stop the others."""
+    def _run_jobs(self, jobs: tuple[tuple[str, Callable[[], object]], ...]) -> dict[str, object]:
         report: dict[str, object] = {}
-        for name, job in (
-            ("closed", self.service.close_overdue),
-            ("reminders", self.service.send_reminders),
-            ("webhooks", self.service.deliver_webhooks),
-        ):
+        for name, job in jobs:
             try:
                 report[name] = job()
             except Exception:  # the timer must outlive any one failure
                 log.exception("scheduler job %s failed", name)
         return report
+
+    def _timer_jobs(self) -> tuple[tuple[str, Callable[[], object]], ...]:
+        return (("closed", self.service.close_overdue), ("reminders", self.service.send_reminders))
+
+    def tick(self) -> dict[str, object]:
+        """One round of every job, in this thread; an error in one does not stop the others."""
+        return self._run_jobs((*self._timer_jobs(), ("webhooks", self.service.deliver_webhooks)))
 
     def _next_deadline(self) -> datetime | None:
         now = self.service.now()
@@ -69,21 +74,28 @@ class Scheduler:
         seconds = (nxt - self.service.now()).total_seconds()
         return max(0.01, min(self.interval, seconds + 0.001))
 
-    def _run(self) -> None:
+    def _timer(self) -> None:
         while not self._stop.is_set():
-            self.tick()
+            self._run_jobs(self._timer_jobs())
             self._stop.wait(self._sleep_for())
 
+    def _courier(self) -> None:
+        while not self._stop.is_set():
+            self._run_jobs((("webhooks", self.service.deliver_webhooks),))
+            self._stop.wait(self.interval)
+
     def start(self) -> list[str]:
-        """Close what fell due while the service was down, then tick in the background."""
+        """Close what fell due while the service was down, then run in the background."""
         closed = self.service.close_overdue()
         if closed:
             log.warning("closed %d overdue window(s) at start: %s", len(closed), ", ".join(closed))
-        self._thread = threading.Thread(target=self._run, name="pact24-scheduler", daemon=True)
-        self._thread.start()
+        for name, target in (("timer", self._timer), ("courier", self._courier)):
+            thread = threading.Thread(target=target, name=f"pact24-{name}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
         return closed
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        for thread in self._threads:
+            thread.join(timeout)
