@@ -183,5 +183,8 @@ def explain(setup: Setup, record: RunRecord, seed: int) -> list[str]:
             if math.isnan(c.effective_hours)
             else f"effective response at +{c.effective_hours:.0f} h"
         )
-        lines.append(f"  front: {c.territory_km2:,.0f} km² at risk; {eff}")
+        if c.attack.size <= 0:
+            lines.append("  front: no ground attack, no territory at risk")
+        else:
+            lines.append(f"  front: {c.territory_km2:,.0f} km² at risk; {eff}")
     return lines
