@@ -69,6 +69,8 @@ START = datetime(2030, 1, 1, tzinfo=UTC)
 ASSESSOR = "joint-assessment-cell"
 
 _TICK, _DECIDE, _VOTE, _REPLY, _SIGNAL, _REVISE = range(6)
+_BELIEF_RESOLUTION = 1e-6
+"""Guarantors re-read attribution at a tick only if some belief moved by more than this."""
 
 
 # --- setup: everything that is the same for every run of one command -----------------------
@@ -225,9 +227,11 @@ class _Crisis:
         opinion = gp.opinion_sd * rng.standard_normal(n_g)
         retro_u = rng.random(n_g)
         self.reject = rng.random(n_g) < gp.reject_prob
-        self.u = rng.random((n_g, n_i))
-        self.silent_if_unwilling = rng.random((n_g, n_i)) < gp.silence_when_unwilling
-        self.confirms = rng.random(n_g) < gp.engaged_confirm_prob
+        self.u: list[list[float]] = rng.random((n_g, n_i)).tolist()
+        self.silent_if_unwilling: list[list[bool]] = (
+            rng.random((n_g, n_i)) < gp.silence_when_unwilling
+        ).tolist()
+        self.confirms: list[bool] = (rng.random(n_g) < gp.engaged_confirm_prob).tolist()
         demand_on = rng.random((n_g, n_i)) < gp.demand_prob
         demand_pick = rng.integers(0, len(guarantor.DEMANDS), size=(n_g, n_i))
         self.accepts = rng.random((n_g, n_i)) < gp.accept_prob
@@ -276,6 +280,7 @@ class _Crisis:
         self.resolved_at = [[math.nan] * n_i for _ in range(n_g)]
         self.awake = [[False] * n_i for _ in range(n_g)]
         self.pending = [[False] * n_i for _ in range(n_g)]
+        self.seen: list[list[tuple[object, ...] | None]] = [[None] * n_i for _ in range(n_g)]
         self.warned = False
         self.demands = 0
         # unconditional troop commitments as the mechanism counts them for others_commit_first:
@@ -390,8 +395,11 @@ class _Crisis:
     def _handle(self, h: float, kind: int, g: int, i: int) -> None:
         if kind == _TICK:
             self._assess(h)
-            self.beliefs = self._beliefs(h)
-            self._reconsider_all(h)
+            beliefs = self._beliefs(h)
+            moved = max(abs(a - b) for a, b in zip(beliefs, self.beliefs, strict=True))
+            self.beliefs = beliefs
+            if moved > _BELIEF_RESOLUTION:  # once attribution has settled, a tick changes nothing
+                self._reconsider_all(h)
         elif kind == _DECIDE:
             self.awake[g][i] = True
             self._consider(g, i, h, immediate=True)
@@ -409,31 +417,47 @@ class _Crisis:
     def _others_committed(self, g: int) -> int:
         return self.n_committed - (1 if self.committed[g] else 0)
 
-    def _situation(self, g: int, i: int) -> Situation:
+    def _consider(self, g: int, i: int, h: float, immediate: bool) -> None:
+        """Re-read the situation of guarantor ``g`` on instrument ``i`` and answer if it changed.
+
+        The answer (choice and condition) is a function of what ``key`` holds; when a re-read
+        (``immediate=False``) finds the same key as last time, there is nothing new to say.
+        """
+        prof = self.setup.profiles[g]
         ins = self.instruments[i]
+        troops = i == self.troops
+        belief = self.beliefs[g]
         cur = self.current[g][i]
-        return Situation(
-            willing=guarantor.willing(
-                self.gp, self.z_static[g][i], ins, self.beliefs[g], self.warned, float(self.u[g, i])
-            ),
-            silent_if_unwilling=bool(self.silent_if_unwilling[g, i]),
+        willing = guarantor.willing(
+            self.gp, self.z_static[g][i], ins, belief, self.warned, self.u[g][i]
+        )
+        others = self._others_committed(g) if troops else 0
+        parliament = self.parliament[g] if troops else "none"
+        key = (
+            willing,
+            belief >= self.gp.attribution_needed,
+            others >= prof.bandwagon_k,
+            parliament,
+            self.demand_state[g][i],
+            cur,
+        )
+        if not immediate and key == self.seen[g][i]:
+            return
+        self.seen[g][i] = key
+        s = Situation(
+            willing=willing,
+            silent_if_unwilling=self.silent_if_unwilling[g][i],
             committed=cur is not None and cur.choice is Choice.COMMIT,
             engaged=self.engaged[g],
-            confirms_if_engaged=bool(self.confirms[g]),
-            belief=self.beliefs[g],
-            others_committed=self._others_committed(g) if ins is Instrument.TROOPS else 0,
-            parliament=self.parliament[g] if ins is Instrument.TROOPS else "none",
+            confirms_if_engaged=self.confirms[g],
+            belief=belief,
+            others_committed=others,
+            parliament=parliament,
             demand=self.demand[g][i],
             demand_state=self.demand_state[g][i],
         )
-
-    def _consider(self, g: int, i: int, h: float, immediate: bool) -> None:
-        prof = self.setup.profiles[g]
-        ins = self.instruments[i]
-        s = self._situation(g, i)
         want = guarantor.answer(self.gp, prof, ins, s, self.setup.allowed)
         self._side_effects(g, i, h, s, want)
-        cur = self.current[g][i]
         same = (want is None and cur is None) or (
             want is not None
             and cur is not None
