@@ -3,7 +3,7 @@
 #
 # Usage: scripts/start_postgres.sh [DATA_DIR]     (default: /tmp/pact24-pg)
 #   PACT24_PG_PORT   port to listen on (default 55432, on 127.0.0.1 only)
-#   PG_BIN           PostgreSQL binaries (default /usr/lib/postgresql/15/bin)
+#   PG_BIN           PostgreSQL binaries (default: the newest /usr/lib/postgresql/*/bin)
 #
 # The cluster trusts local connections (a test database, never a real one), runs as the
 # `postgres` user (initdb refuses root), and holds database `pact24_test`. Running the script
@@ -16,7 +16,7 @@ set -euo pipefail
 
 DATA_DIR="${1:-/tmp/pact24-pg}"
 PORT="${PACT24_PG_PORT:-55432}"
-PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
 DB=pact24_test
 
 as_postgres() {

@@ -4,6 +4,7 @@
 ``db_url`` gives each test a fresh, migrated database, once on SQLite and once on PostgreSQL.
 The PostgreSQL runs need ``PACT24_TEST_POSTGRES_URL`` (``scripts/start_postgres.sh`` prints
 one). Without it they are deselected locally and FAIL in CI (``CI=true``): never skipped.
+Browser tests (marker ``browser``) likewise need Debian's ``/usr/bin/chromium``.
 Databases are migrated once per session: SQLite tests get a copy of a migrated file, PostgreSQL
 tests one database of this run, emptied before each test.
 """
@@ -24,11 +25,22 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if os.environ.get(PG_ENV) or _in_ci():
+    """Off CI, deselect (never skip) what this machine cannot run; in CI everything runs."""
+    if _in_ci():
         return
-    keep = [i for i in items if i.get_closest_marker("postgres") is None]
-    dropped = [i for i in items if i.get_closest_marker("postgres") is not None]
+    missing = set()
+    if not os.environ.get(PG_ENV):
+        missing.add("postgres")
+    if not CHROMIUM.exists():
+        missing.add("browser")
+    if not missing:
+        return
+    keep = [i for i in items if not any(i.get_closest_marker(m) for m in missing)]
+    dropped = [i for i in items if any(i.get_closest_marker(m) for m in missing)]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
