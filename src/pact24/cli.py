@@ -6,7 +6,13 @@ domain errors into one clear line and a non-zero exit code, never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
+
+# Piped output (CI logs, files) gets readable tables rather than Rich's 80-column default; set
+# before any sub-app creates its Console.
+if not sys.stdout.isatty():
+    os.environ.setdefault("COLUMNS", "120")
 
 import typer
 from rich.console import Console
@@ -16,8 +22,8 @@ from pact24.calibrate.cli import calibrate_app
 from pact24.designs.cli import app as designs_app
 from pact24.errors import Pact24Error
 from pact24.ledger.cli import ledger_app
-from pact24.sim.cli import simulate_cmd
 from pact24.service import cli as service_cli
+from pact24.sim.cli import simulate_cmd
 from pact24.store import cli as store_cli
 
 app = typer.Typer(

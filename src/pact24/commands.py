@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
@@ -14,7 +13,7 @@ from pact24.replay import replay_file
 from pact24.report.timeline import outcome_panel, timeline_table
 from pact24.vocab import Instrument
 
-out = Console(width=None if sys.stdout.isatty() else 120)
+out = Console()
 
 
 def demo(
