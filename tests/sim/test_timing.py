@@ -288,3 +288,58 @@ def test_prob_within_draws_summarise_parameter_uncertainty() -> None:
     assert draws.shape == (model.n_draws,)
     assert np.all((draws >= 0) & (draws <= 1))
     assert float(np.mean(draws)) == pytest.approx(model.prob_within(cov), abs=0.02)
+
+
+# --- the predictive scale (kappa) ----------------------------------------------------------
+
+
+def test_predictive_scale_widens_predictions_not_the_likelihood() -> None:
+    model = _model("lognormal")
+    wide = model.with_predictive_scale(1.5)
+    assert model.predictive_scale == 1.0 and wide.predictive_scale == 1.5
+    assert wide.draws is model.draws  # the same fit, the same draws
+    cov = LagCovariates("troops")
+    # log T - mu = kappa * (u + sigma * eps): every quantile's distance from the median scales
+    for pu in (False, True):
+        med = math.log(model.quantile(cov, 0.5, parameter_uncertainty=pu))
+        med_w = math.log(wide.quantile(cov, 0.5, parameter_uncertainty=pu))
+        assert med_w == pytest.approx(med, abs=0.05)
+        if not pu:
+            for q in (0.1, 0.9):
+                dist = math.log(model.quantile(cov, q, parameter_uncertainty=False)) - med
+                dist_w = math.log(wide.quantile(cov, q, parameter_uncertainty=False)) - med_w
+                assert dist_w == pytest.approx(1.5 * dist, rel=1e-6)
+    d = design_matrix(_rows())
+    mu, sigma = model.predictive_params(d, parameter_uncertainty=False)
+    mu_w, sigma_w = wide.predictive_params(d, parameter_uncertainty=False)
+    np.testing.assert_allclose(sigma_w, 1.5 * sigma)
+    base = d.X @ model.theta[: len(FEATURES)]
+    np.testing.assert_allclose(mu_w - base[:, None], 1.5 * (mu - base[:, None]), atol=1e-12)
+    lag, cens = np.array([0.0, 3.0, 40.0, 2.0, 9.0, 1.0, 5.0]), np.zeros(7, dtype=bool)
+    assert wide.loglik(d, lag, cens) == model.loglik(d, lag, cens)
+    np.testing.assert_array_equal(wide.loglik_rows(d, lag, cens), model.loglik_rows(d, lag, cens))
+    draws = wide.prob_within_draws(cov, 3.0)
+    assert float(np.mean(draws)) == pytest.approx(wide.prob_within(cov, 3.0), abs=0.02)
+
+
+def test_sampling_uses_the_predictive_scale() -> None:
+    wide = _model("frechet").with_predictive_scale(1.4)
+    cov = LagCovariates("troops")
+    a = wide.sample_days(cov, np.random.default_rng(SEED), 40_000)
+    for t in (1.0, 7.0, 60.0):
+        p = wide.prob_within(cov, t)
+        se = math.sqrt(p * (1 - p) / a.size)
+        assert abs(float(np.mean(a < t)) - p) < 5 * se + 2e-3
+
+
+def test_predictive_scale_round_trips_and_is_validated() -> None:
+    model = _model("frechet").with_predictive_scale(1.3)
+    again = TimingModel.from_json(model.to_json())
+    assert again.predictive_scale == 1.3 and again == model
+    doc = model.to_dict()
+    del doc["predictive_scale"]  # documents written before kappa existed
+    assert TimingModel.from_dict(doc).predictive_scale == 1.0
+    for bad in (0.0, -1.0, math.nan, math.inf):
+        with pytest.raises(ValueError, match="predictive_scale"):
+            model.with_predictive_scale(bad)
+    assert TimingModel.default().predictive_scale >= 1.0

@@ -1,15 +1,18 @@
 """Leave-one-crisis-out backtest of the timing model against two baselines.
 
-For every crisis, pact24's timing model (same family and priors, refitted), the empirical
-baseline and the log-normal baseline are fitted on the *other* crises and predict the held-out
-crisis' rows. Nothing is tuned on the held-out rows.
+For every crisis, pact24's timing model (same family and priors, refitted by
+:func:`pact24.calibrate.fit.fit_events`, which also re-estimates its predictive scale by an inner
+leave-one-crisis-out over the training crises), the empirical baseline and the log-normal baseline
+are fitted on the *other* crises and predict the held-out crisis' rows. Nothing is tuned on the
+held-out rows.
 
 Per held-out row and method (observation ``y = d + 0.5`` days, the middle of the reported day):
 
 - ``covered``: ``y`` inside the central ``interval`` (e.g. 80 %) predictive interval;
 - ``interval_score``: Winkler interval score in days (``interval_score_log``: the same on
   log-days, less dominated by the longest lags);
-- ``crps``: continuous ranked probability score in days;
+- ``crps``: continuous ranked probability score in days (``inf`` where it does not exist: a
+  Frechet predictive with a component of scale >= 2);
 - ``log_score``: ``-log P(d <= T < d + 1)``;
 - ``pit``: the predictive CDF at ``y``.
 
@@ -147,7 +150,7 @@ def summarise(rows: list[RowScore], keys: tuple[str, ...]) -> list[dict[str, Any
         for m in METRICS:
             attr = "covered" if m == "coverage" else m
             vals = np.array([getattr(r, attr) for r in rs], dtype=np.float64)
-            vals = vals[np.isfinite(vals)]
+            vals = vals[~np.isnan(vals)]  # NaN: not scored; inf (a CRPS that diverges) counts
             entry[m] = float(np.mean(vals)) if vals.size else math.nan
         out.append(entry)
     return out

@@ -83,16 +83,25 @@ def fit_cmd(
     out: Path = typer.Option(..., "--out", help="Where to write the fitted parameters (JSON)."),
     family: str = typer.Option(DEFAULT_FAMILY, help=f"Error distribution: {', '.join(FAMILIES)}."),
 ) -> None:
-    """Fit the timing model (MAP + Laplace; censored rows via the survival function)."""
+    """Fit the timing model (MAP + Laplace; censored rows via the survival function), then its
+    predictive scale by a nested leave-one-crisis-out."""
     _check_family(family)
     table = read_events(events, FIT_COLUMNS)
     result = fit_events(table, family=family)
     write_text_atomic(out, result.model.to_json())
     console.print(parameter_table(result.model, f"Timing model fit ({family}) on {events.name}"))
+    kappa = result.model.predictive_scale
+    cal = result.model.meta.get("predictive_scale")
+    scale_note = (
+        f"predictive scale kappa {kappa:.1f} (nested leave-one-crisis-out over "
+        f"{cal['n_crises']} crises; predictions use kappa*sigma and kappa*tau)"
+        if isinstance(cal, dict)
+        else f"predictive scale kappa {kappa:.1f} (not estimated: fewer than 3 crises)"
+    )
     console.print(
         f"{len(table)} rows ({int(table.censored().sum())} censored), "
         f"log-likelihood {result.log_likelihood:.2f}, log-posterior {result.log_posterior:.2f}, "
-        f"converged: {result.converged}. Wrote {out}."
+        f"converged: {result.converged}; {scale_note}. Wrote {out}."
     )
 
 
@@ -120,7 +129,11 @@ def predict_cmd(
 
 
 def _fmt(x: float, digits: int = 1) -> str:
-    return "—" if not math.isfinite(x) else f"{x:.{digits}f}"
+    if math.isnan(x):
+        return "—"
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    return f"{x:.{digits}f}"
 
 
 def backtest_tables(result: BacktestResult) -> list[Table]:

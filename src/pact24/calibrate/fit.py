@@ -6,19 +6,33 @@ each observed lag ``d`` is interval-censored to ``[d, d+1)`` days, each censored
 (Gauss-Hermite quadrature). Normal priors (:func:`pact24.sim.models.timing.default_prior`)
 regularise the ~70 rows. The posterior covariance is the inverse Hessian of the negative
 log-posterior at the mode (central differences of the analytic gradient).
+
+Predictive scale (nested calibration)
+-------------------------------------
+A model fitted to some crises is too sure of itself on a crisis it has not seen (its crisis
+spread ``tau`` is estimated near 0: with ~10 crises the crisis-level covariates absorb the
+differences between them). :func:`fit_events` therefore also estimates one predictive scale
+``kappa`` (multiplying ``sigma`` and ``tau`` in predictions, see
+:class:`pact24.sim.models.timing.TimingModel`) by an *inner* leave-one-crisis-out over the crises
+it is given: for each of them, the model is refitted on the others and the central 80 % interval
+of every held-out observed row is scored (Winkler interval score in days) for each ``kappa`` in
+:data:`SCALE_GRID`; the ``kappa`` with the smallest mean score over all inner held-out rows is
+kept (ties: the smaller). Only the rows passed to :func:`fit_events` are used, so when the
+backtest calls it on the training crises of a fold, the held-out crisis plays no part.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 from scipy import optimize
 
 from pact24.calibrate.events import EventTable
+from pact24.calibrate.scores import interval_score
 from pact24.sim.models.timing import (
     DEFAULT_FAMILY,
     FEATURES,
@@ -28,6 +42,14 @@ from pact24.sim.models.timing import (
     default_prior,
     marginal_loglik,
 )
+
+#: Candidate predictive scales for the nested calibration (fixed in advance).
+SCALE_GRID: tuple[float, ...] = tuple(round(0.8 + 0.1 * i, 1) for i in range(13))  # 0.8 .. 2.0
+#: Central interval whose interval score the nested calibration minimises.
+SCALE_INTERVAL = 0.8
+#: Gauss-Hermite nodes for the crisis effect in the full fit and in the inner (calibration) fits.
+N_NODES = 96
+INNER_N_NODES = 32
 
 
 @dataclass(frozen=True)
@@ -62,9 +84,10 @@ def neg_log_posterior(
     groups: np.ndarray,
     prior_mean: np.ndarray,
     prior_sd: np.ndarray,
+    n_nodes: int = N_NODES,
 ) -> tuple[float, np.ndarray]:
     """``-(log lik + log prior)`` (up to a constant) and its gradient."""
-    ll, grad = marginal_loglik(family, theta, design, lo, hi, groups)
+    ll, grad = marginal_loglik(family, theta, design, lo, hi, groups, n_nodes)
     r = (theta - prior_mean) / prior_sd
     value = -float(np.sum(ll)) + 0.5 * float(r @ r)
     g = -grad + r / prior_sd
@@ -92,9 +115,19 @@ def fit_arrays(
     family: str = DEFAULT_FAMILY,
     prior: Mapping[str, tuple[float, float]] | None = None,
     meta: Mapping[str, Any] | None = None,
+    theta0: np.ndarray | None = None,
+    n_nodes: int = N_NODES,
+    predictive_scale: float = 1.0,
+    precise: bool = True,
 ) -> FitResult:
     """Fit on arrays: ``lo <= T < hi`` per row (``hi = inf`` for right-censored rows);
-    ``groups`` (codes 0..G-1) says which rows share a crisis (``None``: one crisis per row)."""
+    ``groups`` (codes 0..G-1) says which rows share a crisis (``None``: one crisis per row).
+
+    ``theta0`` is a starting point (default: the prior means, intercept at the mean log-lag),
+    ``n_nodes`` the quadrature size for the crisis effect; ``predictive_scale`` is stored in the
+    model as given (:func:`fit_events` estimates it). ``precise=False`` (the inner fits of the
+    nested calibration, started at the full fit's mode) uses BFGS to a gradient of 1e-6 and
+    skips the Newton polish."""
     pri = dict(prior) if prior is not None else default_prior(family)
     mean, sd = _prior_arrays(pri)
     lo = np.asarray(lo, dtype=np.float64)
@@ -102,24 +135,32 @@ def fit_arrays(
     g = np.arange(design.n) if groups is None else np.asarray(groups, dtype=np.int64)
 
     def fg(t: np.ndarray) -> tuple[float, np.ndarray]:
-        return neg_log_posterior(t, family, design, lo, hi, g, mean, sd)
+        return neg_log_posterior(t, family, design, lo, hi, g, mean, sd, n_nodes)
 
-    theta0 = mean.copy()
-    obs = np.isfinite(hi)
-    if np.any(obs):
-        theta0[0] = float(np.mean(np.log(0.5 * (lo[obs] + hi[obs]))))
-    res = optimize.minimize(
-        fg,
-        theta0,
-        jac=True,
-        method="L-BFGS-B",
-        options={"maxiter": 10_000, "maxfun": 20_000, "ftol": 1e-13, "gtol": 1e-7},
-    )
+    if theta0 is None:
+        start = mean.copy()
+        obs = np.isfinite(hi)
+        if np.any(obs):
+            start[0] = float(np.mean(np.log(0.5 * (lo[obs] + hi[obs]))))
+    else:
+        start = np.asarray(theta0, dtype=np.float64).copy()
+    if precise:
+        res = optimize.minimize(
+            fg,
+            start,
+            jac=True,
+            method="L-BFGS-B",
+            options={"maxiter": 10_000, "maxfun": 20_000, "ftol": 1e-13, "gtol": 1e-7},
+        )
+    else:  # from a warm start BFGS needs few iterations (and no LAPACK call per iteration)
+        res = optimize.minimize(
+            fg, start, jac=True, method="BFGS", options={"maxiter": 2_000, "gtol": 1e-6}
+        )
     theta = np.asarray(res.x, dtype=np.float64)
     # Newton steps polish the mode (the log-posterior is smooth and nearly quadratic there);
     # the Hessian at the polished mode is the Laplace precision.
     hess = _hessian(fg, theta)
-    for _ in range(5):
+    for _ in range(5 if precise else 0):
         value, grad = fg(theta)
         if float(np.max(np.abs(grad))) < 1e-9:
             break
@@ -130,12 +171,13 @@ def fit_arrays(
         if fg(trial)[0] > value + 1e-12:
             break
         theta = trial
-    hess = _hessian(fg, theta)
+    if precise:
+        hess = _hessian(fg, theta)
     vals, vecs = np.linalg.eigh(hess)
     vals = np.clip(vals, 1e-8, None)
     cov = (vecs / vals) @ vecs.T
     value = fg(theta)[0]
-    ll, _ = marginal_loglik(family, theta, design, lo, hi, g)
+    ll, _ = marginal_loglik(family, theta, design, lo, hi, g, n_nodes)
     grad_norm = float(np.max(np.abs(fg(theta)[1])))
     info = dict(meta or {})
     info.update(
@@ -145,10 +187,16 @@ def fit_arrays(
             "n_censored": int(np.sum(~np.isfinite(hi))),
             "log_likelihood": round(float(np.sum(ll)), 6),
             "max_abs_gradient": grad_norm,
-            "method": "MAP (L-BFGS-B + Newton polish), Laplace covariance",
+            "method": (
+                "MAP (L-BFGS-B + Newton polish), Laplace covariance"
+                if precise
+                else "MAP (BFGS, no polish), Laplace covariance"
+            ),
         }
     )
-    model = TimingModel.from_theta(family, theta, covariance=cov, prior=pri, meta=info)
+    model = TimingModel.from_theta(
+        family, theta, covariance=cov, prior=pri, meta=info, predictive_scale=predictive_scale
+    )
     return FitResult(
         model=model,
         log_posterior=-value,
@@ -159,18 +207,130 @@ def fit_arrays(
     )
 
 
+@dataclass(frozen=True)
+class ScaleCalibration:
+    """The nested (inner leave-one-crisis-out) estimate of the predictive scale."""
+
+    kappa: float
+    grid: tuple[float, ...]
+    mean_interval_score: tuple[float, ...]
+    coverage: tuple[float, ...]
+    n_rows: int
+    n_crises: int
+
+    def as_meta(self) -> dict[str, Any]:
+        return {
+            "kappa": self.kappa,
+            "criterion": (
+                f"mean interval score (days) of central {round(SCALE_INTERVAL * 100)} % "
+                "intervals, inner leave-one-crisis-out over the fitted crises"
+            ),
+            "n_rows": self.n_rows,
+            "n_crises": self.n_crises,
+            "grid": list(self.grid),
+            "mean_interval_score": [round(v, 3) for v in self.mean_interval_score],
+            "coverage": [round(v, 4) for v in self.coverage],
+        }
+
+
+def calibrate_predictive_scale(
+    design: DesignMatrix,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    groups: np.ndarray,
+    *,
+    family: str = DEFAULT_FAMILY,
+    prior: Mapping[str, tuple[float, float]] | None = None,
+    theta0: np.ndarray | None = None,
+    grid: tuple[float, ...] = SCALE_GRID,
+    interval: float = SCALE_INTERVAL,
+) -> ScaleCalibration | None:
+    """Inner leave-one-crisis-out estimate of ``kappa`` (see the module docstring).
+
+    Uses only the rows given. ``None`` when there are fewer than 3 crises (nothing to learn
+    from). Censored rows are fitted but not scored (an interval score needs the lag).
+    """
+    lo = np.asarray(lo, dtype=np.float64)
+    hi = np.asarray(hi, dtype=np.float64)
+    g = np.asarray(groups, dtype=np.int64)
+    n_groups = int(g.max()) + 1 if g.size else 0
+    if n_groups < 3:
+        return None
+    alpha = 1.0 - interval
+    scores: list[list[np.ndarray]] = [[] for _ in grid]
+    covered: list[list[np.ndarray]] = [[] for _ in grid]
+    for held in range(n_groups):
+        test = (g == held) & np.isfinite(hi)
+        if not np.any(test):
+            continue
+        train = g != held
+        inner = fit_arrays(
+            design.take(train),
+            lo[train],
+            hi[train],
+            np.unique(g[train], return_inverse=True)[1],
+            family=family,
+            prior=prior,
+            theta0=theta0,
+            n_nodes=INNER_N_NODES,
+            precise=False,
+        ).model
+        d_test = design.take(test)
+        y = lo[test] + 0.5
+        for j, kappa in enumerate(grid):
+            m = inner.with_predictive_scale(kappa)
+            q_lo = m.quantile_batch(d_test, alpha / 2)
+            q_hi = m.quantile_batch(d_test, 1 - alpha / 2)
+            scores[j].append(interval_score(q_lo, q_hi, y, alpha))
+            covered[j].append(((q_lo <= y) & (y <= q_hi)).astype(np.float64))
+    if not scores[0]:
+        return None
+    mean_is = tuple(float(np.mean(np.concatenate(s))) for s in scores)
+    cover = tuple(float(np.mean(np.concatenate(c))) for c in covered)
+    best = int(np.argmin(mean_is))  # first minimum: the smaller kappa on ties
+    return ScaleCalibration(
+        kappa=float(grid[best]),
+        grid=tuple(float(k) for k in grid),
+        mean_interval_score=mean_is,
+        coverage=cover,
+        n_rows=int(np.concatenate(scores[0]).size),
+        n_crises=n_groups,
+    )
+
+
 def fit_events(
     events: EventTable,
     *,
     family: str = DEFAULT_FAMILY,
     prior: Mapping[str, tuple[float, float]] | None = None,
+    calibrate_scale: bool = True,
 ) -> FitResult:
-    """Fit the timing model to a validated event table."""
+    """Fit the timing model to a validated event table: MAP + Laplace on all rows, then (with
+    ``calibrate_scale``, at least 3 crises) the nested estimate of the predictive scale."""
     lo, hi = events.bounds()
-    meta = {"data": events.source, "data_sha256": events.sha256}
-    return fit_arrays(
-        events.design(), lo, hi, events.groups(), family=family, prior=prior, meta=meta
+    design, groups = events.design(), events.groups()
+    meta: dict[str, Any] = {"data": events.source, "data_sha256": events.sha256}
+    result = fit_arrays(design, lo, hi, groups, family=family, prior=prior, meta=meta)
+    if not calibrate_scale:
+        return result
+    cal = calibrate_predictive_scale(
+        design, lo, hi, groups, family=family, prior=prior, theta0=result.model.theta
     )
+    if cal is None:
+        return result
+    info = dict(result.model.meta)
+    info["predictive_scale"] = cal.as_meta()
+    model = replace(result.model.with_predictive_scale(cal.kappa), meta=info)
+    return replace(result, model=model)
 
 
-__all__ = ["FEATURES", "FitResult", "fit_arrays", "fit_events", "neg_log_posterior"]
+__all__ = [
+    "FEATURES",
+    "SCALE_GRID",
+    "FitResult",
+    "ScaleCalibration",
+    "calibrate_predictive_scale",
+    "fit_arrays",
+    "fit_events",
+    "neg_log_posterior",
+]

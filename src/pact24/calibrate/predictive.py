@@ -73,11 +73,17 @@ class ModelPredictive:
         return self.model.log_prob_batch(self.design, lo, hi)
 
     def crps(self, y: np.ndarray) -> np.ndarray:
+        """CRPS in days by quadrature; ``inf`` where it does not exist: with the ``frechet``
+        family a component with ``sigma >= 2`` has survival ``~ t^(-1/sigma)``, so
+        ``int (1 - F)^2 dt`` diverges, and so does the mixture's."""
         fam = self.model.family
         z_lo, z_hi = (float(v) for v in ppf(fam, np.array([1e-10, 1 - 1e-10])))
         out = np.empty(self.design.n)
         for i in range(self.design.n):
             mu, sigma = self.mu[i], self.sigma[i]
+            if fam == "frechet" and float(np.max(sigma)) >= 2.0:
+                out[i] = math.inf
+                continue
 
             def cdf(t: np.ndarray, mu: np.ndarray = mu, sigma: np.ndarray = sigma) -> np.ndarray:
                 z = (np.log(t)[:, None] - mu[None, :]) / sigma[None, :]

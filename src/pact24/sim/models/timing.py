@@ -31,6 +31,14 @@ pooling). ``sigma`` is one scale per stage. Every parameter has a normal prior
 uncertainty (``pact24.calibrate.fit``); predictions integrate over parameter uncertainty and over
 a new crisis' effect by averaging over ``n_draws`` fixed joint draws (posterior predictive).
 
+Predictive scale ``kappa`` (``predictive_scale``, default 1): every *prediction* (quantiles,
+probabilities, samples, ``predictive_params``) uses ``kappa * sigma`` and ``kappa * tau``, i.e.
+``log T = mu(x) + kappa * (u + sigma * eps)`` with ``u ~ Normal(0, tau^2)``; the likelihood
+methods (``loglik``, ``loglik_rows``) stay at the fitted parameters. ``pact24 calibrate fit``
+estimates ``kappa`` by an inner leave-one-crisis-out over the crises it is given (the fitted
+model's intervals are too narrow for a crisis it has not seen), so the backtest, which calls the
+same fit per fold, re-estimates it without the held-out crisis.
+
 Data conventions: dates have day precision, so an observed lag of ``d`` days is read as
 interval-censored, ``d <= T < d + 1`` (a same-day decision, ``d = 0``, is ``T < 1``: within
 24 hours). A right-censored row (no decision in ``c`` observed days) contributes ``log S(c)``.
@@ -58,7 +66,8 @@ Public API
   - ``predictive_params(design)`` -> ``(mu, sigma)`` arrays of shape ``(n, K)`` (column ``k`` =
     one joint draw of parameters and crisis effect) and ``sample_standard_error(rng, size)``, for
     a fast kernel that samples ``exp(mu[:, k] + sigma[:, k] * eps)`` itself; ``joint_draws()``,
-    ``draws``, ``theta``, ``crisis_sd``, ``summary()``.
+    ``draws``, ``theta``, ``crisis_sd``, ``predictive_scale``, ``with_predictive_scale(k)``,
+    ``summary()``.
 
   Every predictive method takes ``parameter_uncertainty=True`` (mix over the posterior draws;
   ``False``: the posterior mode only) and, except sampling, ``new_crisis=True`` (integrate over
@@ -77,7 +86,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -501,6 +510,8 @@ class TimingModel:
     ``prior`` is ``(name, mean, sd)`` per parameter. Predictions mix over ``n_draws`` joint
     draws ``(theta_k, u_k)`` of the parameters (Laplace posterior) and of a new crisis' effect
     (stratified normal quantiles times ``tau_k``), made with ``draw_seed``: deterministic.
+    ``predictive_scale`` (``kappa`` > 0) multiplies ``sigma`` and ``tau`` in every prediction
+    (not in the likelihood methods).
     """
 
     family: str
@@ -510,6 +521,7 @@ class TimingModel:
     prior: tuple[tuple[str, float, float], ...] = ()
     n_draws: int = 500
     draw_seed: int = 20_240_824
+    predictive_scale: float = 1.0
     meta: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -526,6 +538,10 @@ class TimingModel:
             raise ValueError(f"covariance must be {len(PARAMS)} x {len(PARAMS)}")
         if self.n_draws < 2:
             raise ValueError("n_draws must be >= 2")
+        k = self.predictive_scale
+        if isinstance(k, bool) or not isinstance(k, int | float) or not 0.0 < float(k) < 100.0:
+            raise ValueError(f"predictive_scale must be a number in (0, 100), got {k!r}")
+        object.__setattr__(self, "predictive_scale", float(k))
 
     # --- construction ----------------------------------------------------------------------
 
@@ -593,6 +609,7 @@ class TimingModel:
                 meta=dict(data.get("meta", {})),
                 n_draws=int(data.get("n_draws", 500)),
                 draw_seed=int(data.get("draw_seed", 20_240_824)),
+                predictive_scale=float(data.get("predictive_scale", 1.0)),
             )
         except (KeyError, TypeError) as exc:
             raise ValueError(f"not a timing-parameter document: missing or bad {exc}") from exc
@@ -632,6 +649,7 @@ class TimingModel:
             "family": self.family,
             "n_draws": self.n_draws,
             "draw_seed": self.draw_seed,
+            "predictive_scale": self.predictive_scale,
             "parameters": params,
             "covariance": (None if self.covariance is None else [list(r) for r in self.covariance]),
             "meta": dict(self.meta),
@@ -662,8 +680,17 @@ class TimingModel:
 
     @property
     def crisis_sd(self) -> float:
-        """``tau`` at the mode: the sd of a crisis' shared effect on log-lag."""
+        """``tau`` at the mode: the sd of a crisis' shared effect on log-lag (as fitted; a
+        prediction uses ``predictive_scale * tau``)."""
         return math.exp(self.log_scale[-1])
+
+    def with_predictive_scale(self, kappa: float) -> TimingModel:
+        """The same fit with another predictive scale ``kappa`` (same draws)."""
+        other = replace(self, predictive_scale=float(kappa))
+        # the draws do not depend on kappa: compute them once and share them
+        other.__dict__["draws"] = self.draws
+        other.__dict__["_crisis_z"] = self._crisis_z
+        return other
 
     @cached_property
     def draws(self) -> FloatArray:
@@ -688,7 +715,8 @@ class TimingModel:
     def joint_draws(
         self, *, parameter_uncertainty: bool = True, new_crisis: bool = True
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """``(beta (K, p), log_sigma (K, 2), u (K,))``: the ``K = n_draws`` mixture components.
+        """``(beta (K, p), log_sigma (K, 2), u (K,))``: the ``K = n_draws`` mixture components,
+        with the predictive scale applied (``log_sigma + log kappa``, ``u = kappa * tau_k * z_k``).
 
         ``parameter_uncertainty=False`` keeps every component at the mode; ``new_crisis=False``
         sets the crisis effect ``u`` to 0 (a typical crisis) instead of drawing it.
@@ -697,8 +725,10 @@ class TimingModel:
             self.draws if parameter_uncertainty else np.repeat(self.theta[None, :], self.n_draws, 0)
         )
         p = len(FEATURES)
-        beta, log_sigma = th[:, :p], th[:, p : p + len(STAGES)]
-        u = np.exp(th[:, -1]) * self._crisis_z if new_crisis else np.zeros(self.n_draws)
+        kappa = self.predictive_scale
+        beta = th[:, :p]
+        log_sigma = th[:, p : p + len(STAGES)] + math.log(kappa)
+        u = kappa * np.exp(th[:, -1]) * self._crisis_z if new_crisis else np.zeros(self.n_draws)
         return beta, log_sigma, np.asarray(u, dtype=np.float64)
 
     def predictive_params(
@@ -832,8 +862,9 @@ class TimingModel:
         """``(n_samples, n)`` lags in days; each sample is one simulated crisis.
 
         Per sample: one parameter draw (or the mode) and one crisis effect ``u`` shared by its
-        ``n`` rows (``crisis_effect``, shape ``(n_samples,)`` or scalar, fixes ``u`` instead),
-        then ``T = exp(mu + u + sigma * eps)`` with independent ``eps`` per row.
+        ``n`` rows (drawn as ``kappa * tau * z``; ``crisis_effect``, shape ``(n_samples,)`` or
+        scalar, fixes ``u`` instead), then ``T = exp(mu + u + kappa * sigma * eps)`` with
+        independent ``eps`` per row (``kappa``: the predictive scale).
         """
         if n_samples < 0:
             raise ValueError("n_samples must be >= 0")
@@ -843,10 +874,11 @@ class TimingModel:
             th = self.draws[pick]
         else:
             th = np.repeat(self.theta[None, :], n_samples, axis=0)
+        kappa = self.predictive_scale
         mu = th[:, :p] @ design.X.T  # (n_samples, n)
-        sigma = np.exp(th[:, p : p + len(STAGES)][:, design.stage])
+        sigma = kappa * np.exp(th[:, p : p + len(STAGES)][:, design.stage])
         if crisis_effect is None:
-            u = np.exp(th[:, -1]) * rng.standard_normal(n_samples)
+            u = kappa * np.exp(th[:, -1]) * rng.standard_normal(n_samples)
         else:
             u = np.broadcast_to(np.asarray(crisis_effect, dtype=np.float64), (n_samples,))
         eps = sample_error(self.family, rng, (n_samples, design.n))
@@ -922,9 +954,10 @@ class TimingModel:
         th = self.draws
         p = len(FEATURES)
         feat = cov.features()
+        kappa = self.predictive_scale
         mu = th[:, :p] @ feat
-        sigma = np.exp(th[:, p + STAGES.index(cov.stage)])
-        u = math.sqrt(2.0) * np.exp(th[:, -1])[:, None] * x[None, :]
+        sigma = kappa * np.exp(th[:, p + STAGES.index(cov.stage)])
+        u = math.sqrt(2.0) * kappa * np.exp(th[:, -1])[:, None] * x[None, :]
         z = (math.log(days) - mu[:, None] - u) / sigma[:, None]
         return np.asarray(np.exp(log_cdf(self.family, z)) @ w, dtype=np.float64)
 
