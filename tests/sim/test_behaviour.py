@@ -228,7 +228,7 @@ def test_a_parliament_that_must_approve_first_delays_troops() -> None:
     prompt = rows(
         "meloni-24h",
         "overt_invasion",
-        N,
+        3 * N,  # a small effect: 3x the runs keeps 3 standard errors within reach
         overrides={
             **base,
             **{f"guarantor.retroactive.{i}": 1.0 for i in ("GBR", "DEU", "ESP", "FIN", "CZE")},
@@ -237,7 +237,7 @@ def test_a_parliament_that_must_approve_first_delays_troops() -> None:
     slow = rows(
         "meloni-24h",
         "overt_invasion",
-        N,
+        3 * N,
         overrides={
             **base,
             **{f"guarantor.retroactive.{i}": 0.0 for i in ("GBR", "DEU", "ESP", "FIN", "CZE")},
