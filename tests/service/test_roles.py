@@ -163,7 +163,7 @@ def test_delegates_must_be_the_designs(world: World) -> None:
     assert r.status_code == 422
     r = world.client.post(
         f"{world.base}/delegates",
-        json={"guarantor": "XXX", "delegate": "x", "public_key": key},
+        json={"guarantor": "ZZZ", "delegate": "x", "public_key": key},
         headers=bearer(world.admin),
     )
     assert r.status_code == 422

@@ -141,7 +141,7 @@ def test_families_map_onto_incident_kinds() -> None:
 
 GP = GuarantorParams.from_params(P)
 PROF = Profile(
-    "XXX",
+    "ZZZ",
     "Testland",
     "x",
     legislature=True,
