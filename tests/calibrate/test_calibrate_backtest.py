@@ -1,9 +1,10 @@
 """Leave-one-crisis-out backtest on the shipped data (the issue's Must-show).
 
 The Must-show asks for (1) pact24's 80 % intervals to cover 70-90 % of held-out rows and (2) its
-mean interval score to be below both baselines'. With the nested predictive scale, (1) holds
-(0.71) and pact24 beats the log-normal baseline, but (2) does NOT hold against the empirical
-baseline (943 vs 904 days): see docs/calibration.md. These tests assert what is true.
+mean interval score to be below both baselines'. On the shipped data (102 rows, 14 crises) (1)
+holds (0.76) and pact24 now beats the empirical baseline (695 vs 737 days), but (2) does NOT hold
+against the log-normal baseline (695 vs 692 days): see docs/calibration.md. These tests assert
+what is true.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def test_held_out_crisis_is_predicted_by_a_model_that_never_saw_it(
     held = np.array([c == "Korea 1950" for c in events.crises])
     model = fit_events(events.subset(~held), family=result.family).model
     assert model.predictive_scale in SCALE_GRID
-    assert model.meta["predictive_scale"]["n_crises"] == 9
+    assert model.meta["predictive_scale"]["n_crises"] == len(set(events.crises)) - 1
     preds = predict_events(model, events.subset(held), 0.8)
     got = {r.event_id: r for r in result.rows if r.method == "pact24" and r.crisis == "Korea 1950"}
     for p in preds:
@@ -73,20 +74,26 @@ def test_held_out_crisis_is_predicted_by_a_model_that_never_saw_it(
 
 def test_what_the_backtest_shows(result: BacktestResult) -> None:
     """The numbers reported in docs/calibration.md: the coverage half of the Must-show holds,
-    the log score and the interval score beat the log-normal baseline, and the log score beats
-    the empirical baseline too (its interval score does not: the Must-show is not met)."""
+    the interval score beats the empirical baseline but not the log-normal one (the Must-show is
+    not met), and the log score and the log-days interval score beat both baselines.
+
+    With the 69-row table the interval score beat the log-normal baseline (943 vs 1002 days) but
+    not the empirical one (904); with 102 rows it is the other way round (695 vs 692 and 737).
+    The log score's margin over the log-normal baseline fell from 0.81 to 0.19, so that
+    assertion's margin is now 0.1 instead of 0.3 (reported, not hidden: see the docs)."""
     m, emp, ln = (result.overall_for(k) for k in METHODS)
     # 80 % intervals cover between 70 % and 90 % of held-out rows
     assert 0.70 <= m["coverage"] <= 0.90
     # the best log score (the full predictive distribution, censoring included) ...
     assert m["log_score"] < emp["log_score"] - 0.3
-    assert m["log_score"] < ln["log_score"] - 0.3
-    # ... a better interval score than the per-cell log-normal baseline, in days and log-days
-    assert m["interval_score"] < ln["interval_score"]
+    assert m["log_score"] < ln["log_score"] - 0.1
+    # ... a better interval score than the per-cell empirical baseline in days, and than both
+    # baselines in log-days (NOT better than the log-normal baseline in days: 695 vs 692)
+    assert m["interval_score"] < emp["interval_score"]
     assert m["interval_score_log"] < ln["interval_score_log"]
     assert m["interval_score_log"] < emp["interval_score_log"]
     # the reported values (platform noise tolerance)
-    assert m["coverage"] == pytest.approx(48 / 68)
-    assert m["interval_score"] == pytest.approx(943, rel=0.01)
-    assert emp["interval_score"] == pytest.approx(904, rel=0.001)
-    assert ln["interval_score"] == pytest.approx(1002, rel=0.001)
+    assert m["coverage"] == pytest.approx(74 / 98)
+    assert m["interval_score"] == pytest.approx(695, rel=0.01)
+    assert emp["interval_score"] == pytest.approx(737, rel=0.001)
+    assert ln["interval_score"] == pytest.approx(692, rel=0.001)
