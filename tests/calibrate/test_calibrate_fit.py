@@ -9,14 +9,17 @@ import pytest
 
 from pact24.calibrate.events import read_events, shipped_events_path
 from pact24.calibrate.fit import (
+    FAMILY_CANDIDATES,
     SCALE_GRID,
     calibrate_predictive_scale,
     fit_arrays,
     fit_events,
+    fit_nested,
 )
 from pact24.sim.models.timing import (
     ATTRIBUTIONS,
     COMMITMENTS,
+    DEFAULT_FAMILY,
     FEATURES,
     INSTRUMENTS,
     PARAMS,
@@ -95,16 +98,32 @@ def test_fit_recovers_parameters_of_data_drawn_from_the_model(family: str) -> No
 
 
 def test_default_parameters_are_the_fit_on_the_shipped_data() -> None:
+    """The shipped params are what `pact24 calibrate fit` gives on the shipped CSV today: the
+    same (nested) family, kappa and mode; the counts are read from the CSV, not pinned."""
     events = read_events(shipped_events_path())
     shipped = TimingModel.default()
-    fit = fit_events(events, family=shipped.family).model
+    fit = fit_events(events).model  # the default: family chosen by the nested procedure
+    assert fit.family == shipped.family
+    assert fit.predictive_scale == shipped.predictive_scale
     np.testing.assert_allclose(fit.theta, shipped.theta, atol=1e-4)
-    assert fit.predictive_scale == shipped.predictive_scale == 1.4
+    assert shipped.cov_matrix is not None and fit.cov_matrix is not None
+    np.testing.assert_allclose(fit.posterior_sd, shipped.posterior_sd, rtol=1e-3)
+
+    n_crises = len(set(events.crises))
+    sel = shipped.meta["family_selection"]
+    assert sel["method"] == "nested" and sel["family"] == shipped.family
+    assert sel["kappa"] == shipped.predictive_scale
+    assert sel["n_crises"] == n_crises
+    assert set(sel["families"]) == set(FAMILY_CANDIDATES)
+    assert sel["families"] == fit.meta["family_selection"]["families"]
+    best = min(sel["families"], key=lambda f: sel["families"][f]["mean_interval_score"])
+    assert best == shipped.family
     assert shipped.meta["predictive_scale"]["kappa"] == shipped.predictive_scale
-    assert shipped.meta["predictive_scale"]["n_crises"] == 10
+    assert shipped.meta["predictive_scale"]["n_crises"] == n_crises
     assert shipped.meta["data_sha256"] == events.sha256
     assert shipped.meta["n_rows"] == len(events)
-    assert shipped.meta["n_censored"] == 1
+    assert shipped.meta["n_crises"] == n_crises
+    assert shipped.meta["n_censored"] == int(events.censored().sum())
     assert shipped.prior == tuple((n, m, s) for n, (m, s) in default_prior(shipped.family).items())
 
 
@@ -175,3 +194,46 @@ def test_nested_scale_needs_three_crises_and_uses_only_the_rows_given() -> None:
     assert a is not None and a == b  # deterministic
     # a fit via the event-table path stores the estimate and its inner scores in meta
     assert a.as_meta()["kappa"] == a.kappa and len(a.as_meta()["coverage"]) == len(SCALE_GRID)
+
+
+@pytest.mark.parametrize("truth_family", ["weibull", "frechet"])
+def test_nested_family_choice_recovers_the_family_the_data_were_drawn_from(
+    truth_family: str,
+) -> None:
+    """Data drawn from one family (8 crises x 20 rows, sigma 1, no covariate effects): the
+    nested choice between it and its mirror image (Weibull errors are skewed to the left on the
+    log scale, Frechet errors to the right) picks the true one, and stores every family's inner
+    scores. The criterion is noisy at this size: in a probe over 15 data sets per family it
+    picked the true one in 28 of 30; this is one fixed draw per family, not a guarantee."""
+    rng = np.random.default_rng(SEED)
+    theta = np.zeros(len(PARAMS))
+    theta[0] = 2.0
+    theta[-3:] = [0.0, 0.0, math.log(0.2)]
+    truth = TimingModel.from_theta(truth_family, theta)
+    lo, hi, g, rows = _crises(rng, truth, 8, 20)
+    fit = fit_nested(design_matrix(rows), lo, hi, g, families=("weibull", "frechet"))
+    model = fit.model
+    assert model.family == truth_family
+    sel = model.meta["family_selection"]
+    assert sel["method"] == "nested" and sel["family"] == truth_family
+    assert set(sel["families"]) == {"weibull", "frechet"}
+    scores = {f: e["mean_interval_score"] for f, e in sel["families"].items()}
+    assert scores[truth_family] == min(scores.values())
+    assert sel["kappa"] == model.predictive_scale == sel["families"][truth_family]["kappa"]
+    assert sel["n_crises"] == 8 and sel["n_rows"] == 160
+    assert model.meta["predictive_scale"]["kappa"] == model.predictive_scale
+
+
+def test_nested_family_choice_falls_back_with_fewer_than_three_crises() -> None:
+    rng = np.random.default_rng(SEED + 2)
+    theta = np.zeros(len(PARAMS))
+    theta[0] = 2.0
+    truth = TimingModel.from_theta("lognormal", theta)
+    lo, hi, g, rows = _crises(rng, truth, 2, 6)
+    model = fit_nested(design_matrix(rows), lo, hi, g).model
+    assert model.family == DEFAULT_FAMILY and model.predictive_scale == 1.0
+    assert model.meta["family_selection"]["method"].startswith("fallback")
+    with pytest.raises(ValueError, match="needs calibrate_scale"):
+        fit_nested(design_matrix(rows), lo, hi, g, calibrate_scale=False)
+    with pytest.raises(ValueError, match="unknown family"):
+        fit_nested(design_matrix(rows), lo, hi, g, family="gamma")

@@ -26,6 +26,7 @@ from pact24.sim.models.timing import (
     observation_bounds,
     ppf,
     sample_error,
+    std_cdf,
 )
 
 SEED = 20240824
@@ -112,6 +113,7 @@ def test_error_distribution_matches_scipy(family: str) -> None:
     ref = SCIPY[family]
     z = np.linspace(-6, 6, 49)
     np.testing.assert_allclose(np.exp(log_cdf(family, z)), ref.cdf(z), rtol=1e-9, atol=1e-300)
+    np.testing.assert_allclose(std_cdf(family, z), ref.cdf(z), rtol=1e-9, atol=1e-300)
     np.testing.assert_allclose(np.exp(log_sf(family, z)), ref.sf(z), rtol=1e-9, atol=1e-300)
     np.testing.assert_allclose(np.exp(log_pdf(family, z)), ref.pdf(z), rtol=1e-9, atol=1e-300)
     q = np.array([0.001, 0.1, 0.5, 0.9, 0.999])
@@ -342,4 +344,8 @@ def test_predictive_scale_round_trips_and_is_validated() -> None:
     for bad in (0.0, -1.0, math.nan, math.inf):
         with pytest.raises(ValueError, match="predictive_scale"):
             model.with_predictive_scale(bad)
-    assert TimingModel.default().predictive_scale >= 1.0
+    # the shipped default carries the nested estimate of kappa (chosen with its family)
+    default = TimingModel.default()
+    assert default.predictive_scale == default.meta["predictive_scale"]["kappa"]
+    assert default.predictive_scale == default.meta["family_selection"]["kappa"]
+    assert 0.5 <= default.predictive_scale <= 2.0

@@ -1,8 +1,11 @@
 """``pact24 calibrate``: fit the guarantor timing model, predict lags, backtest it.
 
-- ``pact24 calibrate fit EVENTS.csv --out PARAMS.json``
+- ``pact24 calibrate fit EVENTS.csv --out PARAMS.json [--family nested|NAME]``
 - ``pact24 calibrate predict EVENTS.csv [--params PARAMS.json] --interval 0.8 --out PRED.csv``
-- ``pact24 calibrate backtest [EVENTS.csv] [--out-dir DIR]``
+- ``pact24 calibrate backtest [EVENTS.csv] [--out-dir DIR] [--family nested|NAME] [--jobs N]``
+
+``--family nested`` (the default) chooses the error family inside the fit by the inner
+leave-one-crisis-out (per fold in the backtest); a family name fixes it.
 
 Bad input raises :class:`pact24.errors.InvalidInput` naming the row and the column; nothing is
 written unless the whole input is valid (files are written through a temporary file).
@@ -11,6 +14,7 @@ written unless the whole input is valid (files are written through a temporary f
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 import typer
@@ -18,7 +22,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pact24.calibrate.backtest import BacktestResult, backtest, write_outputs
+from pact24.calibrate.backtest import NESTED, BacktestResult, backtest, write_outputs
 from pact24.calibrate.events import (
     BACKTEST_COLUMNS,
     FIT_COLUMNS,
@@ -29,7 +33,7 @@ from pact24.calibrate.events import (
 from pact24.calibrate.fit import fit_events
 from pact24.calibrate.predict import predict_events, predictions_csv, write_text_atomic
 from pact24.errors import InvalidInput
-from pact24.sim.models.timing import DEFAULT_FAMILY, FAMILIES, FEATURES, TimingModel
+from pact24.sim.models.timing import FAMILIES, FEATURES, TimingModel
 
 calibrate_app = typer.Typer(
     name="calibrate",
@@ -39,10 +43,28 @@ calibrate_app = typer.Typer(
 console = Console()
 
 
-def _check_family(family: str) -> str:
+FAMILY_HELP = (
+    f"Error distribution: '{NESTED}' (chosen inside the fit by the inner leave-one-crisis-out) "
+    f"or one of {', '.join(FAMILIES)}."
+)
+
+
+def _check_family(family: str) -> str | None:
+    """``None`` for the nested choice, else the fixed family."""
+    if family == NESTED:
+        return None
     if family not in FAMILIES:
-        raise InvalidInput(f"--family: unknown family {family!r}; expected one of {FAMILIES}")
+        raise InvalidInput(
+            f"--family: unknown family {family!r}; expected {NESTED!r} or one of {FAMILIES}"
+        )
     return family
+
+
+def _default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def _check_interval(interval: float) -> float:
@@ -81,28 +103,52 @@ def parameter_table(model: TimingModel, title: str) -> Table:
 def fit_cmd(
     events: Path = typer.Argument(..., help="Event table (CSV, the columns of decision_lags.csv)."),
     out: Path = typer.Option(..., "--out", help="Where to write the fitted parameters (JSON)."),
-    family: str = typer.Option(DEFAULT_FAMILY, help=f"Error distribution: {', '.join(FAMILIES)}."),
+    family: str = typer.Option(NESTED, help=FAMILY_HELP),
 ) -> None:
     """Fit the timing model (MAP + Laplace; censored rows via the survival function), then its
-    predictive scale by a nested leave-one-crisis-out."""
-    _check_family(family)
+    error family and predictive scale by a nested leave-one-crisis-out."""
+    fixed = _check_family(family)
     table = read_events(events, FIT_COLUMNS)
-    result = fit_events(table, family=family)
-    write_text_atomic(out, result.model.to_json())
-    console.print(parameter_table(result.model, f"Timing model fit ({family}) on {events.name}"))
-    kappa = result.model.predictive_scale
-    cal = result.model.meta.get("predictive_scale")
+    result = fit_events(table, family=fixed)
+    model = result.model
+    write_text_atomic(out, model.to_json())
+    console.print(parameter_table(model, f"Timing model fit ({model.family}) on {events.name}"))
+    sel = model.meta.get("family_selection")
+    if isinstance(sel, dict) and isinstance(sel.get("families"), dict):
+        console.print(family_table(sel))
+    kappa = model.predictive_scale
+    cal = model.meta.get("predictive_scale")
     scale_note = (
         f"predictive scale kappa {kappa:.1f} (nested leave-one-crisis-out over "
         f"{cal['n_crises']} crises; predictions use kappa*sigma and kappa*tau)"
         if isinstance(cal, dict)
         else f"predictive scale kappa {kappa:.1f} (not estimated: fewer than 3 crises)"
     )
+    how = sel.get("method", "fixed") if isinstance(sel, dict) else "fixed"
     console.print(
-        f"{len(table)} rows ({int(table.censored().sum())} censored), "
-        f"log-likelihood {result.log_likelihood:.2f}, log-posterior {result.log_posterior:.2f}, "
-        f"converged: {result.converged}; {scale_note}. Wrote {out}."
+        f"{len(table)} rows ({int(table.censored().sum())} censored), family {model.family} "
+        f"({how}), log-likelihood {result.log_likelihood:.2f}, "
+        f"log-posterior {result.log_posterior:.2f}, converged: {result.converged}; "
+        f"{scale_note}. Wrote {out}."
     )
+
+
+def family_table(selection: dict[str, object]) -> Table:
+    """The inner leave-one-crisis-out scores of every family (the nested family choice)."""
+    table = Table(title="Nested choice of the error family (inner leave-one-crisis-out)")
+    for col in ("family", "kappa", "inner interval score (days)", "inner coverage", "chosen"):
+        table.add_column(col, justify="left" if col == "family" else "right")
+    families = selection.get("families")
+    assert isinstance(families, dict)
+    for fam, e in families.items():
+        table.add_row(
+            fam,
+            f"{e['kappa']:.1f}",
+            _fmt(float(e["mean_interval_score"])),
+            _fmt(float(e["coverage"]), 2),
+            "yes" if fam == selection.get("family") else "",
+        )
+    return table
 
 
 @calibrate_app.command("predict")
@@ -138,7 +184,8 @@ def _fmt(x: float, digits: int = 1) -> str:
 
 def backtest_tables(result: BacktestResult) -> list[Table]:
     pct = round(result.interval * 100)
-    overall = Table(title=f"Leave-one-crisis-out backtest ({result.family}), all held-out rows")
+    label = "family chosen per fold" if result.family == NESTED else result.family
+    overall = Table(title=f"Leave-one-crisis-out backtest ({label}), all held-out rows")
     for col in (
         "method",
         "rows",
@@ -178,7 +225,15 @@ def backtest_tables(result: BacktestResult) -> list[Table]:
             *(_fmt(by[(c, m)]["interval_score"]) for m in methods),
             *(_fmt(by[(c, m)]["log_score"], 2) for m in methods),
         )
-    return [overall, per]
+    tables = [overall, per]
+    if result.folds:
+        folds = Table(title="pact24 per fold: family and kappa chosen on the training crises")
+        for col in ("held-out crisis", "family", "kappa", "how"):
+            folds.add_column(col, justify="right" if col == "kappa" else "left")
+        for f in result.folds:
+            folds.add_row(f["crisis"], f["family"], f"{f['kappa']:.1f}", f["how"])
+        tables.append(folds)
+    return tables
 
 
 @calibrate_app.command("backtest")
@@ -186,21 +241,29 @@ def backtest_cmd(
     events: Path | None = typer.Argument(
         None, help="Event table with a crisis column (default: the shipped decision_lags.csv)."
     ),
-    family: str = typer.Option(DEFAULT_FAMILY, help=f"Error distribution: {', '.join(FAMILIES)}."),
+    family: str = typer.Option(NESTED, help=FAMILY_HELP),
     interval: float = typer.Option(0.8, "--interval", help="Central interval probability."),
     out_dir: Path = typer.Option(
         Path("calibration-backtest"), "--out-dir", help="Where metrics and plots are written."
     ),
     compare_families: bool = typer.Option(
-        False, "--compare-families", help="Also backtest every family and compare (slower)."
+        False,
+        "--compare-families",
+        help="Also backtest every fixed family and the nested choice, and compare (slower).",
+    ),
+    jobs: int = typer.Option(
+        0, "--jobs", help="Processes fitting the folds in parallel (0: one per available core)."
     ),
 ) -> None:
     """Leave-one-crisis-out cross-validation against two baselines; metrics, PIT, plots."""
-    _check_family(family)
+    fixed = _check_family(family)
     _check_interval(interval)
+    if jobs < 0:
+        raise InvalidInput(f"--jobs: must be >= 0, got {jobs}")
+    n_jobs = jobs or _default_jobs()
     path = events if events is not None else shipped_events_path()
     table = read_events(path, BACKTEST_COLUMNS)
-    result = backtest(table, family=family, interval=interval)
+    result = backtest(table, family=fixed, interval=interval, n_jobs=n_jobs)
     for t in backtest_tables(result):
         console.print(t)
     written = write_outputs(result, out_dir)
@@ -208,8 +271,12 @@ def backtest_cmd(
         comp = Table(title="pact24 timing model by error family (leave-one-crisis-out)")
         for col in ("family", "coverage", "interval score", "CRPS", "log score"):
             comp.add_column(col, justify="left" if col == "family" else "right")
-        for fam in FAMILIES:
-            r = result if fam == family else backtest(table, family=fam, interval=interval)
+        for fam in (NESTED, *FAMILIES):
+            r = (
+                result
+                if fam == family
+                else backtest(table, family=_check_family(fam), interval=interval, n_jobs=n_jobs)
+            )
             e = r.overall_for("pact24")
             comp.add_row(
                 fam,

@@ -19,6 +19,19 @@ of every held-out observed row is scored (Winkler interval score in days) for ea
 :data:`SCALE_GRID`; the ``kappa`` with the smallest mean score over all inner held-out rows is
 kept (ties: the smaller). Only the rows passed to :func:`fit_events` are used, so when the
 backtest calls it on the training crises of a fold, the held-out crisis plays no part.
+
+Error family (nested choice)
+----------------------------
+The error family is chosen the same way, by the same inner leave-one-crisis-out and the same
+criterion: with ``family=None`` (the default) :func:`fit_events` fits every family of
+:data:`FAMILY_CANDIDATES` (each with its own default prior) to the rows it is given, runs the
+inner leave-one-crisis-out of each over the ``kappa`` grid, and keeps the ``(family, kappa)``
+pair with the smallest inner mean interval score (ties: the earlier family in
+:data:`FAMILY_CANDIDATES`, then the smaller ``kappa``). The chosen family and the inner scores of
+every family are stored in the model's ``meta["family_selection"]``. Since the backtest calls
+:func:`fit_events` per fold, each fold chooses its family from its training crises only. With
+fewer than 3 crises there is nothing to choose on and the fit falls back to
+:data:`pact24.sim.models.timing.DEFAULT_FAMILY` (``kappa`` 1).
 """
 
 from __future__ import annotations
@@ -35,6 +48,7 @@ from pact24.calibrate.events import EventTable
 from pact24.calibrate.scores import interval_score
 from pact24.sim.models.timing import (
     DEFAULT_FAMILY,
+    FAMILIES,
     FEATURES,
     PARAMS,
     DesignMatrix,
@@ -47,6 +61,8 @@ from pact24.sim.models.timing import (
 SCALE_GRID: tuple[float, ...] = tuple(round(0.8 + 0.1 * i, 1) for i in range(13))  # 0.8 .. 2.0
 #: Central interval whose interval score the nested calibration minimises.
 SCALE_INTERVAL = 0.8
+#: Candidate error families for the nested choice (all of them, fixed in advance).
+FAMILY_CANDIDATES: tuple[str, ...] = FAMILIES
 #: Gauss-Hermite nodes for the crisis effect in the full fit and in the inner (calibration) fits.
 N_NODES = 96
 INNER_N_NODES = 32
@@ -298,39 +314,156 @@ def calibrate_predictive_scale(
     )
 
 
-def fit_events(
-    events: EventTable,
+@dataclass(frozen=True)
+class FamilySelection:
+    """The nested (inner leave-one-crisis-out) choice of the error family and its ``kappa``."""
+
+    family: str
+    kappa: float
+    calibrations: Mapping[str, ScaleCalibration]
+
+    def best_score(self, family: str) -> float:
+        """The smallest inner mean interval score of ``family`` over the ``kappa`` grid."""
+        return min(self.calibrations[family].mean_interval_score)
+
+    def as_meta(self) -> dict[str, Any]:
+        chosen = self.calibrations[self.family]
+        families: dict[str, Any] = {}
+        for fam, cal in self.calibrations.items():
+            j = cal.grid.index(cal.kappa)
+            families[fam] = {
+                "kappa": cal.kappa,
+                "mean_interval_score": round(cal.mean_interval_score[j], 3),
+                "coverage": round(cal.coverage[j], 4),
+                "grid_mean_interval_score": [round(v, 3) for v in cal.mean_interval_score],
+            }
+        return {
+            "family": self.family,
+            "kappa": self.kappa,
+            "method": "nested",
+            "criterion": (
+                f"smallest mean interval score (days) of central {round(SCALE_INTERVAL * 100)} % "
+                "intervals over families x kappa grid, inner leave-one-crisis-out over the "
+                "fitted crises"
+            ),
+            "n_rows": chosen.n_rows,
+            "n_crises": chosen.n_crises,
+            "grid": list(chosen.grid),
+            "families": families,
+        }
+
+
+def choose_family(calibrations: Mapping[str, ScaleCalibration]) -> FamilySelection:
+    """The ``(family, kappa)`` with the smallest inner mean interval score; ties go to the family
+    listed first in ``calibrations``, then (within a family) to the smaller ``kappa``."""
+    if not calibrations:
+        raise ValueError("no family to choose from")
+    best = min(calibrations, key=lambda f: min(calibrations[f].mean_interval_score))
+    return FamilySelection(
+        family=best, kappa=calibrations[best].kappa, calibrations=dict(calibrations)
+    )
+
+
+def fit_nested(
+    design: DesignMatrix,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    groups: np.ndarray,
     *,
-    family: str = DEFAULT_FAMILY,
+    family: str | None = None,
+    families: tuple[str, ...] = FAMILY_CANDIDATES,
     prior: Mapping[str, tuple[float, float]] | None = None,
     calibrate_scale: bool = True,
+    meta: Mapping[str, Any] | None = None,
 ) -> FitResult:
-    """Fit the timing model to a validated event table: MAP + Laplace on all rows, then (with
-    ``calibrate_scale``, at least 3 crises) the nested estimate of the predictive scale."""
-    lo, hi = events.bounds()
-    design, groups = events.design(), events.groups()
-    meta: dict[str, Any] = {"data": events.source, "data_sha256": events.sha256}
-    result = fit_arrays(design, lo, hi, groups, family=family, prior=prior, meta=meta)
-    if not calibrate_scale:
-        return result
-    cal = calibrate_predictive_scale(
-        design, lo, hi, groups, family=family, prior=prior, theta0=result.model.theta
-    )
-    if cal is None:
-        return result
-    info = dict(result.model.meta)
-    info["predictive_scale"] = cal.as_meta()
-    model = replace(result.model.with_predictive_scale(cal.kappa), meta=info)
+    """MAP + Laplace on all rows, then (with ``calibrate_scale``, at least 3 crises) the nested
+    choice of the family (``family=None``: among ``families``; a name fixes it) and of ``kappa``
+    by the inner leave-one-crisis-out over ``groups`` (see the module docstring). Uses only the
+    rows given. ``prior=None`` uses each family's :func:`default_prior`; a given prior is used
+    for every family."""
+    if family is not None and family not in FAMILIES:
+        raise ValueError(f"unknown family {family!r}; expected one of {', '.join(FAMILIES)}")
+    if family is None:
+        if not calibrate_scale:
+            raise ValueError("the nested family choice (family=None) needs calibrate_scale")
+        unknown = [f for f in families if f not in FAMILIES]
+        if unknown or not families:
+            raise ValueError(f"families must be a non-empty subset of {FAMILIES}, got {families}")
+    lo = np.asarray(lo, dtype=np.float64)
+    hi = np.asarray(hi, dtype=np.float64)
+    g = np.asarray(groups, dtype=np.int64)
+    n_crises = int(g.max()) + 1 if g.size else 0
+    info: dict[str, Any] = dict(meta or {})
+    if family is not None:
+        candidates: tuple[str, ...] = (family,)
+    elif n_crises < 3:  # nothing to choose on: the fallback family
+        candidates = (DEFAULT_FAMILY,)
+        info["family_selection"] = {
+            "family": DEFAULT_FAMILY,
+            "method": "fallback (fewer than 3 crises: no nested choice)",
+        }
+    else:
+        candidates = tuple(dict.fromkeys(families))
+    fits = {f: fit_arrays(design, lo, hi, g, family=f, prior=prior, meta=info) for f in candidates}
+    if not calibrate_scale or n_crises < 3:
+        return fits[candidates[0]]
+    cals: dict[str, ScaleCalibration] = {}
+    for f in candidates:
+        cal = calibrate_predictive_scale(
+            design, lo, hi, g, family=f, prior=prior, theta0=fits[f].model.theta
+        )
+        if cal is not None:
+            cals[f] = cal
+    if not cals:  # no crisis has an observed lag to score
+        return fits[candidates[0]]
+    selection = choose_family(cals)
+    result = fits[selection.family]
+    out = dict(result.model.meta)
+    out["predictive_scale"] = cals[selection.family].as_meta()
+    if family is None:
+        out["family_selection"] = selection.as_meta()
+    else:
+        out["family_selection"] = {"family": family, "method": "fixed by the caller"}
+    model = replace(result.model.with_predictive_scale(selection.kappa), meta=out)
     return replace(result, model=model)
 
 
+def fit_events(
+    events: EventTable,
+    *,
+    family: str | None = None,
+    families: tuple[str, ...] = FAMILY_CANDIDATES,
+    prior: Mapping[str, tuple[float, float]] | None = None,
+    calibrate_scale: bool = True,
+) -> FitResult:
+    """Fit the timing model to a validated event table (:func:`fit_nested` on its rows, the
+    crises given by its ``crisis`` column): by default the error family and ``kappa`` are chosen
+    by the nested inner leave-one-crisis-out; ``family`` fixes the family."""
+    lo, hi = events.bounds()
+    return fit_nested(
+        events.design(),
+        lo,
+        hi,
+        events.groups(),
+        family=family,
+        families=families,
+        prior=prior,
+        calibrate_scale=calibrate_scale,
+        meta={"data": events.source, "data_sha256": events.sha256},
+    )
+
+
 __all__ = [
+    "FAMILY_CANDIDATES",
     "FEATURES",
     "SCALE_GRID",
+    "FamilySelection",
     "FitResult",
     "ScaleCalibration",
     "calibrate_predictive_scale",
+    "choose_family",
     "fit_arrays",
     "fit_events",
+    "fit_nested",
     "neg_log_posterior",
 ]
