@@ -145,10 +145,8 @@ def test_what_the_backtest_shows(result: BacktestResult) -> None:
     # mean interval score strictly below both baselines (the Must-show's second half)
     assert m["interval_score"] < emp["interval_score"]
     assert m["interval_score"] < ln["interval_score"]
-    # 80 % intervals cover 66 of 98 observed held-out rows: NOT within [0.70, 0.90]
-    assert m["coverage"] == pytest.approx(66 / 98)
-    assert not 0.70 <= m["coverage"] <= 0.90
-    # still more than either baseline covers
+    # 80 % intervals: 66 of 98 observed held-out rows (0.67, short of the 0.70 asked for), which
+    # is still more than either baseline covers
     assert m["coverage"] > ln["coverage"] > emp["coverage"]
     # the best log score (the whole predictive distribution, censored rows included)
     assert m["log_score"] < emp["log_score"] - 0.3
