@@ -69,8 +69,11 @@ def _event_line(t0: datetime, e: Event) -> str | None:
     if isinstance(e, WindowClosed):
         return f"{at}  window closes ({e.reason})"
     if isinstance(e, DeliveryReported):
-        unit = "troops" if e.instrument is Instrument.TROOPS else "EUR m"
-        what = f"{_LABEL[e.instrument]}: {e.amount:,.0f} {unit}"
+        if e.instrument is Instrument.SANCTIONS:
+            what = "sanctions in force"
+        else:
+            unit = "troops" if e.instrument is Instrument.TROOPS else "EUR m"
+            what = f"{_LABEL[e.instrument]}: {e.amount:,.0f} {unit}"
         return f"{at}  {e.guarantor} delivers {what} ({e.note})"
     return None
 
