@@ -37,6 +37,9 @@ from pact24.store.models import Account, Token
 
 TOKEN_PREFIX = "p24"
 
+#: A web session outlives a 24-hour window, so an observer need not sign in again mid-deliberation.
+SESSION_TTL = timedelta(hours=26)
+
 
 class Role(StrEnum):
     ADMIN = "admin"
@@ -163,7 +166,7 @@ def set_password(session: Session, account_id: str, password: str) -> None:
 
 
 def login(
-    session: Session, name: str, password: str, now: datetime, ttl: timedelta = timedelta(hours=12)
+    session: Session, name: str, password: str, now: datetime, ttl: timedelta = SESSION_TTL
 ) -> tuple[str, Actor]:
     """Check an account's password and issue a session token (for the web pages)."""
     account = session.scalar(select(Account).where(Account.name == name))

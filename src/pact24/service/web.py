@@ -19,8 +19,9 @@ Routes (all under ``/web``; ``/`` redirects there):
 ==========================  ======================================================================
 
 Sessions. The cookie holds a token of the account, issued for the browser (label "web
-session", 12 h), stored like every token only as an argon2 hash, and revoked at logout. Signing
-in with an API token issues such a session token too, so the API token never sits in a cookie.
+session", 26 h: longer than a 24-hour window), stored like every token only as an argon2 hash,
+and revoked at logout. Signing in with an API token issues such a session token too, so the API
+token never sits in a cookie.
 
 CSRF. Every form that changes something carries a hidden token: per session, the HMAC of a
 fixed label under the session token (which scripts cannot read), and before login a random
@@ -44,7 +45,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -84,7 +85,7 @@ STATIC_DIR = HERE / "static"
 
 SESSION_COOKIE = "pact24_session"
 LOGIN_COOKIE = "pact24_login"
-SESSION_TTL = timedelta(hours=12)
+SESSION_TTL = auth.SESSION_TTL
 POLL_SECONDS = 5
 SECURE_COOKIE_ENV = "PACT24_WEB_SECURE_COOKIE"
 MAX_KEY_BYTES = 16_384
