@@ -142,3 +142,10 @@ class InvalidInput(Pact24Error):
 
     status = 422
     title = "Invalid input"
+
+
+class TooManyRequests(Pact24Error):
+    """Too many failed attempts; ``retry_after`` says in how many seconds to try again."""
+
+    status = 429
+    title = "Too many requests"

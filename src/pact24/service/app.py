@@ -9,7 +9,6 @@ that module exists, so the HTML front reuses the same service object and the sam
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +18,7 @@ from sqlalchemy import text
 
 from pact24 import __version__
 from pact24.clock import Clock, SystemClock
+from pact24.service import web
 from pact24.service.api import accounts, exports, guarantees, log, problems, webhooks
 from pact24.service.core import Service
 from pact24.service.scheduler import Scheduler
@@ -86,16 +86,6 @@ def create_app(
     for module in (accounts, guarantees, exports, log, webhooks):
         app.include_router(module.router)
 
-    # --- web pages: the HTML front (pact24.service.web) mounts here, on the same service ------
-    _include_web(app)
-    return app
-
-
-def _include_web(app: FastAPI) -> None:
-    try:
-        web = importlib.import_module("pact24.service.web")
-    except ModuleNotFoundError as exc:
-        if exc.name != "pact24.service.web":
-            raise
-        return
+    # --- web pages: the HTML front, on the same service ---------------------------------------
     app.include_router(web.router)
+    return app

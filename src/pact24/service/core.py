@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from pact24.clock import Clock, SystemClock
 from pact24.designs.schema import Design
-from pact24.errors import Conflict, DeadlinePassed
+from pact24.errors import Conflict, DeadlinePassed, Unauthorized
 from pact24.service import (
     accounts,
     auth,
@@ -70,6 +70,7 @@ from pact24.service.schemas import (
     WebhookOut,
     banner,
 )
+from pact24.service.throttle import LoginThrottle
 from pact24.store.db import Store
 from pact24.store.models import Guarantee
 from pact24.store.record import Appended, lock_guarantee
@@ -86,6 +87,7 @@ class Service:
     clock: Clock = field(default_factory=SystemClock)
     delivery: webhooks.DeliveryPolicy = field(default_factory=webhooks.DeliveryPolicy)
     transport: httpx.BaseTransport | None = None
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -106,7 +108,15 @@ class Service:
 
     def login(self, name: str, password: str) -> tuple[str, Actor]:
         """A session token for the web pages, for an account's name and password."""
-        return self._write(lambda s: auth.login(s, name, password, self.now()))
+        now = self.now()
+        self.login_throttle.check(name, now)
+        try:
+            result = self._write(lambda s: auth.login(s, name, password, now))
+        except Unauthorized:
+            self.login_throttle.failed(name, now)
+            raise
+        self.login_throttle.succeeded(name)
+        return result
 
     def bootstrap_admin(self, name: str) -> Credentials:
         return self._write(lambda s: accounts.bootstrap_admin(s, self.now(), name))

@@ -61,7 +61,7 @@ from pydantic import ValidationError
 
 from pact24 import __version__
 from pact24.designs.schema import Design
-from pact24.errors import LedgerError, Pact24Error, Unauthorized
+from pact24.errors import LedgerError, Pact24Error, TooManyRequests, Unauthorized
 from pact24.ledger import decode_private_key, decode_public_key, sign_decision, verify_records
 from pact24.ledger.jsonl import iter_records, parse_header
 from pact24.mechanism import DecisionRecorded, codec
@@ -671,6 +671,16 @@ def login(
             name=name,
             status_code=401,
         )
+    except TooManyRequests as exc:
+        refused = _login_form(
+            request,
+            next=next,
+            error=f"Sign-in refused: {exc.detail}.",
+            name=name,
+            status_code=429,
+        )
+        refused.headers["Retry-After"] = str(exc.extra["retry_after"])
+        return refused
     target = _safe_next(next)
     if target == "/web/" and actor.guarantee_id is not None:
         target = f"/web/g/{quote(actor.guarantee_id)}"
