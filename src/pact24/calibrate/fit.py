@@ -322,10 +322,6 @@ class FamilySelection:
     kappa: float
     calibrations: Mapping[str, ScaleCalibration]
 
-    def best_score(self, family: str) -> float:
-        """The smallest inner mean interval score of ``family`` over the ``kappa`` grid."""
-        return min(self.calibrations[family].mean_interval_score)
-
     def as_meta(self) -> dict[str, Any]:
         chosen = self.calibrations[self.family]
         families: dict[str, Any] = {}

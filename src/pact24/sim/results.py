@@ -144,12 +144,6 @@ def to_table(
     return table
 
 
-def to_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
-    """The rows as a DataFrame with the schema's column order and dtypes."""
-    frame: pd.DataFrame = to_table(rows).to_pandas()
-    return frame
-
-
 def write_parquet(
     rows: Sequence[Mapping[str, Any]], path: Path | str, metadata: Mapping[str, Any] | None = None
 ) -> None:
