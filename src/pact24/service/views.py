@@ -141,31 +141,16 @@ def appended(a: Appended, recorded_at: object) -> EventOut:
 
 
 def account(a: Account) -> AccountOut:
-    return AccountOut(
-        id=a.id,
-        name=a.name,
-        role=a.role,
-        guarantee_id=a.guarantee_id,
-        guarantor=a.guarantor,
-        delegate=a.delegate,
-        rank=a.rank,
-        public_key=a.public_key,
-        created_at=a.created_at,
-    )
+    return AccountOut.model_validate(a, from_attributes=True)
 
 
 def token(t: Token) -> TokenOut:
-    return TokenOut(
-        id=t.id,
-        account_id=t.account_id,
-        label=t.label,
-        created_at=t.created_at,
-        expires_at=t.expires_at,
-        revoked_at=t.revoked_at,
-    )
+    return TokenOut.model_validate(t, from_attributes=True)
 
 
 def webhook(w: Webhook, secret: str | None = None) -> WebhookOut:
+    """Field by field on purpose: the row holds the signing secret, which is shown only when it
+    is made or rotated (``secret``), never read back from the row."""
     return WebhookOut(
         id=w.id,
         url=w.url,
@@ -178,18 +163,7 @@ def webhook(w: Webhook, secret: str | None = None) -> WebhookOut:
 
 
 def outbox(m: OutboxRow) -> OutboxOut:
-    return OutboxOut(
-        id=m.id,
-        webhook_id=m.webhook_id,
-        guarantee_id=m.guarantee_id,
-        topic=m.topic,
-        status=m.status,
-        attempts=m.attempts,
-        created_at=m.created_at,
-        next_attempt_at=m.next_attempt_at,
-        delivered_at=m.delivered_at,
-        last_error=m.last_error,
-    )
+    return OutboxOut.model_validate(m, from_attributes=True)
 
 
 def notification(n: Notification) -> NotificationOut:
