@@ -116,7 +116,7 @@ def test_default_parameters_are_the_fit_on_the_shipped_data() -> None:
     assert sel["n_crises"] == n_crises
     assert set(sel["families"]) == set(FAMILY_CANDIDATES)
     assert sel["families"] == fit.meta["family_selection"]["families"]
-    best = min(sel["families"], key=lambda f: sel["families"][f]["mean_interval_score"])
+    best = min(sel["families"], key=lambda f: sel["families"][f]["mean_log_score"])
     assert best == shipped.family
     assert shipped.meta["predictive_scale"]["kappa"] == shipped.predictive_scale
     assert shipped.meta["predictive_scale"]["n_crises"] == n_crises
@@ -166,8 +166,9 @@ def test_nested_scale_widens_an_overconfident_model_and_leaves_a_sound_one() -> 
     cal = calibrate_predictive_scale(d, lo, hi, g, family="lognormal")
     assert cal is not None and cal.n_crises == 10 and cal.n_rows == 100
     assert 0.8 <= cal.kappa <= 1.3
-    assert cal.grid == SCALE_GRID and len(cal.mean_interval_score) == len(SCALE_GRID)
-    assert cal.mean_interval_score[SCALE_GRID.index(cal.kappa)] == min(cal.mean_interval_score)
+    assert cal.grid == SCALE_GRID and len(cal.mean_log_score) == len(SCALE_GRID)
+    assert cal.mean_log_score[cal.best] == min(cal.mean_log_score)
+    assert len(cal.mean_interval_score) == len(cal.coverage) == len(SCALE_GRID)
 
     prior = default_prior("lognormal")
     for name in ("log_sigma[decision]", "log_sigma[delivery]"):
@@ -217,7 +218,7 @@ def test_nested_family_choice_recovers_the_family_the_data_were_drawn_from(
     sel = model.meta["family_selection"]
     assert sel["method"] == "nested" and sel["family"] == truth_family
     assert set(sel["families"]) == {"weibull", "frechet"}
-    scores = {f: e["mean_interval_score"] for f, e in sel["families"].items()}
+    scores = {f: e["mean_log_score"] for f, e in sel["families"].items()}
     assert scores[truth_family] == min(scores.values())
     assert sel["kappa"] == model.predictive_scale == sel["families"][truth_family]["kappa"]
     assert sel["n_crises"] == 8 and sel["n_rows"] == 160

@@ -87,7 +87,7 @@ class BacktestResult:
 
     ``family`` is the fixed family, or :data:`NESTED` when each fold chose its own; ``folds``
     has, per held-out crisis, the family and ``kappa`` its model used and the inner mean
-    interval score of every family it considered."""
+    log score of every family it considered."""
 
     family: str
     interval: float
@@ -175,10 +175,10 @@ def _fit_fold(
 
 
 def fold_summary(crisis: str, model: TimingModel) -> dict[str, Any]:
-    """What a fold's model chose: family, ``kappa`` and the inner scores of every family."""
+    """What a fold's model chose: family, ``kappa`` and the inner log score of every family."""
     sel = model.meta.get("family_selection", {})
     inner = {
-        fam: entry["mean_interval_score"]
+        fam: entry["mean_log_score"]
         for fam, entry in (sel.get("families") or {}).items()
         if isinstance(entry, dict)
     }
@@ -187,7 +187,7 @@ def fold_summary(crisis: str, model: TimingModel) -> dict[str, Any]:
         "family": model.family,
         "kappa": model.predictive_scale,
         "how": sel.get("method", "fixed by the caller"),
-        "inner_interval_score": inner,
+        "inner_log_score": inner,
     }
 
 

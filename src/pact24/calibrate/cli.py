@@ -30,7 +30,7 @@ from pact24.calibrate.events import (
     read_events,
     shipped_events_path,
 )
-from pact24.calibrate.fit import fit_events
+from pact24.calibrate.fit import FAMILY_CANDIDATES, fit_events
 from pact24.calibrate.predict import predict_events, predictions_csv, write_text_atomic
 from pact24.errors import InvalidInput
 from pact24.sim.models.timing import FAMILIES, FEATURES, TimingModel
@@ -44,7 +44,8 @@ console = Console()
 
 
 FAMILY_HELP = (
-    f"Error distribution: '{NESTED}' (chosen inside the fit by the inner leave-one-crisis-out) "
+    f"Error distribution: '{NESTED}' (chosen inside the fit among "
+    f"{', '.join(FAMILY_CANDIDATES)} by the inner leave-one-crisis-out log score) "
     f"or one of {', '.join(FAMILIES)}."
 )
 
@@ -136,7 +137,15 @@ def fit_cmd(
 def family_table(selection: dict[str, object]) -> Table:
     """The inner leave-one-crisis-out scores of every family (the nested family choice)."""
     table = Table(title="Nested choice of the error family (inner leave-one-crisis-out)")
-    for col in ("family", "kappa", "inner interval score (days)", "inner coverage", "chosen"):
+    cols = (
+        "family",
+        "kappa",
+        "inner log score",
+        "inner interval score (days)",
+        "inner coverage",
+        "chosen",
+    )
+    for col in cols:
         table.add_column(col, justify="left" if col == "family" else "right")
     families = selection.get("families")
     assert isinstance(families, dict)
@@ -144,6 +153,7 @@ def family_table(selection: dict[str, object]) -> Table:
         table.add_row(
             fam,
             f"{e['kappa']:.1f}",
+            _fmt(float(e["mean_log_score"]), 3),
             _fmt(float(e["mean_interval_score"])),
             _fmt(float(e["coverage"]), 2),
             "yes" if fam == selection.get("family") else "",

@@ -14,11 +14,20 @@ spread ``tau`` is estimated near 0: with ~10 crises the crisis-level covariates 
 differences between them). :func:`fit_events` therefore also estimates one predictive scale
 ``kappa`` (multiplying ``sigma`` and ``tau`` in predictions, see
 :class:`pact24.sim.models.timing.TimingModel`) by an *inner* leave-one-crisis-out over the crises
-it is given: for each of them, the model is refitted on the others and the central 80 % interval
-of every held-out observed row is scored (Winkler interval score in days) for each ``kappa`` in
-:data:`SCALE_GRID`; the ``kappa`` with the smallest mean score over all inner held-out rows is
-kept (ties: the smaller). Only the rows passed to :func:`fit_events` are used, so when the
-backtest calls it on the training crises of a fold, the held-out crisis plays no part.
+it is given: for each of them, the model is refitted on the others and every held-out row is
+scored for each ``kappa`` in :data:`SCALE_GRID` by its log score, ``-log P(d <= T < d + 1)``
+(``-log P(T >= c)`` for a censored row); the ``kappa`` with the smallest mean log score over all
+inner held-out rows is kept (ties: the smaller). Only the rows passed to :func:`fit_events` are
+used, so when the backtest calls it on the training crises of a fold, the held-out crisis plays
+no part.
+
+Why the log score: it is the held-out predictive likelihood (the usual criterion for Bayesian
+model comparison), it judges the whole distribution the simulator samples (including
+``P(T < 1 day)``, not only an 80 % interval), it scores the censored rows, and it is the same
+whether lags are measured in days or log-days. An interval score in days, the criterion before,
+was half decided by the five longest held-out lags out of 98 and chose intervals that covered
+about 67 % of held-out rows (``docs/calibration.md``). The inner interval score and coverage of
+every ``kappa`` are still computed and kept in the model's ``meta`` for information.
 
 Error family (nested choice)
 ----------------------------
@@ -26,12 +35,17 @@ The error family is chosen the same way, by the same inner leave-one-crisis-out 
 criterion: with ``family=None`` (the default) :func:`fit_events` fits every family of
 :data:`FAMILY_CANDIDATES` (each with its own default prior) to the rows it is given, runs the
 inner leave-one-crisis-out of each over the ``kappa`` grid, and keeps the ``(family, kappa)``
-pair with the smallest inner mean interval score (ties: the earlier family in
+pair with the smallest inner mean log score (ties: the earlier family in
 :data:`FAMILY_CANDIDATES`, then the smaller ``kappa``). The chosen family and the inner scores of
 every family are stored in the model's ``meta["family_selection"]``. Since the backtest calls
 :func:`fit_events` per fold, each fold chooses its family from its training crises only. With
 fewer than 3 crises there is nothing to choose on and the fit falls back to
 :data:`pact24.sim.models.timing.DEFAULT_FAMILY` (``kappa`` 1).
+
+The ``frechet`` family is not a candidate (it can still be fixed with ``family="frechet"``): with
+a log-scale spread ``sigma >= 1`` its lag has no finite mean, and with ``kappa * sigma >= 2`` no
+finite CRPS in days, so the simulator's mean delays and one of the backtest's scores would not
+exist.
 """
 
 from __future__ import annotations
@@ -59,10 +73,15 @@ from pact24.sim.models.timing import (
 
 #: Candidate predictive scales for the nested calibration (fixed in advance).
 SCALE_GRID: tuple[float, ...] = tuple(round(0.8 + 0.1 * i, 1) for i in range(13))  # 0.8 .. 2.0
-#: Central interval whose interval score the nested calibration minimises.
+#: Central interval whose interval score and coverage the nested calibration reports.
 SCALE_INTERVAL = 0.8
-#: Candidate error families for the nested choice (all of them, fixed in advance).
-FAMILY_CANDIDATES: tuple[str, ...] = FAMILIES
+#: Candidate error families for the nested choice: those whose lag has a finite mean and CRPS.
+FAMILY_CANDIDATES: tuple[str, ...] = tuple(f for f in FAMILIES if f != "frechet")
+#: What the nested choice of family and ``kappa`` minimises.
+CRITERION = (
+    "mean log score -log P(d <= T < d + 1) (-log P(T >= c) if censored), "
+    "inner leave-one-crisis-out over the fitted crises"
+)
 #: Gauss-Hermite nodes for the crisis effect in the full fit and in the inner (calibration) fits.
 N_NODES = 96
 INNER_N_NODES = 32
@@ -225,25 +244,35 @@ def fit_arrays(
 
 @dataclass(frozen=True)
 class ScaleCalibration:
-    """The nested (inner leave-one-crisis-out) estimate of the predictive scale."""
+    """The nested (inner leave-one-crisis-out) estimate of the predictive scale.
+
+    Per ``kappa`` of ``grid``: the mean log score over all inner held-out rows (the criterion),
+    and, for information, the mean interval score in days and the coverage of the central
+    :data:`SCALE_INTERVAL` intervals over the observed ones."""
 
     kappa: float
     grid: tuple[float, ...]
+    mean_log_score: tuple[float, ...]
     mean_interval_score: tuple[float, ...]
     coverage: tuple[float, ...]
     n_rows: int
+    n_observed: int
     n_crises: int
+
+    @property
+    def best(self) -> int:
+        """Index of the chosen ``kappa`` in ``grid``."""
+        return self.grid.index(self.kappa)
 
     def as_meta(self) -> dict[str, Any]:
         return {
             "kappa": self.kappa,
-            "criterion": (
-                f"mean interval score (days) of central {round(SCALE_INTERVAL * 100)} % "
-                "intervals, inner leave-one-crisis-out over the fitted crises"
-            ),
+            "criterion": CRITERION,
             "n_rows": self.n_rows,
+            "n_observed": self.n_observed,
             "n_crises": self.n_crises,
             "grid": list(self.grid),
+            "mean_log_score": [round(v, 5) for v in self.mean_log_score],
             "mean_interval_score": [round(v, 3) for v in self.mean_interval_score],
             "coverage": [round(v, 4) for v in self.coverage],
         }
@@ -264,7 +293,8 @@ def calibrate_predictive_scale(
     """Inner leave-one-crisis-out estimate of ``kappa`` (see the module docstring).
 
     Uses only the rows given. ``None`` when there are fewer than 3 crises (nothing to learn
-    from). Censored rows are fitted but not scored (an interval score needs the lag).
+    from). Every held-out row enters the log score; only observed rows (an interval score
+    needs the lag) enter the interval score and coverage.
     """
     lo = np.asarray(lo, dtype=np.float64)
     hi = np.asarray(hi, dtype=np.float64)
@@ -273,13 +303,12 @@ def calibrate_predictive_scale(
     if n_groups < 3:
         return None
     alpha = 1.0 - interval
+    log_scores: list[list[np.ndarray]] = [[] for _ in grid]
     scores: list[list[np.ndarray]] = [[] for _ in grid]
     covered: list[list[np.ndarray]] = [[] for _ in grid]
     for held in range(n_groups):
-        test = (g == held) & np.isfinite(hi)
-        if not np.any(test):
-            continue
-        train = g != held
+        test = g == held
+        train = ~test
         inner = fit_arrays(
             design.take(train),
             lo[train],
@@ -292,24 +321,28 @@ def calibrate_predictive_scale(
             precise=False,
         ).model
         d_test = design.take(test)
-        y = lo[test] + 0.5
+        obs = np.isfinite(hi[test])
+        y = lo[test][obs] + 0.5
         for j, kappa in enumerate(grid):
             m = inner.with_predictive_scale(kappa)
-            q_lo = m.quantile_batch(d_test, alpha / 2)
-            q_hi = m.quantile_batch(d_test, 1 - alpha / 2)
+            log_scores[j].append(-m.log_prob_batch(d_test, lo[test], hi[test]))
+            q_lo = m.quantile_batch(d_test, alpha / 2)[obs]
+            q_hi = m.quantile_batch(d_test, 1 - alpha / 2)[obs]
             scores[j].append(interval_score(q_lo, q_hi, y, alpha))
             covered[j].append(((q_lo <= y) & (y <= q_hi)).astype(np.float64))
-    if not scores[0]:
-        return None
-    mean_is = tuple(float(np.mean(np.concatenate(s))) for s in scores)
-    cover = tuple(float(np.mean(np.concatenate(c))) for c in covered)
-    best = int(np.argmin(mean_is))  # first minimum: the smaller kappa on ties
+    mean_ls = tuple(float(np.mean(np.concatenate(s))) for s in log_scores)
+    observed = np.concatenate(scores[0]).size
+    mean_is = tuple(float(np.mean(np.concatenate(s))) if observed else math.nan for s in scores)
+    cover = tuple(float(np.mean(np.concatenate(c))) if observed else math.nan for c in covered)
+    best = int(np.argmin(mean_ls))  # first minimum: the smaller kappa on ties
     return ScaleCalibration(
         kappa=float(grid[best]),
         grid=tuple(float(k) for k in grid),
+        mean_log_score=mean_ls,
         mean_interval_score=mean_is,
         coverage=cover,
-        n_rows=int(np.concatenate(scores[0]).size),
+        n_rows=int(np.concatenate(log_scores[0]).size),
+        n_observed=int(observed),
         n_crises=n_groups,
     )
 
@@ -326,22 +359,19 @@ class FamilySelection:
         chosen = self.calibrations[self.family]
         families: dict[str, Any] = {}
         for fam, cal in self.calibrations.items():
-            j = cal.grid.index(cal.kappa)
+            j = cal.best
             families[fam] = {
                 "kappa": cal.kappa,
+                "mean_log_score": round(cal.mean_log_score[j], 5),
                 "mean_interval_score": round(cal.mean_interval_score[j], 3),
                 "coverage": round(cal.coverage[j], 4),
-                "grid_mean_interval_score": [round(v, 3) for v in cal.mean_interval_score],
+                "grid_mean_log_score": [round(v, 5) for v in cal.mean_log_score],
             }
         return {
             "family": self.family,
             "kappa": self.kappa,
             "method": "nested",
-            "criterion": (
-                f"smallest mean interval score (days) of central {round(SCALE_INTERVAL * 100)} % "
-                "intervals over families x kappa grid, inner leave-one-crisis-out over the "
-                "fitted crises"
-            ),
+            "criterion": f"smallest {CRITERION}, over families x kappa grid",
             "n_rows": chosen.n_rows,
             "n_crises": chosen.n_crises,
             "grid": list(chosen.grid),
@@ -350,11 +380,11 @@ class FamilySelection:
 
 
 def choose_family(calibrations: Mapping[str, ScaleCalibration]) -> FamilySelection:
-    """The ``(family, kappa)`` with the smallest inner mean interval score; ties go to the family
+    """The ``(family, kappa)`` with the smallest inner mean log score; ties go to the family
     listed first in ``calibrations``, then (within a family) to the smaller ``kappa``."""
     if not calibrations:
         raise ValueError("no family to choose from")
-    best = min(calibrations, key=lambda f: min(calibrations[f].mean_interval_score))
+    best = min(calibrations, key=lambda f: min(calibrations[f].mean_log_score))
     return FamilySelection(
         family=best, kappa=calibrations[best].kappa, calibrations=dict(calibrations)
     )
@@ -410,8 +440,6 @@ def fit_nested(
         )
         if cal is not None:
             cals[f] = cal
-    if not cals:  # no crisis has an observed lag to score
-        return fits[candidates[0]]
     selection = choose_family(cals)
     result = fits[selection.family]
     out = dict(result.model.meta)
