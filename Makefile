@@ -16,8 +16,8 @@ demo: $(STAMP)
 	$(BIN)/pact24 demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy src/pact24
 
 test: lint

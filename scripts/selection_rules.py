@@ -1,0 +1,162 @@
+"""Score rules for choosing the timing model's error family and predictive scale kappa.
+
+Reproduces the table "Selection rules compared" in docs/calibration.md. For every outer
+leave-one-crisis-out fold and every error family it fits the model on the training crises, runs
+the inner leave-one-crisis-out of ``pact24.calibrate.fit`` and keeps, per kappa of the grid, the
+inner scores (log score, interval score in days and in log-days) and the outer held-out scores.
+A rule is then a criterion for the family, a criterion (or a fixed value) for kappa, and a set of
+candidate families; each fold applies it to its inner scores and is judged on its outer rows.
+
+The outer scores judge the rules, so choosing a rule from this table is choosing on the judging
+folds: the table is a disclosure of how much the result depends on the rule, not a selection
+procedure. Run: ``.venv/bin/python scripts/selection_rules.py [--jobs N]`` (about a minute on
+2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+import numpy as np
+
+from pact24.calibrate.events import read_events, shipped_events_path
+from pact24.calibrate.fit import FAMILY_CANDIDATES, INNER_N_NODES, SCALE_GRID, fit_arrays
+from pact24.calibrate.scores import interval_score
+from pact24.sim.models.timing import FAMILIES, DesignMatrix, TimingModel
+
+ALPHA = 0.2
+Scores = dict[float, dict[str, np.ndarray]]
+
+
+def _scores(model: TimingModel, design: DesignMatrix, lo: np.ndarray, hi: np.ndarray) -> Scores:
+    """Per kappa: per-row log score, and interval score (days, log-days) and coverage (NaN for
+    censored rows)."""
+    obs = np.isfinite(hi)
+    y = lo + 0.5
+    out: Scores = {}
+    for kappa in SCALE_GRID:
+        m = model.with_predictive_scale(kappa)
+        q_lo = m.quantile_batch(design, ALPHA / 2)
+        q_hi = m.quantile_batch(design, 1 - ALPHA / 2)
+        out[kappa] = {
+            "log_score": -m.log_prob_batch(design, lo, hi),
+            "interval_score": np.where(obs, interval_score(q_lo, q_hi, y, ALPHA), np.nan),
+            "interval_score_log": np.where(
+                obs, interval_score(np.log(q_lo), np.log(q_hi), np.log(y), ALPHA), np.nan
+            ),
+            "coverage": np.where(obs, ((q_lo <= y) & (y <= q_hi)).astype(float), np.nan),
+        }
+    return out
+
+
+def _fold(args: tuple[str, str]) -> tuple[str, str, list[Scores], Scores]:
+    """Inner scores (one entry per inner held-out crisis) and outer scores of one fold x family."""
+    held, family = args
+    events = read_events(shipped_events_path())
+    lo, hi = events.bounds()
+    design, groups = events.design(), events.groups()
+    train = np.array([c != held for c in events.crises])
+    g = np.unique(groups[train], return_inverse=True)[1]
+    d_tr, lo_tr, hi_tr = design.take(train), lo[train], hi[train]
+    full = fit_arrays(d_tr, lo_tr, hi_tr, g, family=family).model
+    outer = _scores(full, design.take(~train), lo[~train], hi[~train])
+    inner = []
+    for h in range(int(g.max()) + 1):
+        test = g == h
+        model = fit_arrays(
+            d_tr.take(~test),
+            lo_tr[~test],
+            hi_tr[~test],
+            np.unique(g[~test], return_inverse=True)[1],
+            family=family,
+            theta0=full.theta,
+            n_nodes=INNER_N_NODES,
+            precise=False,
+        ).model
+        inner.append(_scores(model, d_tr.take(test), lo_tr[test], hi_tr[test]))
+    return held, family, inner, outer
+
+
+def _mean(blocks: Sequence[Scores], kappa: float, metric: str) -> float:
+    return float(np.nanmean(np.concatenate([b[kappa][metric] for b in blocks])))
+
+
+def _best_kappa(inner: Sequence[Scores], metric: str) -> float:
+    """The kappa with the smallest inner mean ``metric`` (ties: the smaller)."""
+    means = [_mean(inner, k, metric) for k in SCALE_GRID]
+    return float(SCALE_GRID[int(np.argmin(means))])
+
+
+def apply_rule(
+    grid: dict[tuple[str, str], tuple[list[Scores], Scores]],
+    crises: Sequence[str],
+    families: Sequence[str],
+    family_by: str,
+    kappa_by: str | float,
+) -> dict[str, Any]:
+    """Each fold picks (family, kappa) from its inner scores; the outer rows judge the picks."""
+    pooled: dict[str, list[np.ndarray]] = {}
+    picks = []
+    for crisis in crises:
+        best: tuple[float, str, float] | None = None
+        for fam in families:
+            inner = grid[(crisis, fam)][0]
+            kappa = kappa_by if isinstance(kappa_by, float) else _best_kappa(inner, kappa_by)
+            value = _mean(inner, kappa, family_by)
+            if best is None or value < best[0]:
+                best = (value, fam, kappa)
+        assert best is not None
+        _, fam, kappa = best
+        picks.append((fam, kappa))
+        for metric, values in grid[(crisis, fam)][1][kappa].items():
+            pooled.setdefault(metric, []).append(values)
+    summary: dict[str, Any] = {m: float(np.nanmean(np.concatenate(v))) for m, v in pooled.items()}
+    summary["picks"] = picks
+    return summary
+
+
+LS, IS, ISL = "log_score", "interval_score", "interval_score_log"
+FINITE = FAMILY_CANDIDATES  # without Frechet
+RULES: tuple[tuple[str, tuple[str, ...], str, str | float], ...] = (
+    ("interval score (days), all four families [before]", FAMILIES, IS, IS),
+    ("log score, all four families", FAMILIES, LS, LS),
+    ("family by log score, kappa by interval score (days), all four", FAMILIES, LS, IS),
+    ("interval score (log-days), all four families", FAMILIES, ISL, ISL),
+    ("family by log score, kappa = 1, all four", FAMILIES, LS, 1.0),
+    ("family by interval score (days), kappa = 1, all four", FAMILIES, IS, 1.0),
+    ("log score, without Frechet [now]", FINITE, LS, LS),
+    ("interval score (days), without Frechet", FINITE, IS, IS),
+    ("interval score (log-days), without Frechet", FINITE, ISL, ISL),
+    *(
+        (f"{fam} fixed, kappa by {how}", (fam,), crit, crit)
+        for fam in FAMILIES
+        for how, crit in (("log score", LS), ("interval score (days)", IS))
+    ),
+    *((f"{fam} fixed, kappa = 1", (fam,), LS, 1.0) for fam in FAMILIES),
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
+    args = parser.parse_args()
+    events = read_events(shipped_events_path())
+    crises = list(dict.fromkeys(events.crises))
+    tasks = [(c, f) for c in crises for f in FAMILIES]
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        grid = {(c, f): (inner, outer) for c, f, inner, outer in pool.map(_fold, tasks)}
+    print("| rule | coverage | interval score (days) | interval score (log-days) | log score |")
+    print("|---|---:|---:|---:|---:|")
+    for name, families, family_by, kappa_by in RULES:
+        s = apply_rule(grid, crises, families, family_by, kappa_by)
+        print(
+            f"| {name} | {s['coverage']:.2f} | {s['interval_score']:.0f} | "
+            f"{s['interval_score_log']:.2f} | {s['log_score']:.3f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
