@@ -119,7 +119,8 @@ def apply_rule(
 
 
 LS, IS, ISL = "log_score", "interval_score", "interval_score_log"
-FINITE = FAMILY_CANDIDATES  # without Frechet
+LIGHT = FAMILY_CANDIDATES  # log-normal and Weibull
+NO_FRECHET = ("lognormal", "loglogistic", "weibull")
 RULES: tuple[tuple[str, tuple[str, ...], str, str | float], ...] = (
     ("interval score (days), all four families [before]", FAMILIES, IS, IS),
     ("log score, all four families", FAMILIES, LS, LS),
@@ -127,9 +128,12 @@ RULES: tuple[tuple[str, tuple[str, ...], str, str | float], ...] = (
     ("interval score (log-days), all four families", FAMILIES, ISL, ISL),
     ("family by log score, kappa = 1, all four", FAMILIES, LS, 1.0),
     ("family by interval score (days), kappa = 1, all four", FAMILIES, IS, 1.0),
-    ("log score, without Frechet [now]", FINITE, LS, LS),
-    ("interval score (days), without Frechet", FINITE, IS, IS),
-    ("interval score (log-days), without Frechet", FINITE, ISL, ISL),
+    ("log score, without Frechet", NO_FRECHET, LS, LS),
+    ("interval score (days), without Frechet", NO_FRECHET, IS, IS),
+    ("interval score (log-days), without Frechet", NO_FRECHET, ISL, ISL),
+    ("log score, log-normal and Weibull [now]", LIGHT, LS, LS),
+    ("interval score (days), log-normal and Weibull", LIGHT, IS, IS),
+    ("interval score (log-days), log-normal and Weibull", LIGHT, ISL, ISL),
     *(
         (f"{fam} fixed, kappa by {how}", (fam,), crit, crit)
         for fam in FAMILIES

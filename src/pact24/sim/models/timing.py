@@ -13,8 +13,9 @@ An accelerated-failure-time (AFT) survival model for the lag ``T`` in days::
 ``eps`` is a standard error distribution: standard maximum extreme value (``frechet``:
 right-skewed on the log scale, so most decisions come fast and a few take very long), normal
 (``lognormal``), logistic (``loglogistic``) or minimum extreme value (``weibull``). The family is
-part of the fit: ``pact24 calibrate fit`` chooses it among the last three (``frechet`` has no
-finite mean lag when ``sigma >= 1``), together with ``kappa`` (below), by the log score of an inner
+part of the fit: ``pact24 calibrate fit`` chooses it between ``lognormal`` and ``weibull`` (the
+power-law families have no finite mean lag when ``sigma >= 1``), together with ``kappa`` (below),
+by the log score of an inner
 leave-one-crisis-out over the crises it is given (``pact24.calibrate.fit``), so the backtest
 chooses it per fold without the held-out crisis; the shipped default's family is whatever that
 choice gave on the shipped data (``docs/calibration.md``). :data:`DEFAULT_FAMILY` is only the
