@@ -154,9 +154,9 @@ def test_backtest_writes_metrics_and_plots(
         "calibration_backtest_metrics.csv",
         "calibration_backtest_metrics.json",
         "calibration_backtest_rows.csv",
-        "calibration_pit.png",
-        "calibration_pred_vs_obs.png",
+        "calibration_backtest_pit.png",
+        "calibration_backtest_pred_vs_obs.png",
     }
     metrics = json.loads((out_dir / "calibration_backtest_metrics.json").read_text())
     assert {e["method"] for e in metrics["overall"]} == {"pact24", "empirical", "lognormal"}
-    assert (out_dir / "calibration_pit.png").read_bytes()[:4] == b"\x89PNG"
+    assert (out_dir / "calibration_backtest_pit.png").read_bytes()[:4] == b"\x89PNG"

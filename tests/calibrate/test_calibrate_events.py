@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from pact24.calibrate.events import (
     parse_events,
     read_events,
     shipped_events_path,
+    shipped_holdout_path,
 )
 from pact24.errors import InvalidInput
 
@@ -33,18 +36,22 @@ def _csv(*rows: str, header: str = HEADER) -> str:
     return "\n".join([header, *rows]) + "\n"
 
 
-def test_shipped_data_is_valid_and_keeps_its_sources() -> None:
-    table = read_events(shipped_events_path(), BACKTEST_COLUMNS)
+@pytest.mark.parametrize(
+    "path", [shipped_events_path(), shipped_holdout_path()], ids=lambda p: p.name
+)
+def test_shipped_data_is_valid_and_keeps_its_sources(path: Path) -> None:
+    table = read_events(path, BACKTEST_COLUMNS)
     assert len(table) >= 60
-    assert len(set(table.crises)) >= 10
-    text = shipped_events_path().read_text()
+    assert len(set(table.crises)) >= 7
+    text = path.read_text()
     header = text.splitlines()[0].split(",")
     assert header == HEADER.split(",")
-    # every row names its source
-    import csv
-
+    # every row names its source, and lag_days is the difference of its dates
     for row in csv.DictReader(text.splitlines()):
         assert row["source"].startswith("http"), row["event_id"]
+        if row["censored"] == "false":
+            lag = date.fromisoformat(row["outcome_date"]) - date.fromisoformat(row["trigger_date"])
+            assert lag.days == int(row["lag_days"]), row["event_id"]
 
 
 def test_good_rows_parse() -> None:

@@ -95,6 +95,9 @@ class BacktestResult:
     by_crisis: tuple[dict[str, Any], ...]
     overall: tuple[dict[str, Any], ...]
     folds: tuple[dict[str, Any], ...] = field(default=())
+    #: how the rows were held out (plot titles) and the stem of the output files
+    design: str = "Leave-one-crisis-out"
+    stem: str = "calibration_backtest"
 
     def overall_for(self, method: str) -> dict[str, Any]:
         for entry in self.overall:
@@ -242,6 +245,41 @@ def backtest(
     )
 
 
+def score_holdout(
+    model: TimingModel,
+    train: EventTable,
+    test: EventTable,
+    *,
+    interval: float = 0.8,
+    min_rows: int = 3,
+) -> BacktestResult:
+    """Score a frozen ``model`` and the two baselines (fitted on ``train``) on ``test``: rows of
+    crises that none of them saw, collected after the model was fixed. Nothing is refitted, so
+    unlike the backtest this tests the whole procedure, its selection rules included, on new
+    data. ``test`` must share no crisis with ``train`` (``ValueError`` otherwise)."""
+    if not 0.0 < interval < 1.0:
+        raise ValueError("interval must be in (0, 1)")
+    shared = sorted(set(train.crises) & set(test.crises))
+    if shared:
+        raise ValueError(f"not a holdout: crises also in the training table: {', '.join(shared)}")
+    covs = [r.covariates for r in test.rows]
+    preds: dict[str, Predictive] = {
+        "pact24": ModelPredictive(model, covs),
+        "empirical": EmpiricalPredictive.fit(train, covs, min_rows),
+        "lognormal": LogNormalPredictive.fit(train, covs, min_rows),
+    }
+    rows = [row for m in METHODS for row in _score_fold(m, preds[m], test, interval)]
+    return BacktestResult(
+        family=model.family,
+        interval=interval,
+        rows=tuple(rows),
+        by_crisis=tuple(summarise(rows, ("crisis", "method"))),
+        overall=tuple(summarise(rows, ("method",))),
+        design="Holdout (new crises, frozen model)",
+        stem="calibration_holdout",
+    )
+
+
 # --- outputs -------------------------------------------------------------------------------
 
 
@@ -275,14 +313,14 @@ def write_outputs(result: BacktestResult, out_dir: Path) -> list[Path]:
     summary_rows = [{"crisis": "ALL", **e} for e in result.overall] + list(result.by_crisis)
     header = ["crisis", "method", "n_rows", "n_observed", *METRICS]
     written = []
-    p = out_dir / "calibration_backtest_metrics.csv"
+    p = out_dir / f"{result.stem}_metrics.csv"
     _atomic_write(p, _csv_bytes(header, summary_rows))
     written.append(p)
-    p = out_dir / "calibration_backtest_rows.csv"
+    p = out_dir / f"{result.stem}_rows.csv"
     row_dicts = [asdict(r) for r in result.rows]
     _atomic_write(p, _csv_bytes(list(row_dicts[0].keys()), row_dicts))
     written.append(p)
-    p = out_dir / "calibration_backtest_metrics.json"
+    p = out_dir / f"{result.stem}_metrics.json"
     doc = {
         "family": result.family,
         "interval": result.interval,
@@ -321,9 +359,9 @@ def plot_backtest(result: BacktestResult, out_dir: Path) -> list[Path]:
         ax.set_xlabel("PIT (predictive CDF at observed lag)")
         ax.set_xlim(0, 1)
     axes[0].set_ylabel("density")
-    fig.suptitle("Leave-one-crisis-out PIT histograms (flat = calibrated)", fontsize=11)
+    fig.suptitle(f"{result.design}: PIT histograms (flat = calibrated)", fontsize=11)
     fig.tight_layout()
-    p = out_dir / "calibration_pit.png"
+    p = out_dir / f"{result.stem}_pit.png"
     fig.savefig(p, dpi=110)
     plt.close(fig)
     paths.append(p)
@@ -359,9 +397,9 @@ def plot_backtest(result: BacktestResult, out_dir: Path) -> list[Path]:
         ax.set_xlabel("observed lag (days, mid-day)")
         ax.legend(fontsize=8, loc="upper left")
     axes[0].set_ylabel(f"predicted median and {pct} % interval (days)")
-    fig.suptitle("Held-out crises: predicted vs observed lag", fontsize=11)
+    fig.suptitle(f"{result.design}: predicted vs observed lag", fontsize=11)
     fig.tight_layout()
-    p = out_dir / "calibration_pred_vs_obs.png"
+    p = out_dir / f"{result.stem}_pred_vs_obs.png"
     fig.savefig(p, dpi=110)
     plt.close(fig)
     paths.append(p)

@@ -3,6 +3,7 @@
 - ``pact24 calibrate fit EVENTS.csv --out PARAMS.json [--family nested|NAME]``
 - ``pact24 calibrate predict EVENTS.csv [--params PARAMS.json] --interval 0.8 --out PRED.csv``
 - ``pact24 calibrate backtest [EVENTS.csv] [--out-dir DIR] [--family nested|NAME] [--jobs N]``
+- ``pact24 calibrate holdout [HOLDOUT.csv] [--params PARAMS.json] [--train EVENTS.csv]``
 
 ``--family nested`` (the default) chooses the error family inside the fit by the inner
 leave-one-crisis-out (per fold in the backtest); a family name fixes it.
@@ -22,13 +23,20 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pact24.calibrate.backtest import NESTED, BacktestResult, backtest, write_outputs
+from pact24.calibrate.backtest import (
+    NESTED,
+    BacktestResult,
+    backtest,
+    score_holdout,
+    write_outputs,
+)
 from pact24.calibrate.events import (
     BACKTEST_COLUMNS,
     FIT_COLUMNS,
     PREDICT_COLUMNS,
     read_events,
     shipped_events_path,
+    shipped_holdout_path,
 )
 from pact24.calibrate.fit import FAMILY_CANDIDATES, fit_events
 from pact24.calibrate.predict import predict_events, predictions_csv, write_text_atomic
@@ -195,7 +203,7 @@ def _fmt(x: float, digits: int = 1) -> str:
 def backtest_tables(result: BacktestResult) -> list[Table]:
     pct = round(result.interval * 100)
     label = "family chosen per fold" if result.family == NESTED else result.family
-    overall = Table(title=f"Leave-one-crisis-out backtest ({label}), all held-out rows")
+    overall = Table(title=f"{result.design} ({label}), all held-out rows")
     for col in (
         "method",
         "rows",
@@ -296,4 +304,48 @@ def backtest_cmd(
                 _fmt(e["log_score"], 3),
             )
         console.print(comp)
+    console.print("Wrote " + ", ".join(str(p) for p in written))
+
+
+@calibrate_app.command("holdout")
+def holdout_cmd(
+    holdout: Path | None = typer.Argument(
+        None,
+        help="Rows of crises not in the training table (default: the shipped "
+        "decision_lags_holdout.csv).",
+    ),
+    params: Path | None = typer.Option(
+        None, "--params", help="The frozen model (default: the shipped fit)."
+    ),
+    train: Path | None = typer.Option(
+        None,
+        "--train",
+        help="Training table for the baselines (default: the shipped decision_lags.csv).",
+    ),
+    interval: float = typer.Option(0.8, "--interval", help="Central interval probability."),
+    out_dir: Path = typer.Option(
+        Path("calibration-holdout"), "--out-dir", help="Where metrics and plots are written."
+    ),
+) -> None:
+    """Score a frozen model and the baselines on new crises: nothing is refitted or chosen."""
+    _check_interval(interval)
+    model = load_params(params)
+    train_table = read_events(
+        train if train is not None else shipped_events_path(), BACKTEST_COLUMNS
+    )
+    test_table = read_events(
+        holdout if holdout is not None else shipped_holdout_path(), BACKTEST_COLUMNS
+    )
+    if model.meta.get("data_sha256") not in (None, train_table.sha256):
+        console.print(
+            f"[yellow]note:[/yellow] the model was fitted on other data than "
+            f"{escape(train_table.source)} (sha256 differs); the baselines use the latter."
+        )
+    try:
+        result = score_holdout(model, train_table, test_table, interval=interval)
+    except ValueError as exc:
+        raise InvalidInput(f"{test_table.source}: {exc}") from exc
+    for t in backtest_tables(result):
+        console.print(t)
+    written = write_outputs(result, out_dir)
     console.print("Wrote " + ", ".join(str(p) for p in written))

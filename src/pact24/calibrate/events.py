@@ -125,6 +125,12 @@ def shipped_events_path() -> Path:
     return Path(str(resources.files("pact24") / "data" / "decision_lags.csv"))
 
 
+def shipped_holdout_path() -> Path:
+    """Path of the shipped ``decision_lags_holdout.csv``: rows of crises collected after the
+    shipped fit was frozen, never used to fit or to choose anything (``calibrate holdout``)."""
+    return Path(str(resources.files("pact24") / "data" / "decision_lags_holdout.csv"))
+
+
 def read_events(path: str | Path, required: Sequence[str] = FIT_COLUMNS) -> EventTable:
     """Read and validate ``path``; ``required`` names the columns that must be present."""
     p = Path(path)
