@@ -2,8 +2,8 @@
 
 Reproduces the table "Selection rules compared" in docs/calibration.md. For every outer
 leave-one-crisis-out fold and every error family it fits the model on the training crises, runs
-the inner leave-one-crisis-out of ``pact24.calibrate.fit`` and keeps, per kappa of the grid, the
-inner scores (log score, interval score in days and in log-days) and the outer held-out scores.
+the inner leave-one-crisis-out of ``pact24.calibrate.fit`` (its mean log score, interval score in
+days and in log-days per kappa of the grid) and keeps the outer held-out scores per kappa.
 A rule is then a criterion for the family, a criterion (or a fixed value) for kappa, and a set of
 candidate families; each fold applies it to its inner scores and is judged on its outer rows.
 
@@ -23,7 +23,13 @@ from typing import Any
 import numpy as np
 
 from pact24.calibrate.events import read_events, shipped_events_path
-from pact24.calibrate.fit import FAMILY_CANDIDATES, INNER_N_NODES, SCALE_GRID, fit_arrays
+from pact24.calibrate.fit import (
+    FAMILY_CANDIDATES,
+    SCALE_GRID,
+    ScaleCalibration,
+    calibrate_predictive_scale,
+    fit_arrays,
+)
 from pact24.calibrate.scores import interval_score
 from pact24.sim.models.timing import FAMILIES, DesignMatrix, TimingModel
 
@@ -52,8 +58,17 @@ def _scores(model: TimingModel, design: DesignMatrix, lo: np.ndarray, hi: np.nda
     return out
 
 
-def _fold(args: tuple[str, str]) -> tuple[str, str, list[Scores], Scores]:
-    """Inner scores (one entry per inner held-out crisis) and outer scores of one fold x family."""
+#: inner criterion -> the ScaleCalibration field holding its mean per kappa
+INNER = {
+    "log_score": "mean_log_score",
+    "interval_score": "mean_interval_score",
+    "interval_score_log": "mean_interval_score_log",
+}
+
+
+def _fold(args: tuple[str, str]) -> tuple[str, str, ScaleCalibration, Scores]:
+    """The inner leave-one-crisis-out of one fold x family (as ``fit`` runs it) and the outer
+    held-out scores of the fold's full fit, per kappa."""
     held, family = args
     events = read_events(shipped_events_path())
     lo, hi = events.bounds()
@@ -62,36 +77,22 @@ def _fold(args: tuple[str, str]) -> tuple[str, str, list[Scores], Scores]:
     g = np.unique(groups[train], return_inverse=True)[1]
     d_tr, lo_tr, hi_tr = design.take(train), lo[train], hi[train]
     full = fit_arrays(d_tr, lo_tr, hi_tr, g, family=family).model
-    outer = _scores(full, design.take(~train), lo[~train], hi[~train])
-    inner = []
-    for h in range(int(g.max()) + 1):
-        test = g == h
-        model = fit_arrays(
-            d_tr.take(~test),
-            lo_tr[~test],
-            hi_tr[~test],
-            np.unique(g[~test], return_inverse=True)[1],
-            family=family,
-            theta0=full.theta,
-            n_nodes=INNER_N_NODES,
-            precise=False,
-        ).model
-        inner.append(_scores(model, d_tr.take(test), lo_tr[test], hi_tr[test]))
-    return held, family, inner, outer
+    inner = calibrate_predictive_scale(d_tr, lo_tr, hi_tr, g, family=family, theta0=full.theta)
+    assert inner is not None
+    return held, family, inner, _scores(full, design.take(~train), lo[~train], hi[~train])
 
 
-def _mean(blocks: Sequence[Scores], kappa: float, metric: str) -> float:
-    return float(np.nanmean(np.concatenate([b[kappa][metric] for b in blocks])))
+def _inner(cal: ScaleCalibration, kappa: float, metric: str) -> float:
+    return float(getattr(cal, INNER[metric])[cal.grid.index(kappa)])
 
 
-def _best_kappa(inner: Sequence[Scores], metric: str) -> float:
+def _best_kappa(cal: ScaleCalibration, metric: str) -> float:
     """The kappa with the smallest inner mean ``metric`` (ties: the smaller)."""
-    means = [_mean(inner, k, metric) for k in SCALE_GRID]
-    return float(SCALE_GRID[int(np.argmin(means))])
+    return float(cal.grid[int(np.argmin(getattr(cal, INNER[metric])))])
 
 
 def apply_rule(
-    grid: dict[tuple[str, str], tuple[list[Scores], Scores]],
+    grid: dict[tuple[str, str], tuple[ScaleCalibration, Scores]],
     crises: Sequence[str],
     families: Sequence[str],
     family_by: str,
@@ -105,7 +106,7 @@ def apply_rule(
         for fam in families:
             inner = grid[(crisis, fam)][0]
             kappa = kappa_by if isinstance(kappa_by, float) else _best_kappa(inner, kappa_by)
-            value = _mean(inner, kappa, family_by)
+            value = _inner(inner, kappa, family_by)
             if best is None or value < best[0]:
                 best = (value, fam, kappa)
         assert best is not None

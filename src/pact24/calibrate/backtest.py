@@ -169,6 +169,18 @@ def summarise(rows: list[RowScore], keys: tuple[str, ...]) -> list[dict[str, Any
     return out
 
 
+def _predictives(
+    model: TimingModel, train: EventTable, test: EventTable, min_rows: int
+) -> dict[str, Predictive]:
+    """The three methods' predictives for ``test``'s rows; the baselines fitted on ``train``."""
+    covs = [r.covariates for r in test.rows]
+    return {
+        "pact24": ModelPredictive(model, covs),
+        "empirical": EmpiricalPredictive.fit(train, covs, min_rows),
+        "lognormal": LogNormalPredictive.fit(train, covs, min_rows),
+    }
+
+
 def _fit_fold(
     train: EventTable,
     family: str | None,
@@ -227,12 +239,7 @@ def backtest(
     folds: list[dict[str, Any]] = []
     for (crisis, train, test), model in zip(splits, models, strict=True):
         folds.append(fold_summary(crisis, model))
-        covs = [r.covariates for r in test.rows]
-        preds: dict[str, Predictive] = {
-            "pact24": ModelPredictive(model, covs),
-            "empirical": EmpiricalPredictive.fit(train, covs, min_rows),
-            "lognormal": LogNormalPredictive.fit(train, covs, min_rows),
-        }
+        preds = _predictives(model, train, test, min_rows)
         for method in METHODS:
             rows.extend(_score_fold(method, preds[method], test, interval))
     return BacktestResult(
@@ -262,12 +269,7 @@ def score_holdout(
     shared = sorted(set(train.crises) & set(test.crises))
     if shared:
         raise ValueError(f"not a holdout: crises also in the training table: {', '.join(shared)}")
-    covs = [r.covariates for r in test.rows]
-    preds: dict[str, Predictive] = {
-        "pact24": ModelPredictive(model, covs),
-        "empirical": EmpiricalPredictive.fit(train, covs, min_rows),
-        "lognormal": LogNormalPredictive.fit(train, covs, min_rows),
-    }
+    preds = _predictives(model, train, test, min_rows)
     rows = [row for m in METHODS for row in _score_fold(m, preds[m], test, interval)]
     return BacktestResult(
         family=model.family,

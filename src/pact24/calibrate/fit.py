@@ -250,13 +250,14 @@ class ScaleCalibration:
     """The nested (inner leave-one-crisis-out) estimate of the predictive scale.
 
     Per ``kappa`` of ``grid``: the mean log score over all inner held-out rows (the criterion),
-    and, for information, the mean interval score in days and the coverage of the central
-    :data:`SCALE_INTERVAL` intervals over the observed ones."""
+    and, for information, the mean interval score in days and in log-days and the coverage of the
+    central :data:`SCALE_INTERVAL` intervals over the observed ones."""
 
     kappa: float
     grid: tuple[float, ...]
     mean_log_score: tuple[float, ...]
     mean_interval_score: tuple[float, ...]
+    mean_interval_score_log: tuple[float, ...]
     coverage: tuple[float, ...]
     n_rows: int
     n_observed: int
@@ -277,6 +278,7 @@ class ScaleCalibration:
             "grid": list(self.grid),
             "mean_log_score": [round(v, 5) for v in self.mean_log_score],
             "mean_interval_score": [round(v, 3) for v in self.mean_interval_score],
+            "mean_interval_score_log": [round(v, 4) for v in self.mean_interval_score_log],
             "coverage": [round(v, 4) for v in self.coverage],
         }
 
@@ -308,6 +310,7 @@ def calibrate_predictive_scale(
     alpha = 1.0 - interval
     log_scores: list[list[np.ndarray]] = [[] for _ in grid]
     scores: list[list[np.ndarray]] = [[] for _ in grid]
+    scores_log: list[list[np.ndarray]] = [[] for _ in grid]
     covered: list[list[np.ndarray]] = [[] for _ in grid]
     for held in range(n_groups):
         test = g == held
@@ -332,10 +335,14 @@ def calibrate_predictive_scale(
             q_lo = m.quantile_batch(d_test, alpha / 2)[obs]
             q_hi = m.quantile_batch(d_test, 1 - alpha / 2)[obs]
             scores[j].append(interval_score(q_lo, q_hi, y, alpha))
+            scores_log[j].append(interval_score(np.log(q_lo), np.log(q_hi), np.log(y), alpha))
             covered[j].append(((q_lo <= y) & (y <= q_hi)).astype(np.float64))
     mean_ls = tuple(float(np.mean(np.concatenate(s))) for s in log_scores)
     observed = np.concatenate(scores[0]).size
     mean_is = tuple(float(np.mean(np.concatenate(s))) if observed else math.nan for s in scores)
+    mean_isl = tuple(
+        float(np.mean(np.concatenate(s))) if observed else math.nan for s in scores_log
+    )
     cover = tuple(float(np.mean(np.concatenate(c))) if observed else math.nan for c in covered)
     best = int(np.argmin(mean_ls))  # first minimum: the smaller kappa on ties
     return ScaleCalibration(
@@ -343,6 +350,7 @@ def calibrate_predictive_scale(
         grid=tuple(float(k) for k in grid),
         mean_log_score=mean_ls,
         mean_interval_score=mean_is,
+        mean_interval_score_log=mean_isl,
         coverage=cover,
         n_rows=int(np.concatenate(log_scores[0]).size),
         n_observed=int(observed),
