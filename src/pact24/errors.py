@@ -144,6 +144,12 @@ class InvalidInput(Pact24Error):
     title = "Invalid input"
 
 
+class NotCanonical(InvalidInput):
+    """A value that RFC 8785 JSON cannot hold exactly (NaN, a too-large integer...)."""
+
+    title = "Not canonical JSON"
+
+
 class TooManyRequests(Pact24Error):
     """Too many failed attempts; ``retry_after`` says in how many seconds to try again."""
 

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from pact24.canonical import canonical
 from pact24.ledger import Ledger, encode_public_key, sign_decision
 from pact24.ledger.checkpoint import Checkpoint, sign_checkpoint
 from pact24.ledger.entry import entry_bytes
 from pact24.ledger.merkle import MerkleTree
-from pact24.ledger.signing import canonical
 
 ORIGIN = "pact24.test/ledger"
 DELIB = "delib-1"

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pact24.canonical import canonical
 from pact24.errors import LedgerError, TamperDetected
 from pact24.ledger import (
     Ledger,
@@ -20,7 +21,6 @@ from pact24.ledger import (
     verify_records,
     write_jsonl,
 )
-from pact24.ledger.signing import canonical
 
 
 def test_the_file_format(tmp_path: Path, ledger: Ledger) -> None:

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pact24.canonical import canonical
 from pact24.errors import BadSignature, LedgerError, TamperDetected
 from pact24.ledger import Ledger, verify_checkpoint
 from pact24.ledger.entry import entry_bytes
@@ -20,7 +21,7 @@ from pact24.ledger.merkle import (
     verify_consistency,
     verify_inclusion,
 )
-from pact24.ledger.signing import canonical, sign_decision
+from pact24.ledger.signing import sign_decision
 
 ORIGIN = "pact24.test/ledger"
 

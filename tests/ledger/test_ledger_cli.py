@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from pact24.canonical import canonical
 from pact24.ledger import Ledger, encode_public_key, sign_decision, write_jsonl
-from pact24.ledger.signing import canonical
 
 Forge = Callable[[Path, list[dict[str, Any]], Ed25519PrivateKey], None]
 

@@ -12,9 +12,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pact24.errors import LedgerError
+from pact24.canonical import canonical
+from pact24.errors import LedgerError, NotCanonical
 from pact24.ledger.signing import (
-    canonical,
     decision_bytes,
     decode_private_key,
     decode_public_key,
@@ -131,5 +131,5 @@ def test_a_pem_private_key_loads(tmp_path: Path) -> None:
 
 def test_what_json_cannot_hold_exactly_is_refused() -> None:
     for value in [{"x": float("nan")}, {"x": 2**60}, {1: "non-string key"}, {"x": object()}]:
-        with pytest.raises(LedgerError):
+        with pytest.raises(NotCanonical):
             canonical(value)

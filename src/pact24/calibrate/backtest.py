@@ -27,8 +27,6 @@ from __future__ import annotations
 import csv
 import json
 import math
-import os
-import tempfile
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -47,6 +45,7 @@ from pact24.calibrate.predictive import (
     Predictive,
 )
 from pact24.calibrate.scores import interval_score
+from pact24.files import write_atomic
 from pact24.sim.models.timing import TimingModel
 
 #: ``BacktestResult.family`` when each fold chooses its family (nested).
@@ -285,19 +284,6 @@ def score_holdout(
 # --- outputs -------------------------------------------------------------------------------
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def _csv_bytes(header: list[str], rows: list[dict[str, Any]]) -> bytes:
     import io
 
@@ -316,11 +302,11 @@ def write_outputs(result: BacktestResult, out_dir: Path) -> list[Path]:
     header = ["crisis", "method", "n_rows", "n_observed", *METRICS]
     written = []
     p = out_dir / f"{result.stem}_metrics.csv"
-    _atomic_write(p, _csv_bytes(header, summary_rows))
+    write_atomic(p, _csv_bytes(header, summary_rows))
     written.append(p)
     p = out_dir / f"{result.stem}_rows.csv"
     row_dicts = [asdict(r) for r in result.rows]
-    _atomic_write(p, _csv_bytes(list(row_dicts[0].keys()), row_dicts))
+    write_atomic(p, _csv_bytes(list(row_dicts[0].keys()), row_dicts))
     written.append(p)
     p = out_dir / f"{result.stem}_metrics.json"
     doc = {
@@ -330,7 +316,7 @@ def write_outputs(result: BacktestResult, out_dir: Path) -> list[Path]:
         "by_crisis": list(result.by_crisis),
         "folds": list(result.folds),
     }
-    _atomic_write(p, (json.dumps(doc, indent=2, allow_nan=True) + "\n").encode())
+    write_atomic(p, (json.dumps(doc, indent=2, allow_nan=True) + "\n").encode())
     written.append(p)
     written.extend(plot_backtest(result, out_dir))
     return written

@@ -39,8 +39,9 @@ from pact24.calibrate.events import (
     shipped_holdout_path,
 )
 from pact24.calibrate.fit import FAMILY_CANDIDATES, fit_events
-from pact24.calibrate.predict import predict_events, predictions_csv, write_text_atomic
+from pact24.calibrate.predict import predict_events, predictions_csv
 from pact24.errors import InvalidInput
+from pact24.files import write_atomic
 from pact24.sim.models.timing import FAMILIES, FEATURES, TimingModel
 
 calibrate_app = typer.Typer(
@@ -120,7 +121,7 @@ def fit_cmd(
     table = read_events(events, FIT_COLUMNS)
     result = fit_events(table, family=fixed)
     model = result.model
-    write_text_atomic(out, model.to_json())
+    write_atomic(out, model.to_json())
     console.print(parameter_table(model, f"Timing model fit ({model.family}) on {events.name}"))
     sel = model.meta.get("family_selection")
     if isinstance(sel, dict) and isinstance(sel.get("families"), dict):
@@ -188,7 +189,7 @@ def predict_cmd(
     if out is None:
         typer.echo(text, nl=False)
     else:
-        write_text_atomic(out, text)
+        write_atomic(out, text)
         console.print(f"Wrote {len(table)} predictions to {out}.")
 
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from pact24.calibrate.events import EventTable
 from pact24.sim.models.timing import TimingModel
@@ -48,18 +45,3 @@ def predictions_csv(preds: list[Prediction]) -> str:
     for p in preds:
         w.writerow([p.event_id, f"{p.lag_lo:.4f}", f"{p.lag_median:.4f}", f"{p.lag_hi:.4f}"])
     return buf.getvalue()
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename: all or nothing."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

@@ -26,8 +26,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pact24.errors import LedgerError
-from pact24.ledger.signing import SIGNATURE_KEY, canonical, decode_public_key
+from pact24.canonical import canonical
+from pact24.errors import LedgerError, NotCanonical
+from pact24.ledger.signing import SIGNATURE_KEY, decode_public_key
 
 MODES = frozenset({"live", "exercise"})
 KINDS = frozenset({"design", "event", "key"})
@@ -88,7 +89,10 @@ def normalise(entry: Mapping[str, Any]) -> dict[str, Any]:
     Tuples become lists and 1.0 becomes 1, as RFC 8785 writes them, so that the stored entry,
     its leaf bytes and the entry a reader parses back are one and the same.
     """
-    value = json.loads(canonical(entry))
+    try:
+        value = json.loads(canonical(entry))
+    except NotCanonical as exc:
+        raise LedgerError(exc.detail) from None
     if not isinstance(value, dict):
         raise LedgerError("an entry is a JSON object")
     return value

@@ -12,8 +12,6 @@ any changed byte, even one JSON would ignore (a space, an escape, a reordered ke
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +19,11 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from pact24.errors import LedgerError, TamperDetected
+from pact24.canonical import canonical
+from pact24.errors import LedgerError, NotCanonical, TamperDetected
+from pact24.files import write_atomic
 from pact24.ledger.ledger import Ledger
-from pact24.ledger.signing import canonical, decode_public_key, encode_public_key
+from pact24.ledger.signing import decode_public_key, encode_public_key
 from pact24.ledger.verify import Record, Verified, verify_records, where
 
 FORMAT = "pact24"
@@ -56,17 +56,7 @@ def dumps_jsonl(ledger: Ledger) -> bytes:
 
 def write_jsonl(path: Path | str, ledger: Ledger) -> None:
     """Write the ledger to ``path`` atomically: a reader sees the old file or the new one."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(dumps_jsonl(ledger))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, dumps_jsonl(ledger))
 
 
 def _parse_line(raw: bytes) -> Any:
@@ -74,7 +64,7 @@ def _parse_line(raw: bytes) -> Any:
     try:
         value = json.loads(raw)
         return value if canonical(value) == raw else None
-    except (ValueError, LedgerError):
+    except (ValueError, LedgerError, NotCanonical):
         return None
 
 

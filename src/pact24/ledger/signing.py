@@ -19,24 +19,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import rfc8785
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
+from pact24.canonical import canonical
 from pact24.errors import LedgerError
 
 SIGNATURE_KEY = "signature"
 _KEY_SIZE = 32
 _SIG_SIZE = 64
-
-
-def canonical(value: Any) -> bytes:
-    """RFC 8785 canonical JSON; raises LedgerError for what JSON cannot hold exactly."""
-    try:
-        return rfc8785.dumps(value)
-    except (rfc8785.CanonicalizationError, UnicodeError) as exc:
-        raise LedgerError(f"not canonical JSON: {exc}") from None
 
 
 def generate_keypair() -> tuple[Ed25519PrivateKey, Ed25519PublicKey]:

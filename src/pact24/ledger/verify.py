@@ -25,7 +25,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from pact24.errors import BadSignature, LedgerError, TamperDetected
+from pact24.errors import BadSignature, LedgerError, NotCanonical, TamperDetected
 from pact24.ledger.checkpoint import verify_checkpoint
 from pact24.ledger.entry import check_entry, entry_bytes
 from pact24.ledger.merkle import MerkleTree, verify_consistency
@@ -74,7 +74,7 @@ def _check_record(
         raise bad(f"holds entry {found!r}: entries removed, inserted or reordered")
     try:
         check_entry(entry)
-    except LedgerError as exc:
+    except (LedgerError, NotCanonical) as exc:
         raise bad(f"malformed: {exc.detail}") from None
     if not isinstance(record.checkpoint, str):
         raise bad("has no checkpoint")

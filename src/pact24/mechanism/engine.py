@@ -18,7 +18,13 @@ from datetime import datetime, timedelta
 from types import MappingProxyType
 
 from pact24.designs.schema import Design
-from pact24.errors import DeadlinePassed, InvalidEvent, OutOfOrder, RevisionRefused
+from pact24.errors import (
+    DeadlinePassed,
+    InvalidEvent,
+    MechanismError,
+    OutOfOrder,
+    RevisionRefused,
+)
 from pact24.mechanism.events import (
     DERIVED_CONDITIONS,
     AttributionAssessed,
@@ -33,7 +39,7 @@ from pact24.mechanism.events import (
     WindowOpened,
 )
 from pact24.mechanism.rules import declare_outcome, freeze_receipts
-from pact24.mechanism.state import Deliberation, Phase
+from pact24.mechanism.state import AFTER_WINDOW, Deliberation, Phase
 from pact24.vocab import Choice
 
 CLOSE_REASONS = frozenset({"deadline", "all_decided", "chair"})
@@ -76,6 +82,47 @@ def apply(state: Deliberation, event: Event) -> Deliberation:
     else:  # pragma: no cover - exhaustive over Event
         raise InvalidEvent(f"unknown event {type(event).__name__}")
     return replace(new, history=(*state.history, event))
+
+
+def attempt(
+    state: Deliberation, event: Event, now: datetime | None = None
+) -> tuple[Deliberation, MechanismError | None]:
+    """Apply ``event`` if the rules accept it at ``now``: ``(new state, None)``, or
+    ``(state unchanged, the typed refusal)``.
+
+    ``now`` is when the event reaches the driver (the service's receipt time, the simulator's
+    hour). A decision that reaches it at or after the deadline is refused whatever time the
+    event itself carries. Drivers ask this instead of pre-checking deadlines, phases or
+    revisions themselves.
+    """
+    try:
+        if now is not None:
+            _check_arrival(state, event, now)
+        return apply(state, event), None
+    except MechanismError as exc:
+        return state, exc
+
+
+def refusal(
+    state: Deliberation, event: Event, now: datetime | None = None
+) -> MechanismError | None:
+    """Why the rules would refuse ``event`` at ``now``, or None if they would accept it."""
+    return attempt(state, event, now)[1]
+
+
+def _check_arrival(state: Deliberation, event: Event, now: datetime) -> None:
+    if not isinstance(event, DecisionRecorded | ConditionResolved) or state.deadline is None:
+        return
+    if state.overdue(now) or state.phase in AFTER_WINDOW:
+        raise _deadline_passed(state)
+
+
+def _deadline_passed(state: Deliberation) -> DeadlinePassed:
+    assert state.deadline is not None
+    return DeadlinePassed(
+        f"the deadline was {state.deadline.isoformat()}; nothing after it counts",
+        deadline=state.deadline,
+    )
 
 
 # --- what a driver should emit ---------------------------------------------------------------
@@ -161,7 +208,7 @@ def _attribution(state: Deliberation, e: AttributionAssessed) -> Deliberation:
     if not 0.0 <= e.confidence <= 1.0:
         raise InvalidEvent(f"attribution confidence {e.confidence} lies outside [0, 1]")
     late = state.deadline is not None and e.at >= state.deadline
-    if late or state.phase in (Phase.CLOSED, Phase.FROZEN, Phase.DECLARED):
+    if late or state.phase in AFTER_WINDOW:
         return state  # recorded in history; after the deadline it changes nothing
     return replace(state, attribution=e.confidence)
 
@@ -180,19 +227,13 @@ def _opened(state: Deliberation, e: WindowOpened) -> Deliberation:
 
 def _check_before_deadline(state: Deliberation, at: datetime) -> None:
     if state.deadline is not None and at >= state.deadline:
-        raise DeadlinePassed(
-            f"the deadline was {state.deadline.isoformat()}; nothing after it counts",
-            deadline=state.deadline,
-        )
+        raise _deadline_passed(state)
 
 
 def _decision(state: Deliberation, e: DecisionRecorded) -> Deliberation:
     design = state.design
-    if state.phase in (Phase.CLOSED, Phase.FROZEN, Phase.DECLARED) and state.deadline:
-        raise DeadlinePassed(
-            f"the deadline was {state.deadline.isoformat()}; nothing after it counts",
-            deadline=state.deadline,
-        )
+    if state.phase in AFTER_WINDOW and state.deadline:
+        raise _deadline_passed(state)
     _expect(state, e, Phase.WINDOW_OPEN)
     _check_before_deadline(state, e.at)
     if design.guarantor(e.guarantor) is None:

@@ -16,6 +16,7 @@ from pact24.mechanism.events import (
     IncidentReported,
     Outcome,
     Receipt,
+    Tally,
 )
 from pact24.vocab import Instrument
 
@@ -32,6 +33,14 @@ class Phase(StrEnum):
     CLOSED = "closed"
     FROZEN = "frozen"
     DECLARED = "declared"
+
+
+#: Before the window: no decision can be recorded yet.
+BEFORE_WINDOW = frozenset({Phase.AWAITING_INCIDENT, Phase.REPORTED})
+#: After the window has closed: nothing recorded now counts.
+AFTER_WINDOW = frozenset({Phase.CLOSED, Phase.FROZEN, Phase.DECLARED})
+#: Phases in which the one idempotent close still has events to emit.
+CLOSE_PENDING = frozenset({Phase.WINDOW_OPEN, Phase.CLOSED, Phase.FROZEN})
 
 
 def _empty() -> Mapping[Key, tuple[DecisionRecorded, ...]]:
@@ -73,6 +82,16 @@ class Deliberation:
         """The latest version of a guarantor's decision for an instrument, if any."""
         versions = self.decisions.get((guarantor, instrument), ())
         return versions[-1] if versions else None
+
+    def overdue(self, now: datetime) -> bool:
+        """Whether the deadline has passed at ``now`` while the close still has work to do."""
+        return self.deadline is not None and self.phase in CLOSE_PENDING and now >= self.deadline
+
+    def tally(self, instrument: Instrument) -> Tally | None:
+        """The declared outcome's tally for ``instrument``; None before the outcome."""
+        if self.outcome is None:
+            return None
+        return next((t for t in self.outcome.tallies if t.instrument is instrument), None)
 
     def silent(self) -> list[Key]:
         """Guarantor and instrument pairs with no decision yet."""

@@ -16,11 +16,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pact24.canonical import canonical
 from pact24.designs import load_design_text, preset_names
 from pact24.designs.loader import preset_path
 from pact24.designs.schema import Design
 from pact24.errors import Conflict, InvalidInput, UnknownDesign
-from pact24.ledger.signing import canonical
 from pact24.mechanism import Phase
 from pact24.service import views
 from pact24.service.auth import Actor, Role, new_id, require, require_reader

@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from pact24.canonical import canonical
 from pact24.errors import InvalidInput
-from pact24.ledger.signing import canonical
 from pact24.service.auth import Actor
 from pact24.store.models import IdempotentAnswer
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from pact24.ledger.signing import canonical
+from pact24.canonical import canonical
 from pact24.store.models import Guarantee, OutboxRow, Webhook
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from pact24.ledger.signing import canonical
+from pact24.canonical import canonical
 from pact24.mechanism import (
     ConditionResolved,
     DecisionRecorded,

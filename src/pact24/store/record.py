@@ -29,11 +29,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from pact24.canonical import canonical
 from pact24.designs.schema import Design
 from pact24.errors import Conflict, NotFound
 from pact24.ledger import Ledger
 from pact24.ledger.entry import entry_bytes
-from pact24.ledger.signing import canonical
 from pact24.mechanism import Deliberation, Event, codec, engine
 from pact24.store import caches, outbox, projections
 from pact24.store.db import Store
