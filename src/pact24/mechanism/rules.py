@@ -134,20 +134,31 @@ def declare_outcome(design: Design, receipts: tuple[Receipt, ...]) -> Outcome:
     t = by_instrument[rule.instrument]
     if isinstance(rule, MinGuarantors):
         honoured = len(t.counted) >= rule.k
-        text = f"at least {rule.k} guarantors commit {rule.instrument.value}"
     elif isinstance(rule, MinAmount):
         honoured = t.amount >= rule.amount
-        text = f"at least {rule.amount:g} of {rule.instrument.value} committed"
     else:
         assert isinstance(rule, Consensus)
         honoured = len(t.counted) == len(design.guarantors)
-        text = f"every guarantor commits {rule.instrument.value}"
     unmet = tuple(
         UnmetCondition(r.guarantor, r.instrument, r.condition)
         for r in receipts
         if r.condition is not None and r.condition_met is False
     )
-    return Outcome(honoured=honoured, rule=text, tallies=tallies, unmet_conditions=unmet)
+    return Outcome(
+        honoured=honoured, rule=rule_text(design), tallies=tallies, unmet_conditions=unmet
+    )
+
+
+def rule_text(design: Design) -> str:
+    """The design's outcome rule in words, as ``Outcome.rule`` records it in the ledger (so these
+    words are part of the record: a reader may show them, never rephrase them)."""
+    rule = design.outcome
+    if isinstance(rule, MinGuarantors):
+        return f"at least {rule.k} guarantors commit {rule.instrument.value}"
+    if isinstance(rule, MinAmount):
+        return f"at least {rule.amount:g} of {rule.instrument.value} committed"
+    assert isinstance(rule, Consensus)
+    return f"every guarantor commits {rule.instrument.value}"
 
 
 def _tally(instrument: Instrument, receipts: tuple[Receipt, ...]) -> Tally:
