@@ -40,11 +40,6 @@ class Condition:
         if self.kind in needs_text and not self.text:
             raise ValueError(f"{self.kind.value} needs a text saying what is demanded")
 
-    def describe(self) -> str:
-        if self.kind is ConditionKind.OTHERS_COMMIT_FIRST:
-            return f"others_commit_first(k={self.k})"
-        return f"{self.kind.value}: {self.text}" if self.text else self.kind.value
-
 
 @dataclass(frozen=True, slots=True)
 class IncidentReported:

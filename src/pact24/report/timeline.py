@@ -1,7 +1,8 @@
 """A deliberation as people read it: a timeline table and an outcome summary.
 
-Used by ``pact24 demo``, ``pact24 replay`` and the simulator's ``--explain``: one rendering of
-the mechanism's events, so a live record and a simulated one read the same way.
+Used by ``pact24 demo`` and ``pact24 replay``; the words come from ``pact24.wording``, which the
+simulator's ``--explain`` narrative and the web board use too, so a live record and a simulated
+one read the same way.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from pact24 import wording
 from pact24.mechanism import (
     AttributionAssessed,
     ConditionResolved,
@@ -27,49 +29,48 @@ from pact24.mechanism import (
     WindowClosed,
     WindowOpened,
 )
-from pact24.vocab import Choice
 
 
 def describe(event: Event) -> tuple[str, str]:
     """(who, what) for one event, in plain words."""
     if isinstance(event, IncidentReported):
         return event.reported_by, (
-            f"reports {event.kind.value.replace('_', ' ')} ({event.severity.value} severity), "
+            f"reports {wording.plain(event.kind)} ({event.severity.value} severity), "
             f"{len(event.evidence)} evidence hash(es)"
             + (f": {event.summary}" if event.summary else "")
         )
     if isinstance(event, AttributionAssessed):
-        return event.assessed_by, f"attribution confidence {event.confidence:.0%}"
+        return event.assessed_by, f"attribution confidence {wording.percent(event.confidence)}"
     if isinstance(event, WindowOpened):
         until = "no deadline" if event.deadline is None else f"deadline {_t(event.deadline)}"
         return "mechanism", f"window opens ({until})"
     if isinstance(event, DecisionRecorded):
-        instrument = event.instrument.value.replace("_", " ")
-        what = f"{event.choice.value} {instrument}"
-        if event.choice is Choice.CONDITIONAL and event.condition is not None:
-            what = f"commits {instrument} IF {event.condition.describe()}"
+        what = wording.decision_text(event.choice, event.instrument, event.condition)
         if event.amount is not None:
-            what += f" ({event.amount:,.0f})"
+            what += f" ({wording.amount_text(event.amount, event.instrument)})"
         if event.revision > 1:
             what += f" — revision {event.revision}"
         if event.note:
             what += f" — {event.note}"
         return f"{event.guarantor} ({event.delegate})", what
     if isinstance(event, ConditionResolved):
-        met = "met" if event.met else "NOT met"
-        return event.guarantor, f"condition on {event.instrument.value} {met}" + (
-            f": {event.note}" if event.note else ""
+        met = wording.met_text(event.met)
+        return event.guarantor, (
+            f"condition on {wording.instrument_name(event.instrument)} {met}"
+            + (f": {event.note}" if event.note else "")
         )
     if isinstance(event, WindowClosed):
-        return "mechanism", f"window closed ({event.reason})"
+        return "mechanism", f"window closed ({wording.plain(event.reason)})"
     if isinstance(event, ReceiptsFrozen):
         silent = sum(1 for r in event.receipts if r.by_silence)
         return "mechanism", f"{len(event.receipts)} receipts frozen ({silent} by silence rule)"
     if isinstance(event, OutcomeDeclared):
-        word = "HONOURED" if event.outcome.honoured else "NOT honoured"
-        return "mechanism", f"guarantee {word}: {event.outcome.rule}"
+        return (
+            "mechanism",
+            f"guarantee {wording.verdict(event.outcome.honoured)}: {event.outcome.rule}",
+        )
     assert isinstance(event, DeliveryReported)
-    return event.guarantor, f"delivers {event.amount:,.0f} {event.instrument.value}" + (
+    return event.guarantor, f"delivers {wording.delivery_text(event.instrument, event.amount)}" + (
         f" — {event.note}" if event.note else ""
     )
 
@@ -95,7 +96,7 @@ def timeline_table(events: Sequence[Event], title: str = "Timeline") -> Table:
 def outcome_panel(outcome: Outcome) -> Panel:
     lines: list[Text] = [
         Text(
-            ("HONOURED" if outcome.honoured else "NOT HONOURED") + f" — rule: {outcome.rule}",
+            f"{wording.verdict(outcome.honoured)} — rule: {outcome.rule}",
             style="bold green" if outcome.honoured else "bold red",
         )
     ]
@@ -107,11 +108,12 @@ def outcome_panel(outcome: Outcome) -> Panel:
             f"silent {len(t.silent)}",
             f"total {t.amount:,.0f}",
         ]
-        lines.append(Text(f"{t.instrument.value}: " + "; ".join(parts)))
+        lines.append(Text(f"{wording.instrument_name(t.instrument)}: " + "; ".join(parts)))
     for u in outcome.unmet_conditions:
         lines.append(
             Text(
-                f"unmet at close: {u.guarantor} {u.instrument.value} — {u.condition.describe()}",
+                f"unmet at close: {u.guarantor} {wording.instrument_name(u.instrument)} — "
+                f"{wording.condition_words(u.condition)}",
                 style="yellow",
             )
         )

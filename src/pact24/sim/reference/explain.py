@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+from pact24 import wording
 from pact24.mechanism import (
     AttributionAssessed,
     ConditionResolved,
@@ -23,14 +24,7 @@ from pact24.mechanism import (
     WindowOpened,
 )
 from pact24.sim.reference.runner import CrisisRecord, RunRecord, Setup
-from pact24.vocab import Choice, Instrument, ReceiptStatus
-
-_LABEL = {
-    Instrument.TROOPS: "troops",
-    Instrument.DEFENCE_SUPPORT: "defence support",
-    Instrument.ECONOMIC_AID: "economic aid",
-    Instrument.SANCTIONS: "sanctions",
-}
+from pact24.vocab import Instrument, ReceiptStatus
 
 
 def _h(t0: datetime, at: datetime) -> str:
@@ -38,11 +32,7 @@ def _h(t0: datetime, at: datetime) -> str:
 
 
 def _decision(e: DecisionRecorded) -> str:
-    what = _LABEL[e.instrument]
-    if e.choice is Choice.CONDITIONAL and e.condition is not None:
-        text = f"{what} conditional on {e.condition.describe()}"
-    else:
-        text = f"{e.choice.value}s {what}"
+    text = wording.decision_text(e.choice, e.instrument, e.condition)
     head = (
         f"{e.guarantor} {text}"
         if e.revision == 1
@@ -56,7 +46,7 @@ def _event_line(t0: datetime, e: Event) -> str | None:
     if isinstance(e, IncidentReported):
         return f"{at}  {e.reported_by} reports an attack: {e.summary}"
     if isinstance(e, AttributionAssessed):
-        return f"{at}  attribution assessed at {e.confidence:.2f}"
+        return f"{at}  attribution assessed at {wording.percent(e.confidence)}"
     if isinstance(e, WindowOpened):
         if e.deadline is None:
             return f"{at}  consultation opens (no deadline)"
@@ -64,23 +54,19 @@ def _event_line(t0: datetime, e: Event) -> str | None:
     if isinstance(e, DecisionRecorded):
         return f"{at}  {_decision(e)}"
     if isinstance(e, ConditionResolved):
-        met = "met" if e.met else "NOT met"
-        return f"{at}  {e.guarantor}'s condition on {_LABEL[e.instrument]} {met}: {e.note}"
+        what = wording.instrument_name(e.instrument)
+        return f"{at}  {e.guarantor}'s condition on {what} {wording.met_text(e.met)}: {e.note}"
     if isinstance(e, WindowClosed):
-        return f"{at}  window closes ({e.reason})"
+        return f"{at}  window closes ({wording.plain(e.reason)})"
     if isinstance(e, DeliveryReported):
-        if e.instrument is Instrument.SANCTIONS:
-            what = "sanctions in force"
-        else:
-            unit = "troops" if e.instrument is Instrument.TROOPS else "EUR m"
-            what = f"{_LABEL[e.instrument]}: {e.amount:,.0f} {unit}"
+        what = wording.delivery_text(e.instrument, e.amount)
         return f"{at}  {e.guarantor} delivers {what} ({e.note})"
     return None
 
 
 def _receipts(frozen: ReceiptsFrozen) -> list[str]:
     lines = []
-    for ins in _LABEL:
+    for ins in Instrument:
         rs = [r for r in frozen.receipts if r.instrument is ins]
         if not rs:
             continue
@@ -89,7 +75,7 @@ def _receipts(frozen: ReceiptsFrozen) -> list[str]:
         if counted:
             parts.append(f"counted {', '.join(counted)}")
         unmet = [
-            f"{r.guarantor} ({r.condition.describe()})"
+            f"{r.guarantor} ({wording.condition_words(r.condition)})"
             for r in rs
             if r.status is ReceiptStatus.CONDITIONAL and not r.counts and r.condition is not None
         ]
@@ -104,7 +90,8 @@ def _receipts(frozen: ReceiptsFrozen) -> list[str]:
         if silent:
             who = ", ".join(r.guarantor for r in silent)
             parts.append(f"silent {who} (counted as {silent[0].status.value})")
-        lines.append(f"    {_LABEL[ins]:16s} " + "; ".join(parts or ["nobody answered"]))
+        name = wording.instrument_name(ins)
+        lines.append(f"    {name:16s} " + "; ".join(parts or ["nobody answered"]))
     if any(r.engaged_by_posture for r in frozen.receipts):
         lines.append("    (* engaged by the posture: its stationed forces were attacked)")
     return lines
@@ -130,7 +117,9 @@ def _hesitation(t0: datetime, c: CrisisRecord) -> list[str]:
     ]
     if late:
         lines.append(f"    answered late: {', '.join(late)}")
-    conds = sorted({f"{e.guarantor}: {e.condition.describe()}" for e in decisions if e.condition})
+    conds = sorted(
+        {f"{e.guarantor}: {wording.condition_words(e.condition)}" for e in decisions if e.condition}
+    )
     if conds:
         lines.append(f"    attached conditions: {'; '.join(conds)}")
     revised = sorted({e.guarantor for e in decisions if e.revision > 1})
@@ -170,7 +159,7 @@ def explain(setup: Setup, record: RunRecord, seed: int) -> list[str]:
                 lines.extend(_receipts(e))
                 continue
             if isinstance(e, OutcomeDeclared):
-                verdict = "HONOURED" if e.outcome.honoured else "NOT honoured"
+                verdict = wording.verdict(e.outcome.honoured)
                 lines.append(f"{_h(t0, e.at)}  outcome: {verdict} ({e.outcome.rule})")
                 lines.extend(_hesitation(t0, c))
                 continue

@@ -1,0 +1,149 @@
+"""The words a person reads: instruments, amounts, choices, conditions, phases and verdicts.
+
+Every place that shows a deliberation to a person — the timeline table of ``pact24 demo`` and
+``replay``, the simulator's ``--explain`` narrative, the web board — lays it out its own way but
+takes its words from here, so a live record, a replayed one and a simulated one read alike.
+
+The outcome rule is not worded here: ``Outcome.rule`` is part of the ledger, and
+``pact24.mechanism.rules.rule_text`` is the one source of those words.
+
+Functions accept an enum member or its string value (``"defence_support"``), since the web reads
+values from JSON; an unknown value reads as itself with underscores turned to spaces.
+"""
+
+from __future__ import annotations
+
+from pact24.mechanism import Condition, Phase
+from pact24.vocab import Choice, ConditionKind, Instrument
+
+INSTRUMENT_LABELS: dict[str, str] = {
+    Instrument.TROOPS: "Troops",
+    Instrument.DEFENCE_SUPPORT: "Defence support",
+    Instrument.ECONOMIC_AID: "Economic aid",
+    Instrument.SANCTIONS: "Sanctions",
+}
+CHOICE_LABELS: dict[str, str] = {
+    Choice.COMMIT: "Commit",
+    Choice.DECLINE: "Decline",
+    Choice.CONDITIONAL: "Conditional",
+}
+_CHOICE_VERBS: dict[str, str] = {
+    Choice.COMMIT: "commits",
+    Choice.DECLINE: "declines",
+    Choice.CONDITIONAL: "commits",
+}
+CONDITION_LABELS: dict[str, str] = {
+    ConditionKind.PARLIAMENT_APPROVAL: "parliament approval",
+    ConditionKind.OTHERS_COMMIT_FIRST: "others commit first",
+    ConditionKind.UN_MANDATE: "a UN mandate",
+    ConditionKind.ATTRIBUTION_CONFIRMED: "attribution confirmed",
+    ConditionKind.BENEFICIARY_CONCESSION: "a concession by the beneficiary",
+    ConditionKind.OTHER: "other",
+}
+PHASE_LABELS: dict[str, str] = {
+    Phase.AWAITING_INCIDENT: "Standing by: no incident reported",
+    Phase.REPORTED: "Incident reported: the window is not open yet",
+    Phase.WINDOW_OPEN: "Decision window open",
+    Phase.CLOSED: "Window closed: freezing receipts",
+    Phase.FROZEN: "Window closed: declaring the outcome",
+    Phase.DECLARED: "Outcome declared",
+}
+
+
+def plain(value: str) -> str:
+    """A code word as prose: ``overt_invasion`` reads ``overt invasion``."""
+    return str(value).replace("_", " ")
+
+
+def instrument_label(instrument: Instrument | str) -> str:
+    """As a heading: ``Defence support``."""
+    return INSTRUMENT_LABELS.get(str(instrument), plain(instrument))
+
+
+def instrument_name(instrument: Instrument | str) -> str:
+    """Inside a sentence: ``defence support``."""
+    return instrument_label(instrument).lower()
+
+
+def unit(instrument: Instrument | str) -> str:
+    """What an amount of the instrument counts: persons for troops, EUR million otherwise."""
+    return "persons" if str(instrument) == Instrument.TROOPS else "EUR million"
+
+
+def amount_text(amount: float | None, instrument: Instrument | str) -> str:
+    """``5,000 persons``, ``1,200 EUR million``; empty for no amount and for sanctions in force
+    (an amount of 1), since sanctions are imposed or not."""
+    if amount is None:
+        return ""
+    if str(instrument) == Instrument.SANCTIONS:
+        return "" if amount == 1 else f"{amount:g}"
+    return f"{amount:,.0f} {unit(instrument)}"
+
+
+def delivery_text(instrument: Instrument | str, amount: float) -> str:
+    """What a delivery carried out: ``sanctions in force``, ``troops: 5,000 persons``."""
+    if str(instrument) == Instrument.SANCTIONS:
+        return "sanctions in force"
+    return f"{instrument_name(instrument)}: {amount_text(amount, instrument)}"
+
+
+def choice_label(choice: Choice | str) -> str:
+    """As a heading or a button: ``Commit``."""
+    return CHOICE_LABELS.get(str(choice), plain(choice))
+
+
+def choice_verb(choice: Choice | str) -> str:
+    """The verb of a guarantor's answer: ``commits``, ``declines`` (a conditional answer
+    commits, under its condition)."""
+    return _CHOICE_VERBS.get(str(choice), plain(choice))
+
+
+def condition_text(
+    kind: ConditionKind | str | None, k: int | None = None, text: str | None = None
+) -> str:
+    """``2 other guarantors commit first``, ``parliament approval: vote on Friday``; empty for
+    no condition."""
+    if kind is None:
+        return ""
+    if str(kind) == ConditionKind.OTHERS_COMMIT_FIRST:
+        base = f"{k} other guarantor{'s' if k != 1 else ''} commit first"
+    else:
+        base = CONDITION_LABELS.get(str(kind), plain(kind))
+    return f"{base}: {text}" if text else base
+
+
+def condition_words(condition: Condition | None) -> str:
+    """``condition_text`` of a mechanism ``Condition``."""
+    if condition is None:
+        return ""
+    return condition_text(condition.kind, condition.k, condition.text)
+
+
+def decision_text(
+    choice: Choice | str, instrument: Instrument | str, condition: Condition | None = None
+) -> str:
+    """A guarantor's answer as a predicate: ``commits troops``, ``declines economic aid``,
+    ``commits troops if 2 other guarantors commit first``."""
+    text = f"{choice_verb(choice)} {instrument_name(instrument)}"
+    cond = condition_words(condition) if str(choice) == Choice.CONDITIONAL else ""
+    return f"{text} if {cond}" if cond else text
+
+
+def met_text(met: bool) -> str:
+    """Whether a condition held: ``met`` or ``NOT met``."""
+    return "met" if met else "NOT met"
+
+
+def verdict(honoured: bool) -> str:
+    """The outcome in one word: ``HONOURED`` or ``NOT honoured``."""
+    return "HONOURED" if honoured else "NOT honoured"
+
+
+def phase_label(phase: Phase | str) -> str:
+    """Where a deliberation stands, as a sentence: ``Decision window open``."""
+    return PHASE_LABELS.get(str(phase), plain(phase))
+
+
+def percent(confidence: float) -> str:
+    """An attribution confidence (0..1) as people say it: ``80%``."""
+    return f"{confidence:.0%}"

@@ -1,0 +1,49 @@
+"""``pact24.wording``: the words every renderer of a deliberation shares."""
+
+from __future__ import annotations
+
+from pact24 import wording
+from pact24.mechanism import Condition, Phase
+from pact24.vocab import Choice, ConditionKind, Instrument
+
+
+def test_instruments_read_the_same_from_enum_or_value() -> None:
+    assert wording.instrument_label(Instrument.DEFENCE_SUPPORT) == "Defence support"
+    assert wording.instrument_label("defence_support") == "Defence support"
+    assert wording.instrument_name(Instrument.ECONOMIC_AID) == "economic aid"
+    assert wording.instrument_label("new_thing") == "new thing"
+
+
+def test_amounts_carry_their_unit() -> None:
+    assert wording.amount_text(5000, Instrument.TROOPS) == "5,000 persons"
+    assert wording.amount_text(1200.4, "economic_aid") == "1,200 EUR million"
+    assert wording.amount_text(1, Instrument.SANCTIONS) == ""
+    assert wording.amount_text(None, Instrument.TROOPS) == ""
+    assert wording.delivery_text(Instrument.SANCTIONS, 1) == "sanctions in force"
+    assert wording.delivery_text(Instrument.TROOPS, 700) == "troops: 700 persons"
+
+
+def test_conditions_and_decisions() -> None:
+    two = Condition(ConditionKind.OTHERS_COMMIT_FIRST, k=2)
+    one = Condition(ConditionKind.OTHERS_COMMIT_FIRST, k=1)
+    vote = Condition(ConditionKind.PARLIAMENT_APPROVAL, text="vote on Friday")
+    assert wording.condition_words(two) == "2 other guarantors commit first"
+    assert wording.condition_words(one) == "1 other guarantor commit first"
+    assert wording.condition_words(vote) == "parliament approval: vote on Friday"
+    assert wording.condition_text(None) == ""
+    assert wording.decision_text(Choice.COMMIT, Instrument.TROOPS) == "commits troops"
+    assert wording.decision_text("decline", "economic_aid") == "declines economic aid"
+    assert (
+        wording.decision_text(Choice.CONDITIONAL, Instrument.TROOPS, two)
+        == "commits troops if 2 other guarantors commit first"
+    )
+    assert wording.choice_label(Choice.CONDITIONAL) == "Conditional"
+
+
+def test_phases_and_verdicts() -> None:
+    assert wording.phase_label(Phase.WINDOW_OPEN) == "Decision window open"
+    assert wording.phase_label("awaiting_incident") == "Standing by: no incident reported"
+    assert set(wording.PHASE_LABELS) == set(Phase)
+    assert wording.verdict(True) == "HONOURED" and wording.verdict(False) == "NOT honoured"
+    assert wording.met_text(False) == "NOT met"
+    assert wording.percent(0.95) == "95%"
