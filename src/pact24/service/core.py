@@ -118,6 +118,24 @@ class Service:
         self.login_throttle.succeeded(name)
         return result
 
+    def login_with_token(self, token: str) -> tuple[str, Actor]:
+        """A session token for the web pages, for the holder of an API token: the API token
+        never sits in a cookie, and logging out revokes the session alone."""
+        actor = self.authenticate(token)
+        now = self.now()
+        session_token, _ = self._write(
+            lambda s: auth.issue_token(
+                s, actor.account_id, now, label="web session", ttl=auth.SESSION_TTL
+            )
+        )
+        return session_token, actor
+
+    def logout(self, actor: Actor) -> None:
+        """Revoke the token the actor signed in with (a web session ends with its cookie)."""
+        token_id = actor.token_id
+        if token_id is not None:
+            self._write(lambda s: auth.revoke_token(s, token_id, self.now()))
+
     def bootstrap_admin(self, name: str) -> Credentials:
         return self._write(lambda s: accounts.bootstrap_admin(s, self.now(), name))
 
