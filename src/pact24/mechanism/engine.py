@@ -38,6 +38,7 @@ from pact24.mechanism.events import (
     WindowClosed,
     WindowOpened,
 )
+from pact24.mechanism.queries import activation_threshold
 from pact24.mechanism.rules import declare_outcome, freeze_receipts
 from pact24.mechanism.state import AFTER_WINDOW, Deliberation, Phase
 from pact24.vocab import Choice
@@ -132,8 +133,7 @@ def activation_due(state: Deliberation) -> bool:
     """Whether the window should open now, by the design's activation rule."""
     if state.phase is not Phase.REPORTED:
         return False
-    act = state.design.activation
-    return act.rule == "on_report" or state.attribution >= (act.threshold or 1.0)
+    return state.attribution >= activation_threshold(state.design)
 
 
 def open_window(state: Deliberation, at: datetime) -> WindowOpened:
