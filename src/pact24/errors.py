@@ -1,37 +1,24 @@
-"""Domain errors: one module, so the API can answer each as RFC 9457 problem+json and the CLI
-as one clear line.
+"""Domain errors: what went wrong, in the domain's words, with no transport in them.
 
-Every error carries an HTTP ``status`` and a short ``title``; ``detail`` is the message. Raising
-one of these never leaves stored data changed: callers validate before they write.
+``detail`` is the message (the CLI prints it in one line); extra fields (``deadline``,
+``entry``...) say more. How an edge answers each class is the edge's business: the API maps
+them to HTTP statuses and RFC 9457 problem+json in ``pact24.service.api.problems``. Raising one
+of these never leaves stored data changed: callers validate before they write.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 
 class Pact24Error(Exception):
     """Base of every error pact24 reports to a person."""
 
-    status: ClassVar[int] = 400
-    title: ClassVar[str] = "Bad request"
-
     def __init__(self, detail: str, **extra: Any) -> None:
         super().__init__(detail)
         self.detail = detail
         self.extra: dict[str, Any] = extra
-
-    def problem(self) -> dict[str, Any]:
-        """The RFC 9457 problem document for this error."""
-        body: dict[str, Any] = {
-            "type": f"https://pact24.example/problems/{type(self).__name__}",
-            "title": self.title,
-            "status": self.status,
-            "detail": self.detail,
-        }
-        body.update(self.extra)
-        return body
 
 
 # --- designs -----------------------------------------------------------------------------------
@@ -40,13 +27,9 @@ class Pact24Error(Exception):
 class InvalidDesign(Pact24Error):
     """A design file that does not validate; ``detail`` names the field and the line."""
 
-    status = 422
-    title = "Invalid design"
-
 
 class UnknownDesign(Pact24Error):
-    status = 404
-    title = "Unknown design"
+    """No design of that name."""
 
 
 # --- mechanism ---------------------------------------------------------------------------------
@@ -54,9 +37,6 @@ class UnknownDesign(Pact24Error):
 
 class MechanismError(Pact24Error):
     """An event the mechanism refuses; the state is unchanged."""
-
-    status = 422
-    title = "Event refused"
 
 
 class InvalidEvent(MechanismError):
@@ -66,15 +46,9 @@ class InvalidEvent(MechanismError):
 class OutOfOrder(MechanismError):
     """The event comes in the wrong phase or goes back in time."""
 
-    status = 409
-    title = "Event out of order"
-
 
 class DeadlinePassed(MechanismError):
     """A decision that arrives at or after the deadline: it does not count."""
-
-    status = 409
-    title = "Deadline passed"
 
     def __init__(self, detail: str, deadline: datetime) -> None:
         super().__init__(detail, deadline=deadline.isoformat())
@@ -84,22 +58,16 @@ class DeadlinePassed(MechanismError):
 class RevisionRefused(MechanismError):
     """A revision the design forbids, or a revision number that skips or repeats."""
 
-    status = 409
-    title = "Revision refused"
-
 
 # --- ledger ------------------------------------------------------------------------------------
 
 
 class LedgerError(Pact24Error):
-    status = 422
-    title = "Ledger error"
+    """A ledger that cannot be read, written or trusted as it is."""
 
 
 class TamperDetected(LedgerError):
     """The ledger does not verify; ``entry`` is the index of the first bad entry."""
-
-    title = "Ledger tampered"
 
     def __init__(self, detail: str, entry: int) -> None:
         super().__init__(detail, entry=entry)
@@ -107,31 +75,26 @@ class TamperDetected(LedgerError):
 
 
 class BadSignature(LedgerError):
-    status = 400
-    title = "Bad signature"
+    """A signature that does not verify under the key it claims."""
 
 
 # --- service -----------------------------------------------------------------------------------
 
 
 class NotFound(Pact24Error):
-    status = 404
-    title = "Not found"
+    """No such guarantee, entry or object."""
 
 
 class Unauthorized(Pact24Error):
-    status = 401
-    title = "Unauthorized"
+    """No credential, or one that is unknown, revoked or expired."""
 
 
 class Forbidden(Pact24Error):
-    status = 403
-    title = "Forbidden"
+    """The credential's role or scope does not allow this."""
 
 
 class Conflict(Pact24Error):
-    status = 409
-    title = "Conflict"
+    """The request contradicts what is already stored."""
 
 
 # --- data and calibration ---------------------------------------------------------------------
@@ -140,18 +103,10 @@ class Conflict(Pact24Error):
 class InvalidInput(Pact24Error):
     """A bad row or file given to the CLI; ``detail`` names the row and the column."""
 
-    status = 422
-    title = "Invalid input"
-
 
 class NotCanonical(InvalidInput):
     """A value that RFC 8785 JSON cannot hold exactly (NaN, a too-large integer...)."""
 
-    title = "Not canonical JSON"
-
 
 class TooManyRequests(Pact24Error):
     """Too many failed attempts; ``retry_after`` says in how many seconds to try again."""
-
-    status = 429
-    title = "Too many requests"

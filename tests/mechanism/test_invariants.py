@@ -21,6 +21,7 @@ from pact24.mechanism import (
     engine,
 )
 from pact24.mechanism.rules import declare_outcome
+from pact24.service.api.problems import status_of
 from pact24.vocab import Choice, ConditionKind, Instrument
 
 DESIGNS = [resolve_design(n) for n in ("meloni-24h", "tripwire-presence", "article5-consensus")]
@@ -160,7 +161,7 @@ def test_refused_events_are_typed_and_change_nothing(design, acts):
     assert engine.replay(design, s.history) == s
     assert list(s.history[2:]) == accepted
     for e, exc in refused:
-        assert isinstance(exc, MechanismError) and exc.status in (409, 422)
+        assert isinstance(exc, MechanismError) and status_of(exc) in (409, 422)
         assert e not in s.history
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pact24.errors import TooManyRequests
+from pact24.service.api.problems import status_of
 from pact24.service.throttle import LoginThrottle
 
 T0 = datetime(2027, 3, 1, tzinfo=UTC)
@@ -19,7 +20,7 @@ def test_the_sixth_attempt_within_the_window_is_refused_until_the_oldest_failure
         t.failed("gbr-minister", T0 + timedelta(minutes=i))
     with pytest.raises(TooManyRequests) as exc:
         t.check("GBR-Minister", T0 + timedelta(minutes=5))  # names compare case-blind
-    assert exc.value.status == 429 and exc.value.extra["retry_after"] == 10 * 60 + 1
+    assert status_of(exc.value) == 429 and exc.value.extra["retry_after"] == 10 * 60 + 1
     t.check("fra-minister", T0 + timedelta(minutes=5))  # other names are untouched
     t.check("gbr-minister", T0 + timedelta(minutes=15, seconds=1))  # the first failure expired
 

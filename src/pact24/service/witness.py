@@ -39,8 +39,6 @@ from pact24.service.client import raise_for_problem
 class Alarm(TamperDetected):
     """The log contradicts what this witness saw before: a split view or a rewrite."""
 
-    title = "Witness alarm"
-
     def __init__(self, detail: str, size: int) -> None:
         super().__init__(detail, entry=size)
 

@@ -1,7 +1,8 @@
 """Every error as RFC 9457 problem+json: domain errors, validation errors, unknown routes.
 
-Domain errors already know their status and problem document (``Pact24Error.problem``);
-FastAPI's own errors are translated here so a client sees one error format everywhere.
+Domain errors carry no HTTP: this edge gives each class its status and title (``status_of``,
+``title_of``, ``problem_for``), for the API's handler and for the web pages alike. FastAPI's own
+errors are translated here too, so a client sees one error format everywhere.
 """
 
 from __future__ import annotations
@@ -15,7 +16,25 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pact24.errors import Pact24Error
+from pact24.errors import (
+    BadSignature,
+    Conflict,
+    DeadlinePassed,
+    Forbidden,
+    InvalidDesign,
+    InvalidInput,
+    LedgerError,
+    MechanismError,
+    NotCanonical,
+    NotFound,
+    OutOfOrder,
+    Pact24Error,
+    RevisionRefused,
+    TamperDetected,
+    TooManyRequests,
+    Unauthorized,
+    UnknownDesign,
+)
 
 MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("pact24.api")
@@ -30,6 +49,50 @@ class Problem(BaseModel):
     title: str
     status: int
     detail: str
+
+
+#: Status and title per domain error class; a subclass not listed answers as its nearest base.
+_ANSWERS: dict[type[Pact24Error], tuple[int, str]] = {
+    Pact24Error: (400, "Bad request"),
+    InvalidDesign: (422, "Invalid design"),
+    UnknownDesign: (404, "Unknown design"),
+    MechanismError: (422, "Event refused"),
+    OutOfOrder: (409, "Event out of order"),
+    DeadlinePassed: (409, "Deadline passed"),
+    RevisionRefused: (409, "Revision refused"),
+    LedgerError: (422, "Ledger error"),
+    TamperDetected: (422, "Ledger tampered"),
+    BadSignature: (400, "Bad signature"),
+    NotFound: (404, "Not found"),
+    Unauthorized: (401, "Unauthorized"),
+    Forbidden: (403, "Forbidden"),
+    Conflict: (409, "Conflict"),
+    InvalidInput: (422, "Invalid input"),
+    NotCanonical: (422, "Not canonical JSON"),
+    TooManyRequests: (429, "Too many requests"),
+}
+
+
+def _answer(exc: Pact24Error) -> tuple[int, str]:
+    return next(_ANSWERS[c] for c in type(exc).__mro__ if c in _ANSWERS)
+
+
+def status_of(exc: Pact24Error) -> int:
+    """The HTTP status that answers ``exc``."""
+    return _answer(exc)[0]
+
+
+def title_of(exc: Pact24Error) -> str:
+    """The short, fixed title of ``exc``'s class of problem."""
+    return _answer(exc)[1]
+
+
+def problem_for(exc: Pact24Error) -> tuple[int, dict[str, Any]]:
+    """The status and RFC 9457 problem document that answer ``exc``."""
+    status, title = _answer(exc)
+    body = _problem(status, title, exc.detail, type(exc).__name__)
+    body.update(exc.extra)
+    return status, body
 
 
 def problem_response(
@@ -62,8 +125,9 @@ def _clean(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(Pact24Error)
     async def _domain(_: Request, exc: Pact24Error) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return problem_response(exc.status, exc.problem(), headers)
+        status, body = problem_for(exc)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return problem_response(status, body, headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
