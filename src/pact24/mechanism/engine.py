@@ -40,7 +40,7 @@ from pact24.mechanism.events import (
 )
 from pact24.mechanism.queries import activation_threshold
 from pact24.mechanism.rules import declare_outcome, freeze_receipts
-from pact24.mechanism.state import AFTER_WINDOW, Deliberation, Phase
+from pact24.mechanism.state import AFTER_WINDOW, BEFORE_WINDOW, Deliberation, Phase
 from pact24.vocab import Choice
 
 CLOSE_REASONS = frozenset({"deadline", "all_decided", "chair"})
@@ -96,9 +96,10 @@ def attempt(
     event itself carries. Drivers ask this instead of pre-checking deadlines, phases or
     revisions themselves.
     """
+    late = None if now is None else too_late(state, event, now)
+    if late is not None:
+        return state, late
     try:
-        if now is not None:
-            _check_arrival(state, event, now)
         return apply(state, event), None
     except MechanismError as exc:
         return state, exc
@@ -111,14 +112,22 @@ def refusal(
     return attempt(state, event, now)[1]
 
 
-def _check_arrival(state: Deliberation, event: Event, now: datetime) -> None:
+def too_late(state: Deliberation, event: Event, now: datetime) -> DeadlinePassed | None:
+    """The refusal of a decision or resolution that reaches the driver at ``now``, at or after
+    the deadline, before anything else about it is judged; None if it is in time.
+
+    A driver that checks costlier things (a signature) asks this first, so a late event is
+    answered with the deadline whatever else is wrong with it.
+    """
     if not isinstance(event, DecisionRecorded | ConditionResolved) or state.deadline is None:
-        return
+        return None
     if state.overdue(now) or state.phase in AFTER_WINDOW:
-        raise _deadline_passed(state)
+        return deadline_passed(state)
+    return None
 
 
-def _deadline_passed(state: Deliberation) -> DeadlinePassed:
+def deadline_passed(state: Deliberation) -> DeadlinePassed:
+    """The refusal that names the deadline, in the mechanism's words (``state`` has one)."""
     assert state.deadline is not None
     return DeadlinePassed(
         f"the deadline was {state.deadline.isoformat()}; nothing after it counts",
@@ -166,6 +175,30 @@ def close(state: Deliberation, at: datetime, reason: str = "deadline") -> list[E
         s = apply(s, declared)
         events.append(declared)
     return events
+
+
+def close_due(state: Deliberation, now: datetime) -> list[Event]:
+    """The deadline's close as the timer runs it at ``now``: its events (stamped at the
+    deadline) once ``state`` is overdue, else ``[]``."""
+    if state.deadline is None or not state.overdue(now):
+        return []
+    return close(state, state.deadline)
+
+
+def close_refusal(state: Deliberation, at: datetime, reason: str) -> MechanismError | None:
+    """Why a person may not close at ``at`` for ``reason``, or None if ``close`` may run (it
+    emits nothing once the outcome is declared).
+
+    A window with a deadline closes only at it (``reason`` "deadline"); one without closes as
+    "chair" or "all_decided", never before it has opened.
+    """
+    if reason == "deadline" and state.deadline is None:
+        return InvalidEvent("this design has no deadline: close as 'chair' or 'all_decided'")
+    if state.phase in BEFORE_WINDOW:
+        return OutOfOrder(f"no window is open; the deliberation is {state.phase.value}")
+    if state.phase is Phase.WINDOW_OPEN:
+        return refusal(state, WindowClosed(at=at, reason=reason))
+    return None
 
 
 def all_decided(state: Deliberation) -> bool:
@@ -227,13 +260,13 @@ def _opened(state: Deliberation, e: WindowOpened) -> Deliberation:
 
 def _check_before_deadline(state: Deliberation, at: datetime) -> None:
     if state.deadline is not None and at >= state.deadline:
-        raise _deadline_passed(state)
+        raise deadline_passed(state)
 
 
 def _decision(state: Deliberation, e: DecisionRecorded) -> Deliberation:
     design = state.design
     if state.phase in AFTER_WINDOW and state.deadline:
-        raise _deadline_passed(state)
+        raise deadline_passed(state)
     _expect(state, e, Phase.WINDOW_OPEN)
     _check_before_deadline(state, e.at)
     if design.guarantor(e.guarantor) is None:

@@ -43,6 +43,12 @@ AFTER_WINDOW = frozenset({Phase.CLOSED, Phase.FROZEN, Phase.DECLARED})
 CLOSE_PENDING = frozenset({Phase.WINDOW_OPEN, Phase.CLOSED, Phase.FROZEN})
 
 
+def overdue(phase: Phase, deadline: datetime | None, now: datetime) -> bool:
+    """Whether the deadline has passed at ``now`` while the close still has work to do; for a
+    driver that holds only a phase and a deadline (a stored projection), not the state."""
+    return deadline is not None and phase in CLOSE_PENDING and now >= deadline
+
+
 def _empty() -> Mapping[Key, tuple[DecisionRecorded, ...]]:
     return MappingProxyType({})
 
@@ -85,7 +91,7 @@ class Deliberation:
 
     def overdue(self, now: datetime) -> bool:
         """Whether the deadline has passed at ``now`` while the close still has work to do."""
-        return self.deadline is not None and self.phase in CLOSE_PENDING and now >= self.deadline
+        return overdue(self.phase, self.deadline, now)
 
     def tally(self, instrument: Instrument) -> Tally | None:
         """The declared outcome's tally for ``instrument``; None before the outcome."""
