@@ -17,36 +17,36 @@ from pact24.mechanism import Condition, Phase
 from pact24.vocab import Choice, ConditionKind, Instrument
 
 INSTRUMENT_LABELS: dict[str, str] = {
-    Instrument.TROOPS: "Troops",
-    Instrument.DEFENCE_SUPPORT: "Defence support",
-    Instrument.ECONOMIC_AID: "Economic aid",
-    Instrument.SANCTIONS: "Sanctions",
+    Instrument.TROOPS.value: "Troops",
+    Instrument.DEFENCE_SUPPORT.value: "Defence support",
+    Instrument.ECONOMIC_AID.value: "Economic aid",
+    Instrument.SANCTIONS.value: "Sanctions",
 }
 CHOICE_LABELS: dict[str, str] = {
-    Choice.COMMIT: "Commit",
-    Choice.DECLINE: "Decline",
-    Choice.CONDITIONAL: "Conditional",
+    Choice.COMMIT.value: "Commit",
+    Choice.DECLINE.value: "Decline",
+    Choice.CONDITIONAL.value: "Conditional",
 }
 _CHOICE_VERBS: dict[str, str] = {
-    Choice.COMMIT: "commits",
-    Choice.DECLINE: "declines",
-    Choice.CONDITIONAL: "commits",
+    Choice.COMMIT.value: "commits",
+    Choice.DECLINE.value: "declines",
+    Choice.CONDITIONAL.value: "commits",
 }
 CONDITION_LABELS: dict[str, str] = {
-    ConditionKind.PARLIAMENT_APPROVAL: "parliament approval",
-    ConditionKind.OTHERS_COMMIT_FIRST: "others commit first",
-    ConditionKind.UN_MANDATE: "a UN mandate",
-    ConditionKind.ATTRIBUTION_CONFIRMED: "attribution confirmed",
-    ConditionKind.BENEFICIARY_CONCESSION: "a concession by the beneficiary",
-    ConditionKind.OTHER: "other",
+    ConditionKind.PARLIAMENT_APPROVAL.value: "parliament approval",
+    ConditionKind.OTHERS_COMMIT_FIRST.value: "others commit first",
+    ConditionKind.UN_MANDATE.value: "a UN mandate",
+    ConditionKind.ATTRIBUTION_CONFIRMED.value: "attribution confirmed",
+    ConditionKind.BENEFICIARY_CONCESSION.value: "a concession by the beneficiary",
+    ConditionKind.OTHER.value: "other",
 }
 PHASE_LABELS: dict[str, str] = {
-    Phase.AWAITING_INCIDENT: "Standing by: no incident reported",
-    Phase.REPORTED: "Incident reported: the window is not open yet",
-    Phase.WINDOW_OPEN: "Decision window open",
-    Phase.CLOSED: "Window closed: freezing receipts",
-    Phase.FROZEN: "Window closed: declaring the outcome",
-    Phase.DECLARED: "Outcome declared",
+    Phase.AWAITING_INCIDENT.value: "Standing by: no incident reported",
+    Phase.REPORTED.value: "Incident reported: the window is not open yet",
+    Phase.WINDOW_OPEN.value: "Decision window open",
+    Phase.CLOSED.value: "Window closed: freezing receipts",
+    Phase.FROZEN.value: "Window closed: declaring the outcome",
+    Phase.DECLARED.value: "Outcome declared",
 }
 
 

@@ -37,6 +37,7 @@ from tests.service.web_support import (
     seed,
 )
 
+from pact24 import __version__
 from pact24.clock import ManualClock
 from pact24.errors import Unauthorized
 from pact24.ledger import encode_private_key, generate_keypair, verify_decision
@@ -100,7 +101,7 @@ def _make(tmp_path: Path, migrated: Path, mode: Mode, open_window: bool = True) 
     clock = ManualClock(T0)
     service = Service(store, clock)
     seeded = seed(service, mode=mode, open_window=open_window)
-    web.forget_ledger_checks()
+    web.LEDGER_CHECKS.forget()
     app = create_app(service=service, scheduler=False, run_migrations=False)
     with TestClient(app, follow_redirects=False) as client:
         yield Web(client, service, clock, seeded)
@@ -328,8 +329,8 @@ def test_the_board_shows_countdown_grid_silence_timeline_and_ledger(observer: We
     assert 'aria-live="polite"' in html and 'hx-trigger="every 5s"' in html
     assert "Record or revise your decision" not in html, "the observer view is read-only"
     assert page.scripts == [
-        f"/web/static/htmx.min.js?v={web.__version__}",
-        f"/web/static/board.js?v={web.__version__}",
+        f"/web/static/htmx.min.js?v={__version__}",
+        f"/web/static/board.js?v={__version__}",
     ]
     assert r.headers["Cache-Control"] == "no-store"
     assert "default-src 'self'" in r.headers["Content-Security-Policy"]
@@ -390,7 +391,7 @@ def test_a_tampered_ledger_is_flagged(observer: Web) -> None:
             .where(LedgerRow.guarantee_id == GID, LedgerRow.idx == 0)
             .values(entry=json.dumps(entry))
         )
-    web.forget_ledger_checks()
+    web.LEDGER_CHECKS.forget()
     html = observer.client.get(BOARD).text
     assert "Ledger NOT verified" in html and 'role="alert"' in html
 

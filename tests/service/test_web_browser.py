@@ -26,7 +26,7 @@ from tests.service.web_support import GBR, OBSERVER, PASSWORD, Seeded, cheap_pas
 from pact24.mechanism import codec
 from pact24.service.app import create_app
 from pact24.service.core import Service
-from pact24.service.web import sign_request
+from pact24.service.web.decide import signed_decision
 from pact24.store.db import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
@@ -178,7 +178,7 @@ def test_delegate_records_a_decision_and_every_board_updates(live: Live, tmp_pat
                 "delegate": "fra-minister",
             }
             live.service.record_decision(
-                fra, live.seeded.gid, sign_request(fields, live.seeded.fra_key)
+                fra, live.seeded.gid, signed_decision(fields, live.seeded.fra_key)
             )
             expect(obs.locator("#cell-FRA-troops")).to_contain_text("Decline", timeout=15_000)
             assert obs.evaluate("window.__notReloaded === true")
