@@ -1,15 +1,18 @@
-# pact24 — every target creates .venv when missing and installs into it.
+# pact24 — every target creates .venv when missing and installs into it from the lock file,
+# so a fresh machine tests exactly the versions this project was tested with.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+PIP_VERSION := 26.3
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench lock clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet 'pip==$(PIP_VERSION)'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -19,6 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy src/pact24
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest -m "not bench"
@@ -26,5 +30,11 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/pytest -m bench -q
 
+# Refresh requirements.lock after changing dependencies in pyproject.toml (needs the index).
+lock:
+	test -x .lock-tools/bin/pip-compile || ($(PYTHON) -m venv .lock-tools && .lock-tools/bin/pip install --quiet pip-tools)
+	.lock-tools/bin/pip-compile --quiet --extra dev --generate-hashes --strip-extras \
+	  --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .lock-tools .pytest_cache .mypy_cache .ruff_cache
