@@ -2,12 +2,21 @@
 
 Each package owns its sub-app (``pact24.<package>.cli``); this module only mounts them and turns
 domain errors into one clear line and a non-zero exit code, never a traceback.
+
+Sub-apps are mounted lazily: ``pact24 --help`` lists them from :data:`SUBCOMMANDS` and a
+sub-app's module is imported only when its command runs, so no command pays for the imports of
+the others (pandas, scipy, SQLAlchemy, FastAPI). ``tests/test_cli_startup.py`` checks that each
+listed help line is the one its command gives.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 # Piped output (CI logs, files) gets readable tables rather than Rich's 80-column default; set
 # before any sub-app creates its Console.
@@ -16,21 +25,114 @@ if not sys.stdout.isatty():
 
 import typer
 from rich.console import Console
+from typer.core import TyperCommand, TyperGroup
 
-from pact24 import __version__, commands
-from pact24.calibrate.cli import calibrate_app
-from pact24.designs.cli import app as designs_app
+from pact24 import __version__
 from pact24.errors import Pact24Error
-from pact24.ledger.cli import ledger_app
-from pact24.service import cli as service_cli
-from pact24.sim.cli import simulate_cmd
-from pact24.store import cli as store_cli
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    """Where a command lives (``module:attribute``, a function or a Typer sub-app) and its help
+    line; ``also`` mounts commands from other packages on a sub-app (name, ``module:attribute``).
+    """
+
+    target: str
+    help: str
+    also: tuple[tuple[str, str], ...] = ()
+
+
+# In the order `pact24 --help` lists them: commands first, then groups.
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "simulate": Subcommand(
+        "pact24.sim.cli:simulate_cmd",
+        "Simulate crises under a guarantee design and summarise how credible it is.",
+    ),
+    "serve": Subcommand(
+        "pact24.service.cli:serve",
+        "Serve the API (migrations run first; overdue windows close before the first answer).",
+    ),
+    "decide": Subcommand(
+        "pact24.service.cli:decide",
+        "Sign a decision with the delegate's key, here, and send it; print what was recorded.",
+    ),
+    "witness": Subcommand(
+        "pact24.service.cli:witness",
+        "Keep a copy of every checkpoint; exit 3 on a split view or a rewritten log.",
+    ),
+    "demo": Subcommand(
+        "pact24.commands:demo",
+        "Run a scripted 24-hour deliberation (meloni-24h, overt attack) and verify its ledger.",
+    ),
+    "replay": Subcommand(
+        "pact24.commands:replay",
+        "Verify a ledger, replay it through the mechanism, print the timeline and the outcome.",
+    ),
+    "ledger": Subcommand(
+        "pact24.ledger.cli:ledger_app",
+        "The tamper-evident record: verify a ledger file, make keys.",
+        also=(("export", "pact24.store.cli:export"),),
+    ),
+    "db": Subcommand(
+        "pact24.service.cli:db_app", "The store: run migrations, make the first admin."
+    ),
+    "designs": Subcommand(
+        "pact24.designs.cli:app",
+        "Guarantee designs: list the presets, show one, validate a file.",
+    ),
+    "calibrate": Subcommand(
+        "pact24.calibrate.cli:calibrate_app",
+        "Fit the guarantor timing model to historical decision lags, predict, backtest.",
+    ),
+}
+
+_SETTINGS: dict[str, Any] = {"no_args_is_help": True, "pretty_exceptions_enable": False}
+
+
+def _import(target: str) -> Any:
+    module, _, attribute = target.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+@cache
+def load(name: str) -> Any:
+    """The click command of ``name``, built by Typer exactly as an eager mount would build it."""
+    sub = SUBCOMMANDS[name]
+    mount = typer.Typer(**_SETTINGS)
+    target = _import(sub.target)
+    if isinstance(target, typer.Typer):
+        for also, where in sub.also:
+            target.command(also)(_import(where))
+        mount.add_typer(target, name=name)
+    else:
+        mount.command(name)(target)
+    return typer.main.get_group(mount).commands[name]
+
+
+class _Listed(TyperCommand):
+    """A sub-app not imported yet: enough to list it in ``pact24 --help``."""
+
+
+class _LazyGroup(TyperGroup):
+    """The root group: lists every sub-app, imports one only when the command line names it."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        for name, sub in SUBCOMMANDS.items():
+            self.commands[name] = _Listed(name=name, help=sub.help)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if name is not None and isinstance(command, _Listed):
+            command = self.commands[name] = load(name)
+        return name, command, rest
+
 
 app = typer.Typer(
     name="pact24",
     help="Run a rapid-deliberation security guarantee live, as an exercise, or in simulation.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
+    cls=_LazyGroup,
+    **_SETTINGS,
 )
 err = Console(stderr=True, soft_wrap=True)
 
@@ -48,20 +150,6 @@ def _root(
     ),
 ) -> None:
     """pact24: the mechanism, its service and its simulator."""
-
-
-# Sub-apps: each package registers its commands here (one line each).
-app.command("simulate")(simulate_cmd)
-app.add_typer(ledger_app, name="ledger")
-ledger_app.command("export")(store_cli.export)
-app.command("serve")(service_cli.serve)
-app.add_typer(service_cli.db_app, name="db")
-app.command("decide")(service_cli.decide)
-app.command("witness")(service_cli.witness)
-app.add_typer(designs_app, name="designs")
-app.add_typer(calibrate_app, name="calibrate")
-app.command("demo")(commands.demo)
-app.command("replay")(commands.replay)
 
 
 def main() -> None:

@@ -1,4 +1,7 @@
-"""`pact24 demo` and `pact24 replay`: the mechanism and the ledger, end to end, for a person."""
+"""`pact24 demo` and `pact24 replay`: the mechanism and the ledger, end to end, for a person.
+
+Each command imports the mechanism, the ledger and the report when it runs, never when mounted.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,6 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from pact24 import demo as demo_script
-from pact24.ledger import verify_jsonl, write_jsonl
-from pact24.replay import replay_file
-from pact24.report.timeline import outcome_panel, timeline_table
 from pact24.vocab import Instrument
 
 out = Console()
@@ -22,6 +21,10 @@ def demo(
     ),
 ) -> None:
     """Run a scripted 24-hour deliberation (meloni-24h, overt attack) and verify its ledger."""
+    from pact24 import demo as demo_script
+    from pact24.ledger import verify_jsonl, write_jsonl
+    from pact24.report.timeline import outcome_panel, timeline_table
+
     path = ledger or demo_script.default_ledger_path()
     run = demo_script.run()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -50,6 +53,9 @@ def replay(
     ),
 ) -> None:
     """Verify a ledger, replay it through the mechanism, print the timeline and the outcome."""
+    from pact24.replay import replay_file
+    from pact24.report.timeline import outcome_panel, timeline_table
+
     if not path.is_file():
         raise typer.BadParameter(f"{path}: no such file")
     verified, deliberations = replay_file(path, design)

@@ -11,14 +11,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from pact24 import __version__
-from pact24.designs import resolve_design
 from pact24.errors import InvalidInput
-from pact24.sim import results
 from pact24.sim.models.scenario import SCENARIOS
-from pact24.sim.reference import prepare, replay_run, run_many
-from pact24.sim.reference.explain import explain
-from pact24.sim.registry import REGISTRY, parse_overrides
-from pact24.sim.summary import summarise
 
 out = Console()
 err = Console(stderr=True)
@@ -26,6 +20,8 @@ err = Console(stderr=True)
 
 def _print_registry() -> None:
     """One line per parameter (greppable): name = default [low, high] unit; source."""
+    from pact24.sim.registry import REGISTRY
+
     out.print(f"# {len(REGISTRY)} model parameters: name = default [low, high] unit; source")
     for p in REGISTRY.values():
         out.print(
@@ -73,6 +69,14 @@ def simulate_cmd(
         raise InvalidInput("simulate needs --design and --scenario (or --list-params)")
     if explain_run is not None and explain_run >= runs:
         raise InvalidInput(f"--explain {explain_run}: there are only {runs} runs (0..{runs - 1})")
+    # Imported here, not at the top, so that `--help` and `--list-params` load none of them.
+    from pact24.designs import resolve_design
+    from pact24.sim import results
+    from pact24.sim.reference import prepare, replay_run, run_many
+    from pact24.sim.reference.explain import explain
+    from pact24.sim.registry import parse_overrides
+    from pact24.sim.summary import summarise
+
     d = resolve_design(design)
     setup = prepare(d, scenario, parse_overrides(overrides))
 

@@ -11,10 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from sqlalchemy import select
 
 from pact24.errors import InvalidInput, NotFound
-from pact24.ledger.jsonl import write_jsonl
 
 
 def export(
@@ -27,6 +25,9 @@ def export(
     ),
 ) -> None:
     """Write the ledger of one guarantee, with a checkpoint per entry, verifiable offline."""
+    from sqlalchemy import select
+
+    from pact24.ledger.jsonl import write_jsonl
     from pact24.store.db import Store
     from pact24.store.models import Guarantee
     from pact24.store.record import build_ledger, get_guarantee
