@@ -29,9 +29,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from pact24.service.web import decide, pages
-from pact24.service.web.ledger_check import LEDGER_CHECKS, ledger_status
+from pact24.service.web.ledger_check import LEDGER_CHECKS
 from pact24.service.web.render import STATIC_DIR, countdown_text
-from pact24.service.web.session import LOGIN_COOKIE, SESSION_COOKIE, SESSION_TTL, csrf_for
+from pact24.service.web.session import LOGIN_COOKIE, SESSION_COOKIE, SESSION_TTL
 
 router = APIRouter(include_in_schema=False)
 router.include_router(pages.router)
@@ -44,7 +44,5 @@ __all__ = [
     "SESSION_TTL",
     "STATIC_DIR",
     "countdown_text",
-    "csrf_for",
-    "ledger_status",
     "router",
 ]

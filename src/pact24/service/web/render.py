@@ -87,15 +87,16 @@ def cell_condition(c: CellOut) -> str:
 
 templates.env.filters.update(
     instrument=wording.instrument_label,
+    choice=wording.choice_label,
+    phase=wording.phase_label,
     utc=utc_text,
     iso=iso,
     condition=cell_condition,
 )
 templates.env.globals.update(
     CHOICE_LABELS=wording.CHOICE_LABELS,
-    PHASE_LABELS=wording.PHASE_LABELS,
     amount_text=wording.amount_text,
-    unit=wording.unit,
+    met_text=wording.met_text,
     app_version=__version__,
 )
 
