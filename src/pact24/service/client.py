@@ -109,7 +109,9 @@ def build(
 
 
 def signed_request(decision: DecisionRecorded, key: Ed25519PrivateKey) -> dict[str, Any]:
-    """The request body: the decision's fields and the signature over its payload."""
+    """The request body: the decision's fields and the delegate's signature over its payload.
+
+    The one decision signer: the command-line client and the web form both sign through it."""
     payload = codec.decision_payload(decision)
     body = {k: v for k, v in payload.items() if k != "type"}
     body["signature"] = sign_decision(payload, key)
