@@ -1,4 +1,5 @@
-"""`make bench`: throughput of the mechanism, the ledger and the reference simulator.
+"""`make bench`: throughput of the mechanism, the ledger and the reference simulator, and how
+long the command line takes to start.
 
 Numbers go to ``bench-results/bench.json`` with the machine they were measured on; nothing
 here asserts a time (a benchmark is read, not passed). Ratios between the parts are measured in
@@ -10,6 +11,9 @@ from __future__ import annotations
 import json
 import os
 import platform
+import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -18,12 +22,13 @@ import pytest
 from pact24 import demo
 from pact24.designs import preset_names, resolve_design
 from pact24.mechanism import engine
-from pact24.sim.reference.runner import prepare, run_many
+from pact24.sim.reference import prepare, run_many
 
 pytestmark = pytest.mark.bench
 OUT = Path("bench-results") / "bench.json"
 RESULTS: dict[str, object] = {}
 RUNS_PER_S: dict[str, float] = {}
+STARTUP: dict[str, dict[str, float]] = {}
 
 
 def _rate(n: int, fn) -> float:
@@ -60,6 +65,35 @@ def test_reference_runs_per_s(design):
     assert len(rows) == runs
 
 
+# Runs the command from a small interpreter, so that each run's peak RSS is its own: a child
+# forked from pytest would report pytest's memory as its peak (Linux keeps it across exec).
+_TIMER = """
+import json, os, subprocess, sys, time
+runs = []
+for _ in range(6):
+    t = time.perf_counter()
+    proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, sys.argv[1:]
+    runs.append((time.perf_counter() - t, usage.ru_maxrss))
+print(json.dumps(runs[1:]))
+"""
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["designs", "list"]], ids=" ".join)
+def test_cli_start_up(argv: list[str]) -> None:
+    """Median of 5 runs of the entry point, after one that warms the bytecode and file caches."""
+    entry = [sys.executable, "-c", "from pact24.cli import main; main()", *argv]
+    timer = subprocess.run(
+        [sys.executable, "-c", _TIMER, *entry], capture_output=True, text=True, check=True
+    )
+    walls, rss_kib = zip(*json.loads(timer.stdout), strict=True)
+    STARTUP[f"pact24 {' '.join(argv)}"] = {
+        "median_wall_s": round(statistics.median(walls), 3),
+        "median_peak_rss_mib": round(statistics.median(rss_kib) / 1024, 1),
+    }
+
+
 def teardown_module() -> None:
     OUT.parent.mkdir(exist_ok=True)
     payload = {
@@ -69,7 +103,11 @@ def teardown_module() -> None:
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
         },
-        "results": {**RESULTS, "reference_runs_per_s_overt_invasion": RUNS_PER_S},
+        "results": {
+            **RESULTS,
+            "reference_runs_per_s_overt_invasion": RUNS_PER_S,
+            "cli_start_up": STARTUP,
+        },
     }
     OUT.write_text(json.dumps(payload, indent=2) + "\n")
     print(f"\nbenchmarks written to {OUT}")

@@ -23,7 +23,8 @@ from pact24.mechanism import (
     WindowClosed,
     WindowOpened,
 )
-from pact24.sim.reference.runner import CrisisRecord, RunRecord, Setup
+from pact24.sim.reference.records import CrisisRecord, RunRecord
+from pact24.sim.reference.setup import Setup
 from pact24.vocab import Instrument, ReceiptStatus
 
 

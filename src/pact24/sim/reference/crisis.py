@@ -1,0 +1,225 @@
+"""One crisis: one ``Deliberation`` of the design driven through the real mechanism.
+
+1. ``IncidentReported`` at the attack, and the first ``AttributionAssessed``;
+2. activation: at once on the report, or once the assessment reaches the mechanism's
+   activation threshold (within ``activation.max_wait_days``);
+3. the window: guarantors answer at the times the timing model gives (``models.lags``), votes
+   and the beneficiary's replies come in, attribution moves, the adversary may issue a nuclear
+   warning — each an entry on the agenda, handled in time order;
+4. ``engine.close`` at the deadline (or, without one, when all decided or the chair ends it);
+5. ``DeliveryReported`` for what arrives; the front model (``models.front``) reads the arrivals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from datetime import datetime
+
+import numpy as np
+
+from pact24.designs.schema import Design
+from pact24.mechanism import IncidentReported, engine
+from pact24.mechanism.queries import activation_threshold
+from pact24.sim.models import front
+from pact24.sim.models.scenario import Attack
+from pact24.sim.reference import arrivals
+from pact24.sim.reference.agenda import DECIDE, REPLY, REVISE, SIGNAL, TICK, VOTE, Agenda
+from pact24.sim.reference.assessment import Assessment, ticks
+from pact24.sim.reference.draws import CrisisDraws, draw
+from pact24.sim.reference.driver import Driver
+from pact24.sim.reference.guarantors import Guarantors
+from pact24.sim.reference.procedures import Procedures
+from pact24.sim.reference.records import CrisisRecord
+from pact24.sim.reference.setup import Setup
+from pact24.vocab import ConditionKind, Instrument
+
+
+def run_crisis(
+    setup: Setup,
+    design: Design,
+    attack: Attack,
+    t0: datetime,
+    incident_id: str,
+    rng: np.random.Generator,
+) -> CrisisRecord:
+    """The crisis of ``attack`` at ``t0`` under ``design`` (the posture may have lapsed)."""
+    p = setup.params
+    draws = draw(attack, len(setup.profiles), len(design.instruments), p, setup.gp, rng)
+    driver = Driver(design, t0)
+    driver.apply(
+        IncidentReported(
+            at=t0,
+            incident_id=incident_id,
+            kind=attack.kind,
+            severity=attack.severity,
+            evidence=(hashlib.sha256(incident_id.encode()).hexdigest(),),
+            reported_by=design.beneficiary.iso3,
+            summary=attack.summary(),
+        )
+    )
+    assessment = Assessment(driver, draws, p)
+    span = design.window_hours or p["consultation.horizon_days"] * 24.0
+    agenda_ticks = ticks(p, p["activation.max_wait_days"] * 24.0 + span)
+    open_h = _activate(driver, assessment, agenda_ticks, p["activation.max_wait_days"] * 24.0)
+    if open_h is None:
+        return _no_window(setup, attack, driver)
+    driver.apply(engine.open_window(driver.state, driver.at(open_h)))
+    return _Window(setup, design, attack, draws, driver, assessment, open_h, rng).run(agenda_ticks)
+
+
+def _activate(
+    driver: Driver, assessment: Assessment, agenda_ticks: list[float], max_wait_h: float
+) -> float | None:
+    """The hour the window opens, or None if attribution never gets there in time."""
+    if engine.activation_due(driver.state):
+        return 0.0
+    threshold = activation_threshold(driver.state.design)
+    for t in agenda_ticks:
+        if t > max_wait_h:
+            break
+        assessment.assess(t, force=assessment.confidence(t) >= threshold)
+        if engine.activation_due(driver.state):
+            return t
+    return None
+
+
+class _Window:
+    """The window of one crisis: its agenda, handled in time order until the close."""
+
+    def __init__(
+        self,
+        setup: Setup,
+        design: Design,
+        attack: Attack,
+        draws: CrisisDraws,
+        driver: Driver,
+        assessment: Assessment,
+        open_h: float,
+        rng: np.random.Generator,
+    ) -> None:
+        p, gp = setup.params, setup.gp
+        self.setup, self.design, self.attack, self.draws = setup, design, attack, draws
+        self.driver, self.assessment, self.rng = driver, assessment, rng
+        self.open_h = open_h
+        if design.window_hours is not None:
+            self.end_h = open_h + design.window_hours
+        else:
+            self.end_h = open_h + p["consultation.horizon_days"] * 24.0
+        beliefs = assessment.beliefs(open_h)
+        clear = np.array([b >= p["attribution.clear_at"] for b in beliefs])
+        speedup = gp.deadline_speedup if design.window_hours is not None else 1.0
+        self.lags = setup.lags.draw(rng, attack.severity, clear, speedup)
+        self.agenda = Agenda()
+        troops = (
+            design.instruments.index(Instrument.TROOPS)
+            if Instrument.TROOPS in design.instruments
+            else -1
+        )
+        n_i = len(design.instruments)
+        self.procedures = Procedures(
+            gp, setup.profiles, draws, n_i, troops, self.lags.vote, self.agenda, rng
+        )
+        self.guarantors = Guarantors(
+            setup, design, attack, draws, beliefs, driver, self.procedures, self.agenda, rng
+        )
+
+    def run(self, agenda_ticks: list[float]) -> CrisisRecord:
+        setup, design, open_h, end_h = self.setup, self.design, self.open_h, self.end_h
+        p = setup.params
+        for g, pr in enumerate(setup.profiles):
+            for i, ins in enumerate(design.instruments):
+                if design.offered(pr.iso3, ins) > 0:
+                    t = max(open_h, float(self.lags.decision[g, i]))
+                    if t < end_h:
+                        self.agenda.push(t, DECIDE, g, i)
+        for t in agenda_ticks:
+            if open_h < t < end_h:
+                self.agenda.push(t, TICK)
+        if setup.nuclear and self.draws.warn_u < p["adversary.nuclear_signal_prob"]:
+            self.agenda.push(open_h + self.draws.warn_at_u * min(end_h - open_h, 24.0), SIGNAL)
+        guarantors = self.guarantors
+        while self.agenda and guarantors.all_decided_at is None:
+            h, kind, g, i = self.agenda.pop()
+            if h >= end_h:
+                break
+            self._handle(h, kind, g, i)
+        if guarantors.all_decided_at is not None:
+            close_h, reason = guarantors.all_decided_at, "all_decided"
+        else:
+            close_h, reason = end_h, ("deadline" if design.window_hours is not None else "chair")
+        self.driver.close(close_h, reason)
+        return self._record(close_h)
+
+    def _handle(self, h: float, kind: int, g: int, i: int) -> None:
+        guarantors = self.guarantors
+        if kind == TICK:
+            self.assessment.assess(h)
+            guarantors.observe(self.assessment.beliefs(h), h)
+        elif kind == DECIDE:
+            guarantors.wake(g, i, h)
+        elif kind == REVISE:
+            guarantors.revise(g, i, h)
+        elif kind == VOTE:
+            approved, note = self.procedures.vote(g)
+            guarantors.hear(g, i, h, ConditionKind.PARLIAMENT_APPROVAL, approved, note)
+        elif kind == REPLY:
+            accepted, note = self.procedures.reply(g, i)
+            guarantors.hear(g, i, h, ConditionKind.BENEFICIARY_CONCESSION, accepted, note)
+        elif kind == SIGNAL:
+            guarantors.warn(h)
+
+    def _record(self, close_h: float) -> CrisisRecord:
+        setup, driver, attack = self.setup, self.driver, self.attack
+        items, troop_commits = arrivals.schedule(
+            driver, setup.profiles, setup.dp, self.guarantors, self.lags, close_h, self.rng
+        )
+        arrivals.report(driver, setup.profiles, items, close_h)
+        landed = [(h, amt) for h, _, ins, amt, _ in items if ins is Instrument.TROOPS]
+        fr = front.assess(
+            attack.size, attack.rate_km2_per_day, attack.objective_km2, landed, setup.params
+        )
+        state = driver.state
+        assert state.outcome is not None
+        return CrisisRecord(
+            index=0,
+            day=0.0,
+            attack=attack,
+            lapsed=False,
+            events=state.history,
+            window_opened=True,
+            honoured=state.outcome.honoured,
+            nuclear_warning=self.guarantors.warned,
+            hours_to_activation=self.open_h,
+            close_hours=close_h,
+            first_troop_commitment_hours=min(troop_commits) if troop_commits else math.nan,
+            first_arrival_hours=min((h for h, _ in landed), default=math.nan),
+            effective_hours=fr.effective_hours,
+            troops_arrived_30d=float(sum(a for h, a in landed if h <= 720.0)),
+            territory_km2=fr.territory_km2,
+            attribution_at_close=state.attribution,
+            state=state,
+        )
+
+
+def _no_window(setup: Setup, attack: Attack, driver: Driver) -> CrisisRecord:
+    fr = front.assess(attack.size, attack.rate_km2_per_day, attack.objective_km2, (), setup.params)
+    return CrisisRecord(
+        index=0,
+        day=0.0,
+        attack=attack,
+        lapsed=False,
+        events=driver.state.history,
+        window_opened=False,
+        honoured=False,
+        nuclear_warning=False,
+        hours_to_activation=math.nan,
+        close_hours=math.nan,
+        first_troop_commitment_hours=math.nan,
+        first_arrival_hours=math.nan,
+        effective_hours=math.nan,
+        troops_arrived_30d=0.0,
+        territory_km2=fr.territory_km2,
+        attribution_at_close=driver.state.attribution,
+        state=driver.state,
+    )

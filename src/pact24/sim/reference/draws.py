@@ -1,0 +1,74 @@
+"""What a crisis draws once, before its report, in a fixed order.
+
+The order of the draws is part of what a seed means: drawing them all here, up front, keeps it
+the same whether or not the window opens and whatever happens inside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from pact24.sim.models import attribution, guarantor
+from pact24.sim.models.attribution import AttributionPath
+from pact24.sim.models.guarantor import GuarantorParams
+from pact24.sim.models.scenario import Attack
+from pact24.sim.params import Params
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisDraws:
+    """Per crisis: the attribution path, and per guarantor (``g``) and instrument (``i``) the
+    uniforms and coin flips the guarantor and beneficiary models read later."""
+
+    path: AttributionPath
+    offsets: npt.NDArray[np.float64]
+    election: npt.NDArray[np.bool_]
+    opinion: npt.NDArray[np.float64]
+    retro_u: npt.NDArray[np.float64]
+    reject: npt.NDArray[np.bool_]
+    u: list[list[float]]
+    silent_if_unwilling: list[list[bool]]
+    confirms: list[bool]
+    demand_on: npt.NDArray[np.bool_]
+    demand_pick: npt.NDArray[np.int64]
+    accepts: npt.NDArray[np.bool_]
+    warn_u: float
+    warn_at_u: float
+
+
+def draw(
+    attack: Attack, n_g: int, n_i: int, p: Params, gp: GuarantorParams, rng: np.random.Generator
+) -> CrisisDraws:
+    """Everything drawn once per crisis of ``n_g`` guarantors and ``n_i`` instruments."""
+    path = attribution.draw_path(attack.kind, attack.disinformation, p, rng)
+    offsets = attribution.draw_offsets(n_g, attack.disinformation, p, rng)
+    election = rng.random(n_g) < gp.election_near_prob
+    opinion = gp.opinion_sd * rng.standard_normal(n_g)
+    retro_u = rng.random(n_g)
+    reject = rng.random(n_g) < gp.reject_prob
+    u: list[list[float]] = rng.random((n_g, n_i)).tolist()
+    silent: list[list[bool]] = (rng.random((n_g, n_i)) < gp.silence_when_unwilling).tolist()
+    confirms: list[bool] = (rng.random(n_g) < gp.engaged_confirm_prob).tolist()
+    demand_on = rng.random((n_g, n_i)) < gp.demand_prob
+    demand_pick = rng.integers(0, len(guarantor.DEMANDS), size=(n_g, n_i))
+    accepts = rng.random((n_g, n_i)) < gp.accept_prob
+    warn_u, warn_at_u = float(rng.random()), float(rng.random())
+    return CrisisDraws(
+        path=path,
+        offsets=offsets,
+        election=election,
+        opinion=opinion,
+        retro_u=retro_u,
+        reject=reject,
+        u=u,
+        silent_if_unwilling=silent,
+        confirms=confirms,
+        demand_on=demand_on,
+        demand_pick=demand_pick,
+        accepts=accepts,
+        warn_u=warn_u,
+        warn_at_u=warn_at_u,
+    )
