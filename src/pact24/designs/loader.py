@@ -55,14 +55,13 @@ def load_design(path: Path | str) -> Design:
 def load_design_text(text: str, source: str = "<design>") -> Design:
     """Parse and validate a design; every error names the field and its line in ``source``."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
         data: Any = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "unknown line"
         problem = getattr(exc, "problem", None) or str(exc)
         raise InvalidDesign(f"{source}: {where}: not valid YAML: {problem}") from None
-    if not isinstance(data, dict) or node is None:
+    if not isinstance(data, dict):
         raise InvalidDesign(f"{source}: line 1: a design must be a mapping of fields")
     try:
         return Design.model_validate(data)
@@ -70,6 +69,9 @@ def load_design_text(text: str, source: str = "<design>") -> Design:
         first = exc.errors()[0]
         loc = tuple(first["loc"])
         field = ".".join(str(p) for p in loc) or "(design)"
+        # The node tree is composed only to place an error: parsing twice doubled every load.
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        assert node is not None  # the text parsed to a mapping
         line = _line_of(node, loc)
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise InvalidDesign(
