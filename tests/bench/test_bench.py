@@ -75,7 +75,7 @@ for _ in range(6):
     proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0, sys.argv[1:]
-    runs.append((time.perf_counter() - t, usage.ru_maxrss))
+    runs.append((time.perf_counter() - t, usage.ru_utime + usage.ru_stime, usage.ru_maxrss))
 print(json.dumps(runs[1:]))
 """
 
@@ -87,9 +87,10 @@ def test_cli_start_up(argv: list[str]) -> None:
     timer = subprocess.run(
         [sys.executable, "-c", _TIMER, *entry], capture_output=True, text=True, check=True
     )
-    walls, rss_kib = zip(*json.loads(timer.stdout), strict=True)
+    walls, cpus, rss_kib = zip(*json.loads(timer.stdout), strict=True)
     STARTUP[f"pact24 {' '.join(argv)}"] = {
         "median_wall_s": round(statistics.median(walls), 3),
+        "median_cpu_s": round(statistics.median(cpus), 3),
         "median_peak_rss_mib": round(statistics.median(rss_kib) / 1024, 1),
     }
 
