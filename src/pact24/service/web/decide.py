@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from pact24 import wording
 from pact24.errors import Forbidden, LedgerError, Pact24Error
 from pact24.ledger import decode_private_key
-from pact24.mechanism import DecisionRecorded, codec
+from pact24.mechanism import DecisionRecorded, Phase, codec
 from pact24.service.api.deps import ServiceDep
 from pact24.service.auth import Actor, Role
 from pact24.service.client import signed_request
@@ -99,7 +99,7 @@ def form_context(service: Service, session: WebSession, guarantee_id: str) -> di
         if board.guarantee.deadline is None
         else int(board.guarantee.deadline.timestamp() * 1000),
         "now_ms": int(board.now.timestamp() * 1000),
-        "open": board.guarantee.phase == "window_open",
+        "open": board.guarantee.phase == Phase.WINDOW_OPEN,
         "values": {},
         "error": None,
     }
