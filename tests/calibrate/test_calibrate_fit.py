@@ -12,10 +12,11 @@ from pact24.calibrate.fit import (
     FAMILY_CANDIDATES,
     SCALE_GRID,
     calibrate_predictive_scale,
-    fit_arrays,
     fit_events,
     fit_nested,
 )
+from pact24.calibrate.laplace import fit_arrays
+from pact24.sim.models.lags import sample_crises
 from pact24.sim.models.timing import (
     ATTRIBUTIONS,
     COMMITMENTS,
@@ -60,9 +61,7 @@ def test_fit_recovers_parameters_of_data_drawn_from_the_model(family: str) -> No
     rows, lag, cens, groups = [], [], [], []
     for c in range(60):
         crisis_rows = _random_rows(rng, 8)
-        t = truth.sample_days_batch(
-            design_matrix(crisis_rows), rng, 1, parameter_uncertainty=False
-        )[0]
+        t = sample_crises(truth, design_matrix(crisis_rows), rng, parameter_uncertainty=False)[0]
         limit = rng.uniform(2, 40)  # administrative right-censoring
         for cov, ti in zip(crisis_rows, t, strict=True):
             rows.append(cov)
@@ -98,16 +97,28 @@ def test_fit_recovers_parameters_of_data_drawn_from_the_model(family: str) -> No
 
 
 def test_default_parameters_are_the_fit_on_the_shipped_data() -> None:
-    """The shipped params are what `pact24 calibrate fit` gives on the shipped CSV today: the
-    same (nested) family, kappa and mode; the counts are read from the CSV, not pinned."""
+    """The shipped params are what `pact24 calibrate fit` decides on the shipped CSV today: the
+    same (nested) family and kappa, and the same mode and posterior sds within what the
+    optimiser determines; the counts are read from the CSV, not pinned.
+
+    Tolerances. The full fit stops at a gradient below 1e-7 (L-BFGS-B's gtol; the Newton polish
+    brings it to ~1e-10), so its mode is determined to |d theta| <= lambda_max(cov) * |grad|
+    ~ 2.6 * sqrt(28) * 1e-7 ~ 1.4e-6; refits from starts perturbed by N(0, 1) per parameter
+    moved it by 4e-12 and the sds by 5e-10 (relative). Hence atol 1e-5 on theta and rtol 1e-4 on
+    the sds. The inner leave-one-crisis-out scores are not: its fits stop at a gradient of 1e-6
+    without a polish, a 0.05 perturbation of their start moved the chosen kappa's mean log score
+    by 5e-3 (1.4e-2 at the grid's edge), and other numpy/scipy versions move them in the third
+    decimal. So those scores are compared to 0.02, which still keeps the families apart (the
+    shipped margin between them is 0.058), and what the fit decides from them must be equal.
+    """
     events = read_events(shipped_events_path())
     shipped = TimingModel.default()
     fit = fit_events(events).model  # the default: family chosen by the nested procedure
     assert fit.family == shipped.family
     assert fit.predictive_scale == shipped.predictive_scale
-    np.testing.assert_allclose(fit.theta, shipped.theta, atol=1e-4)
+    np.testing.assert_allclose(fit.theta, shipped.theta, rtol=0, atol=1e-5)
     assert shipped.cov_matrix is not None and fit.cov_matrix is not None
-    np.testing.assert_allclose(fit.posterior_sd, shipped.posterior_sd, rtol=1e-3)
+    np.testing.assert_allclose(fit.posterior_sd, shipped.posterior_sd, rtol=1e-4)
 
     n_crises = len(set(events.crises))
     sel = shipped.meta["family_selection"]
@@ -115,7 +126,15 @@ def test_default_parameters_are_the_fit_on_the_shipped_data() -> None:
     assert sel["kappa"] == shipped.predictive_scale
     assert sel["n_crises"] == n_crises
     assert set(sel["families"]) == set(FAMILY_CANDIDATES)
-    assert sel["families"] == fit.meta["family_selection"]["families"]
+    refit = fit.meta["family_selection"]
+    assert (refit["family"], refit["kappa"]) == (sel["family"], sel["kappa"])
+    assert set(refit["families"]) == set(sel["families"])
+    for family, entry in sel["families"].items():
+        again = refit["families"][family]
+        assert again["mean_log_score"] == pytest.approx(entry["mean_log_score"], abs=0.02)
+        np.testing.assert_allclose(
+            again["grid_mean_log_score"], entry["grid_mean_log_score"], rtol=0, atol=0.02
+        )
     best = min(sel["families"], key=lambda f: sel["families"][f]["mean_log_score"])
     assert best == shipped.family
     assert shipped.meta["predictive_scale"]["kappa"] == shipped.predictive_scale
@@ -143,9 +162,7 @@ def _crises(
     groups: list[int] = []
     for c in range(n_crises):
         crisis_rows = _random_rows(rng, per_crisis)
-        t = truth.sample_days_batch(
-            design_matrix(crisis_rows), rng, 1, parameter_uncertainty=False
-        )[0]
+        t = sample_crises(truth, design_matrix(crisis_rows), rng, parameter_uncertainty=False)[0]
         rows += crisis_rows
         lag += [float(math.floor(x)) for x in t]
         groups += [c] * per_crisis

@@ -1,4 +1,5 @@
-"""The guarantor timing model: covariates, error families, likelihood, predictive API."""
+"""The guarantor timing model: covariates, error families, predictive API and sampling (the
+likelihood is tested with calibration, tests/calibrate/test_calibrate_likelihood.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from pact24.sim.models.lags import sample_crises
 from pact24.sim.models.timing import (
     FAMILIES,
     FEATURES,
@@ -17,13 +19,10 @@ from pact24.sim.models.timing import (
     TimingModel,
     default_prior,
     design_matrix,
-    interval_loglik,
     log_cdf,
     log_interval_prob,
     log_pdf,
     log_sf,
-    marginal_loglik,
-    observation_bounds,
     ppf,
     sample_error,
     std_cdf,
@@ -142,79 +141,6 @@ def test_log_interval_prob_is_stable_in_both_tails(family: str) -> None:
     assert np.all(np.isfinite(far))
 
 
-# --- likelihood ----------------------------------------------------------------------------
-
-
-def test_censored_row_contributes_log_survival() -> None:
-    model = _model()
-    cov = LagCovariates("sanctions", n_deciders=27, attribution="contested", severity="medium")
-    d = design_matrix([cov, cov])
-    ll = model.loglik_rows(d, [24, 24], [True, False])
-    mu = float(d.X[0] @ model.theta[: len(FEATURES)])
-    sigma = math.exp(model.log_scale[0])
-    assert ll[0] == pytest.approx(stats.norm.logsf((math.log(24) - mu) / sigma), rel=1e-10)
-    want_obs = math.log(
-        stats.norm.cdf((math.log(25) - mu) / sigma) - stats.norm.cdf((math.log(24) - mu) / sigma)
-    )
-    assert ll[1] == pytest.approx(want_obs, rel=1e-9)
-    # a same-day decision is "T < 1 day"
-    ll0 = model.loglik_rows(design_matrix([cov]), [0], [False])[0]
-    assert ll0 == pytest.approx(stats.norm.logcdf((0.0 - mu) / sigma), rel=1e-10)
-
-
-def test_observation_bounds() -> None:
-    lo, hi = observation_bounds([0, 5, 24], [False, False, True])
-    assert list(lo) == [0, 5, 24] and list(hi) == [1, 6, np.inf]
-    with pytest.raises(ValueError):
-        observation_bounds([-1], [False])
-
-
-@pytest.mark.parametrize("family", FAMILIES)
-def test_gradients_match_finite_differences(family: str) -> None:
-    rng = np.random.default_rng(SEED)
-    rows = _rows() * 3
-    d = design_matrix(rows)
-    lag = rng.integers(0, 200, size=d.n).astype(float)
-    cens = rng.random(d.n) < 0.2
-    lo, hi = observation_bounds(lag, cens)
-    groups = np.arange(d.n) % 4
-    theta = _model(family).theta + 0.1 * rng.standard_normal(len(PARAMS))
-    eps = 1e-6
-
-    def cond(t: np.ndarray) -> float:
-        return float(np.sum(interval_loglik(family, t, d, lo, hi, 0.3)[0]))
-
-    def marg(t: np.ndarray) -> float:
-        return float(np.sum(marginal_loglik(family, t, d, lo, hi, groups)[0]))
-
-    for f, grad in (
-        (cond, interval_loglik(family, theta, d, lo, hi, 0.3)[1]),
-        (marg, marginal_loglik(family, theta, d, lo, hi, groups)[1]),
-    ):
-        num = np.array(
-            [(f(theta + e) - f(theta - e)) / (2 * eps) for e in np.eye(len(PARAMS)) * eps]
-        )
-        np.testing.assert_allclose(grad, num, rtol=1e-5, atol=1e-5)
-
-
-def test_marginal_likelihood_quadrature_and_limits() -> None:
-    model = _model("frechet", tau=0.7)
-    d = design_matrix(_rows() * 4)
-    rng = np.random.default_rng(SEED)
-    lag = rng.integers(0, 100, size=d.n).astype(float)
-    lo, hi = observation_bounds(lag, np.zeros(d.n, bool))
-    groups = np.zeros(d.n, dtype=np.int64)  # one crisis: the hardest integral
-    a = marginal_loglik("frechet", model.theta, d, lo, hi, groups)[0]
-    b = marginal_loglik("frechet", model.theta, d, lo, hi, groups, n_nodes=200)[0]
-    assert a == pytest.approx(b, abs=1e-4)
-    # with a negligible crisis effect the marginal likelihood is the conditional one at u = 0
-    tiny = model.theta.copy()
-    tiny[-1] = math.log(1e-8)
-    m = marginal_loglik("frechet", tiny, d, lo, hi, groups)[0].sum()
-    c = interval_loglik("frechet", tiny, d, lo, hi)[0].sum()
-    assert m == pytest.approx(c, rel=1e-9)
-
-
 # --- the model -----------------------------------------------------------------------------
 
 
@@ -258,14 +184,17 @@ def test_quantile_inverts_cdf_and_cdf_is_monotone(family: str) -> None:
 def test_sampling_matches_the_predictive_cdf() -> None:
     model = _model("frechet")
     cov = LagCovariates("troops")
-    a = model.sample_days(cov, np.random.default_rng(SEED), 40_000)
-    b = model.sample_days(cov, np.random.default_rng(SEED), 40_000)
+    one = design_matrix([cov])
+    a = sample_crises(model, one, np.random.default_rng(SEED), 40_000)[:, 0]
+    b = sample_crises(model, one, np.random.default_rng(SEED), 40_000)[:, 0]
     np.testing.assert_array_equal(a, b)  # fixed seed, fixed draws
     for t in (1.0, 7.0, 60.0):
         p = model.prob_within(cov, t)
         se = math.sqrt(p * (1 - p) / a.size)
         assert abs(float(np.mean(a < t)) - p) < 5 * se + 2e-3
-    plug = model.sample_days(cov, np.random.default_rng(1), 40_000, parameter_uncertainty=False)
+    plug = sample_crises(model, one, np.random.default_rng(1), 40_000, parameter_uncertainty=False)[
+        :, 0
+    ]
     p = model.prob_within(cov, 7.0, parameter_uncertainty=False)
     assert abs(float(np.mean(plug < 7.0)) - p) < 0.012
 
@@ -273,11 +202,11 @@ def test_sampling_matches_the_predictive_cdf() -> None:
 def test_batch_sampling_shares_the_crisis_effect_within_a_sample() -> None:
     model = _model("lognormal", tau=1.5)
     d = design_matrix([LagCovariates("troops"), LagCovariates("sanctions")])
-    s = model.sample_days_batch(d, np.random.default_rng(SEED), 20_000)
+    s = sample_crises(model, d, np.random.default_rng(SEED), 20_000)
     assert s.shape == (20_000, 2)
     r = np.corrcoef(np.log(s[:, 0]), np.log(s[:, 1]))[0, 1]
     assert r > 0.3  # shared u: decisions in one crisis move together
-    fixed = model.sample_days_batch(d, np.random.default_rng(SEED), 20_000, crisis_effect=0.0)
+    fixed = sample_crises(model, d, np.random.default_rng(SEED), 20_000, new_crisis=False)
     assert abs(np.corrcoef(np.log(fixed[:, 0]), np.log(fixed[:, 1]))[0, 1]) < 0.1
     mu, sigma = model.predictive_params(d)
     assert mu.shape == sigma.shape == (2, model.n_draws)
@@ -295,7 +224,7 @@ def test_prob_within_draws_summarise_parameter_uncertainty() -> None:
 # --- the predictive scale (kappa) ----------------------------------------------------------
 
 
-def test_predictive_scale_widens_predictions_not_the_likelihood() -> None:
+def test_predictive_scale_widens_predictions() -> None:
     model = _model("lognormal")
     wide = model.with_predictive_scale(1.5)
     assert model.predictive_scale == 1.0 and wide.predictive_scale == 1.5
@@ -317,9 +246,6 @@ def test_predictive_scale_widens_predictions_not_the_likelihood() -> None:
     np.testing.assert_allclose(sigma_w, 1.5 * sigma)
     base = d.X @ model.theta[: len(FEATURES)]
     np.testing.assert_allclose(mu_w - base[:, None], 1.5 * (mu - base[:, None]), atol=1e-12)
-    lag, cens = np.array([0.0, 3.0, 40.0, 2.0, 9.0, 1.0, 5.0]), np.zeros(7, dtype=bool)
-    assert wide.loglik(d, lag, cens) == model.loglik(d, lag, cens)
-    np.testing.assert_array_equal(wide.loglik_rows(d, lag, cens), model.loglik_rows(d, lag, cens))
     draws = wide.prob_within_draws(cov, 3.0)
     assert float(np.mean(draws)) == pytest.approx(wide.prob_within(cov, 3.0), abs=0.02)
 
@@ -327,7 +253,7 @@ def test_predictive_scale_widens_predictions_not_the_likelihood() -> None:
 def test_sampling_uses_the_predictive_scale() -> None:
     wide = _model("frechet").with_predictive_scale(1.4)
     cov = LagCovariates("troops")
-    a = wide.sample_days(cov, np.random.default_rng(SEED), 40_000)
+    a = sample_crises(wide, design_matrix([cov]), np.random.default_rng(SEED), 40_000)[:, 0]
     for t in (1.0, 7.0, 60.0):
         p = wide.prob_within(cov, t)
         se = math.sqrt(p * (1 - p) / a.size)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pact24.calibrate.likelihood import group_codes, observation_bounds
 from pact24.errors import InvalidInput
 from pact24.sim.models.timing import (
     ATTRIBUTIONS,
@@ -27,8 +28,6 @@ from pact24.sim.models.timing import (
     DesignMatrix,
     LagCovariates,
     design_matrix,
-    group_codes,
-    observation_bounds,
 )
 
 ACTOR_KINDS: tuple[str, ...] = ("state", "eu", "nato", "coalition", "un")

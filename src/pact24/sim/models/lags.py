@@ -1,12 +1,17 @@
 """Guarantor lags: every time to decision and to delivery is drawn from the timing model.
 
-This module writes no lag distribution of its own. It maps a simulated crisis onto the
-covariates of :class:`pact24.sim.models.timing.LagCovariates` and samples the model's predictive
-distribution through its documented fast path (``predictive_params`` then
-``exp(mu + sigma * eps)``):
+This module writes no lag distribution of its own, and it is the one place lags are sampled
+(the simulator through :class:`LagSampler`, anyone else through :func:`sample_crises`). Both
+sample the model's predictive distribution the same way, :func:`crisis_draws` then
+:func:`lag_days` on the columns of ``TimingModel.predictive_params``:
 
-- one joint draw ``k`` per crisis (parameters and the crisis effect, shared by every guarantor
-  and instrument of the crisis, as ``TimingModel.predictive_params`` documents);
+- one joint draw ``k`` per crisis (parameters and the crisis effect, shared by every row of the
+  crisis, as ``TimingModel.predictive_params`` documents), then one ``eps`` per row;
+- ``T = exp(mu[:, k] + sigma[:, k] * eps)`` days.
+
+:class:`LagSampler` maps a simulated crisis onto the covariates of
+:class:`pact24.sim.models.timing.LagCovariates`; its rows are every guarantor and instrument:
+
 - one ``eps`` per guarantor and instrument for the decision, and one for the delivery;
 - the time to a *government* decision uses ``legislature_required=False``; where a parliament must
   approve troops, the time to its vote uses ``legislature_required=True`` with the *same* ``eps``
@@ -28,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from pact24.sim.models.timing import LagCovariates, TimingModel, design_matrix
+from pact24.sim.models.timing import DesignMatrix, LagCovariates, TimingModel, design_matrix
 from pact24.sim.params import Parameter
 from pact24.vocab import Instrument, Severity
 
@@ -48,6 +53,46 @@ PARAMETERS: tuple[Parameter, ...] = (
 )
 
 _ATTRIBUTIONS = ("clear", "contested")
+#: ``log T`` is capped here: ``exp(700)`` days is "never" in any horizon, and stays finite.
+_LOG_DAYS_CAP = 700.0
+
+
+def crisis_draws(
+    model: TimingModel, rng: np.random.Generator, *shapes: int | tuple[int, ...]
+) -> tuple[int, list[FloatArray]]:
+    """The random inputs of one simulated crisis: the joint draw ``k`` (a column of
+    ``model.predictive_params``) shared by all its rows, then one array of ``eps`` per shape."""
+    k = int(rng.integers(0, model.n_draws))
+    return k, [model.sample_standard_error(rng, shape) for shape in shapes]
+
+
+def lag_days(mu: FloatArray, sigma: FloatArray, eps: FloatArray) -> FloatArray:
+    """``exp(mu + sigma * eps)``: lags in days, ``log T`` capped at :data:`_LOG_DAYS_CAP`."""
+    return np.asarray(np.exp(np.minimum(mu + sigma * eps, _LOG_DAYS_CAP)), dtype=np.float64)
+
+
+def sample_crises(
+    model: TimingModel,
+    design: DesignMatrix,
+    rng: np.random.Generator,
+    n_crises: int = 1,
+    *,
+    parameter_uncertainty: bool = True,
+    new_crisis: bool = True,
+) -> FloatArray:
+    """``(n_crises, design.n)`` lags in days, one simulated crisis per row, drawn as the
+    simulator draws them. ``parameter_uncertainty=False`` samples at the posterior mode,
+    ``new_crisis=False`` with the crisis effect at 0 (see ``TimingModel.joint_draws``)."""
+    if n_crises < 0:
+        raise ValueError("n_crises must be >= 0")
+    mu, sigma = model.predictive_params(
+        design, parameter_uncertainty=parameter_uncertainty, new_crisis=new_crisis
+    )
+    out = np.empty((n_crises, design.n), dtype=np.float64)
+    for c in range(n_crises):
+        k, (eps,) = crisis_draws(model, rng, design.n)
+        out[c] = lag_days(mu[:, k], sigma[:, k], eps)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,10 +166,7 @@ class LagSampler:
         """Lags for ``len(clear)`` guarantors; ``clear[g]``: guarantor g reads attribution clear."""
         n_g, n_i = len(clear), len(self.instruments)
         tables = [self._table(severity, a) for a in _ATTRIBUTIONS]
-        k_count = tables[0][0].shape[1]
-        k = int(rng.integers(0, k_count))
-        eps_dec = self.model.sample_standard_error(rng, (n_g, n_i))
-        eps_del = self.model.sample_standard_error(rng, (n_g, n_i))
+        k, (eps_dec, eps_del) = crisis_draws(self.model, rng, (n_g, n_i), (n_g, n_i))
         which = np.where(clear, 0, 1)
         mu_dec = np.stack([t[0][:, k] for t in tables])[which]  # (G, I)
         sig_dec = np.stack([t[1][:, k] for t in tables])[which]
@@ -133,9 +175,9 @@ class LagSampler:
         mu_del = np.stack([t[4][:, k] for t in tables])[which]
         sig_del = np.stack([t[5][:, k] for t in tables])[which]
         day = 24.0
-        decision = np.exp(np.minimum(mu_dec + sig_dec * eps_dec, 700.0)) * day / speedup
-        vote_all = np.exp(np.minimum(mu_vote + sig_vote * eps_dec, 700.0)) * day / speedup
-        delivery = np.exp(np.minimum(mu_del + sig_del * eps_del, 700.0)) * day
+        decision = lag_days(mu_dec, sig_dec, eps_dec) * day / speedup
+        vote_all = lag_days(mu_vote, sig_vote, eps_dec) * day / speedup
+        delivery = lag_days(mu_del, sig_del, eps_del) * day
         troops = (
             self.instruments.index(Instrument.TROOPS)
             if Instrument.TROOPS in self.instruments
