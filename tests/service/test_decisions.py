@@ -58,7 +58,7 @@ def test_a_late_decision_gets_409_naming_the_deadline_and_closes_once(opened: Wo
     problem = r.json()
     assert problem["title"] == "Deadline passed"
     assert problem["deadline"].startswith("2027-03-02T04:00:00")
-    assert "2027-03-02T04:00:00Z" in problem["detail"]
+    assert "2027-03-02T04:00:00+00:00" in problem["detail"]  # the mechanism's words
     types = [e["type"] for e in opened.get("/timeline").json()["events"]]
     assert types.count("WindowClosed") == 1 and types.count("OutcomeDeclared") == 1
     assert types.count("DecisionRecorded") == 1

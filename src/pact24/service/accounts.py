@@ -3,7 +3,8 @@
 A delegate is registered against the design: its name must be the guarantor's ``delegate``
 (primary) or ``alternate_delegate``, so a delegate can never act for a guarantor the design did
 not give it. Its public key goes into the guarantee's ledger as a ``key`` entry in the same
-transaction, so every later decision can be checked against a key the record itself holds.
+transaction, so every later decision can be checked against a key the record itself holds; the
+ledger is the only place a key is kept (``store.keys``), and an account shows the one in force.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pact24.service import views
 from pact24.service.auth import Actor, Role, issue_token, new_id, require, set_password
 from pact24.service.schemas import AccountIn, AccountOut, Credentials, DelegateIn, TokenOut
 from pact24.store.db import Store
+from pact24.store.keys import Who, delegate_keys
 from pact24.store.models import Account, Guarantee, Token
 from pact24.store.record import append_key, design_of, lock_guarantee
 
@@ -98,12 +100,9 @@ def register_delegate(
             guarantor=req.guarantor,
             delegate=req.delegate,
             rank=ranks[req.delegate],
-            public_key=public_key,
             created_at=now,
         )
         session.add(account)
-    else:
-        account.public_key = public_key
     session.flush()
     if req.password is not None:
         set_password(session, account.id, req.password)
@@ -117,7 +116,14 @@ def register_delegate(
         now=now,
     )
     token, row = issue_token(session, account.id, now, label="registration")
-    return Credentials(account=views.account(account), token=token, token_id=row.id)
+    return Credentials(account=views.account(account, public_key), token=token, token_id=row.id)
+
+
+def _key_in(keys: dict[Who, str], a: Account) -> str | None:
+    """A delegate account's key in force among ``keys``; None for other accounts."""
+    if a.guarantee_id is None or a.guarantor is None or a.delegate is None:
+        return None
+    return keys.get((a.guarantee_id, a.guarantor, a.delegate))
 
 
 def new_token(session: Session, now: datetime, actor: Actor, account_id: str) -> Credentials:
@@ -125,8 +131,9 @@ def new_token(session: Session, now: datetime, actor: Actor, account_id: str) ->
     account = session.get(Account, account_id)
     if account is None:
         raise NotFound(f"no account {account_id!r}")
+    key = _key_in(delegate_keys(session, account.guarantee_id), account)
     token, row = issue_token(session, account.id, now, label="issued")
-    return Credentials(account=views.account(account), token=token, token_id=row.id)
+    return Credentials(account=views.account(account, key), token=token, token_id=row.id)
 
 
 def list_accounts(
@@ -136,7 +143,8 @@ def list_accounts(
     stmt = select(Account).order_by(Account.created_at, Account.name)
     if guarantee_id is not None:
         stmt = stmt.where(Account.guarantee_id == guarantee_id)
-    return [views.account(a) for a in session.scalars(stmt)]
+    keys = delegate_keys(session, guarantee_id)
+    return [views.account(a, _key_in(keys, a)) for a in session.scalars(stmt)]
 
 
 def list_tokens(session: Session, actor: Actor, account_id: str) -> list[TokenOut]:

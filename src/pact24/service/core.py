@@ -28,6 +28,8 @@ from sqlalchemy.orm import Session
 from pact24.clock import Clock, SystemClock
 from pact24.designs.schema import Design
 from pact24.errors import Conflict, DeadlinePassed, Unauthorized
+from pact24.mechanism import Phase
+from pact24.mechanism.state import CLOSE_PENDING, overdue
 from pact24.service import (
     accounts,
     auth,
@@ -73,6 +75,7 @@ from pact24.service.schemas import (
 from pact24.service.throttle import LoginThrottle
 from pact24.store.db import Store
 from pact24.store.models import Guarantee
+from pact24.store.projections import in_phases
 from pact24.store.record import Appended, lock_guarantee
 
 T = TypeVar("T")
@@ -309,9 +312,7 @@ class Service:
         """The idempotent close if the deadline has passed; how many events it appended."""
         with self.store.read() as s:
             g = s.get(Guarantee, guarantee_id)
-            if g is None or g.phase not in ("window_open", "closed", "frozen"):
-                return 0
-            if g.deadline is None or self.now() < g.deadline:
+            if g is None or not overdue(Phase(g.phase), g.deadline, self.now()):
                 return 0
         with self.store.write() as s:
             done = deliberation.close_if_due(
@@ -380,11 +381,11 @@ class Service:
     # --- the timer's jobs ---------------------------------------------------------------------
 
     def overdue(self) -> list[str]:
-        """Guarantees whose window is open past its deadline."""
+        """Guarantees whose window is open past its deadline (``Deliberation.overdue``)."""
         now = self.now()
         with self.store.read() as s:
             stmt = select(Guarantee.id).where(
-                Guarantee.phase.in_(("window_open", "closed", "frozen")),
+                in_phases(CLOSE_PENDING),
                 Guarantee.deadline.is_not(None),
                 Guarantee.deadline <= now,
             )

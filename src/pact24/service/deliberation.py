@@ -6,8 +6,9 @@ rules live in the mechanism; this module adds only what a live service must: who
 (``auth``), what time it is (the injected clock), and the delegate's signature.
 
 Deadlines are enforced when a decision *arrives*, by the clock of the service, not only by the
-timer: a decision that reaches the service at or after the deadline is refused with 409 and the
-deadline, whatever time its delegate wrote into it.
+timer: the mechanism judges each event at the service's time (``engine.too_late`` and
+``engine.attempt``), so a decision that reaches the service at or after the deadline is refused
+with 409 and the deadline, whatever time its delegate wrote into it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from pact24.errors import BadSignature, DeadlinePassed, Forbidden, InvalidEvent, OutOfOrder
+from pact24.errors import BadSignature, Forbidden, InvalidEvent
 from pact24.ledger import verify_decision
 from pact24.mechanism import (
     AttributionAssessed,
@@ -26,7 +27,6 @@ from pact24.mechanism import (
     DeliveryReported,
     Event,
     IncidentReported,
-    Phase,
     codec,
     engine,
 )
@@ -40,7 +40,8 @@ from pact24.service.schemas import (
     ResolutionIn,
 )
 from pact24.store.db import Store
-from pact24.store.models import Account, Guarantee
+from pact24.store.keys import delegate_key
+from pact24.store.models import Guarantee
 from pact24.store.record import (
     Appended,
     append_events,
@@ -125,20 +126,11 @@ def assess_attribution(
     require(actor, Role.ADMIN, guarantee_id=guarantee_id)
     g = lock_guarantee(session, guarantee_id)
     state = load_state(session, g)
+    if state.overdue(now):  # the overdue window closes first (``Service._late_closes``)
+        raise engine.deadline_passed(state)
     at = event_time(state, now)
-    if _overdue(state, now):
-        raise DeadlinePassed(_late(state), deadline=state.deadline)  # type: ignore[arg-type]
     event = AttributionAssessed(at=at, confidence=req.confidence, assessed_by=actor.name)
     return _append(session, store, g, state, _with_activation(state, event, at), now, actor)
-
-
-def _overdue(state: Deliberation, now: datetime) -> bool:
-    return state.deadline is not None and state.phase is Phase.WINDOW_OPEN and now >= state.deadline
-
-
-def _late(state: Deliberation) -> str:
-    assert state.deadline is not None
-    return f"the deadline was {codec.ts(state.deadline)}; nothing after it counts"
 
 
 def _decision_event(req: DecisionIn) -> tuple[Any, dict[str, Any]]:
@@ -158,10 +150,12 @@ def record_decision(
     """Record a delegate's signed decision, checked in this order:
 
     1. the token is a delegate's, for this guarantee, this guarantor and this delegate (403);
-    2. the decision reaches the service before the deadline (409, naming the deadline);
-    3. the signature verifies under the delegate's registered key (400), and its time lies
-       within ``MAX_SKEW`` of the service's clock (422);
-    4. the mechanism accepts it: phase, revision number, condition allowed... (409 or 422).
+    2. the decision reaches the service before the deadline (``engine.too_late``: 409, naming
+       the deadline);
+    3. the signature verifies under the delegate's key in force in the ledger (400), and its
+       time lies within ``MAX_SKEW`` of the service's clock (422);
+    4. the mechanism accepts it at the service's time: order, phase, revision number,
+       condition allowed... (409 or 422).
 
     Nothing is stored unless every check passes.
     """
@@ -171,15 +165,14 @@ def record_decision(
         raise Forbidden(f"this token is for delegate {actor.delegate!r}, not {req.delegate!r}")
     g = lock_guarantee(session, guarantee_id)
     state = load_state(session, g)
-    if _overdue(state, now) or (
-        state.deadline is not None and state.phase in (Phase.CLOSED, Phase.FROZEN, Phase.DECLARED)
-    ):
-        raise DeadlinePassed(_late(state), deadline=state.deadline)  # type: ignore[arg-type]
     event, body = _decision_event(req)
-    account = session.get(Account, actor.account_id)
-    if account is None or not account.public_key:
+    late = engine.too_late(state, event, now)
+    if late is not None:
+        raise late
+    key = delegate_key(session, g.id, req.guarantor, req.delegate)
+    if key is None:
         raise BadSignature(f"delegate {actor.delegate!r} has no registered key")
-    if not verify_decision(body, account.public_key):
+    if not verify_decision(body, key):
         raise BadSignature(
             "the signature does not verify under the delegate's registered key "
             "(it must sign RFC 8785 JSON of the decision without 'signature')"
@@ -189,12 +182,6 @@ def record_decision(
             f"the decision was signed at {codec.ts(event.at)}, more than "
             f"{int(MAX_SKEW.total_seconds())} s from the service's time {codec.ts(now)}",
             now=codec.ts(now),
-        )
-    if state.last_at is not None and event.at < state.last_at:
-        raise OutOfOrder(
-            f"the decision was signed at {codec.ts(event.at)}, before the last event at "
-            f"{codec.ts(state.last_at)}; sign it again with the current time",
-            last_at=codec.ts(state.last_at),
         )
     return _append(session, store, g, state, [event], now, actor)
 
@@ -211,8 +198,6 @@ def resolve_condition(
     require_guarantor(actor, guarantee_id, req.guarantor)
     g = lock_guarantee(session, guarantee_id)
     state = load_state(session, g)
-    if _overdue(state, now):
-        raise DeadlinePassed(_late(state), deadline=state.deadline)  # type: ignore[arg-type]
     event = ConditionResolved(
         at=event_time(state, now),
         guarantor=req.guarantor,
@@ -269,33 +254,23 @@ def close_if_due(
     else:
         g = lock_guarantee(session, guarantee_id)
     state = load_state(session, g)
-    if state.deadline is None or now < state.deadline:
-        return []
-    if state.phase not in (Phase.WINDOW_OPEN, Phase.CLOSED, Phase.FROZEN):
-        return []
-    at = max(state.deadline, state.last_at or state.deadline)
-    return _append(session, store, g, state, engine.close(state, at), now, actor)
+    return _append(session, store, g, state, engine.close_due(state, now), now, actor)
 
 
 def close(
     session: Session, store: Store, now: datetime, actor: Actor, guarantee_id: str, req: CloseIn
 ) -> list[Appended]:
     """An admin closes: at the deadline (the same close as the timer's), or, in a design with
-    no deadline, as chair or once everyone has decided."""
+    no deadline, as chair or once everyone has decided (``engine.close_refusal`` says which)."""
     require(actor, Role.ADMIN, guarantee_id=guarantee_id)
-    if req.reason == "deadline":
-        g = lock_guarantee(session, guarantee_id)
-        state = load_state(session, g)
-        if state.deadline is None:
-            raise InvalidEvent("this design has no deadline: close as 'chair' or 'all_decided'")
-        if state.phase in (Phase.AWAITING_INCIDENT, Phase.REPORTED):
-            raise OutOfOrder(f"no window is open; the deliberation is {state.phase.value}")
-        if now < state.deadline:
-            raise OutOfOrder(f"the window closes at {codec.ts(state.deadline)}, not before")
-        return close_if_due(session, store, now, guarantee_id, actor=actor) or []
     g = lock_guarantee(session, guarantee_id)
     state = load_state(session, g)
-    events = engine.close(state, event_time(state, now), reason=req.reason)
-    if not events and state.phase is not Phase.DECLARED:
-        raise OutOfOrder(f"no window is open; the deliberation is {state.phase.value}")
+    at = event_time(state, now)
+    refused = engine.close_refusal(state, at, req.reason)
+    if refused is not None:
+        raise refused
+    if req.reason == "deadline":
+        events = engine.close_due(state, at)
+    else:
+        events = engine.close(state, at, reason=req.reason)
     return _append(session, store, g, state, events, now, actor)

@@ -22,6 +22,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from pact24.mechanism import Phase
 from pact24.service.core import Service
 from pact24.store.models import Guarantee
 
@@ -59,7 +60,7 @@ class Scheduler:
         with self.service.store.read() as s:
             return s.scalar(
                 select(func.min(Guarantee.deadline)).where(
-                    Guarantee.phase == "window_open", Guarantee.deadline > now
+                    Guarantee.phase == Phase.WINDOW_OPEN.value, Guarantee.deadline > now
                 )
             )
 

@@ -140,8 +140,19 @@ def appended(a: Appended, recorded_at: object) -> EventOut:
     )
 
 
-def account(a: Account) -> AccountOut:
-    return AccountOut.model_validate(a, from_attributes=True)
+def account(a: Account, public_key: str | None = None) -> AccountOut:
+    """A delegate's account shows ``public_key``, its key in force in the ledger."""
+    return AccountOut(
+        id=a.id,
+        name=a.name,
+        role=a.role,
+        guarantee_id=a.guarantee_id,
+        guarantor=a.guarantor,
+        delegate=a.delegate,
+        rank=a.rank,
+        public_key=public_key,
+        created_at=a.created_at,
+    )
 
 
 def token(t: Token) -> TokenOut:

@@ -195,7 +195,8 @@ class Account(Base):
     """Someone who may call the service, with one role and, for most roles, one scope.
 
     A delegate account acts for exactly one guarantor of one guarantee, under the delegate name
-    the design gives (``delegate`` or ``alternate_delegate``), and holds its public key.
+    the design gives (``delegate`` or ``alternate_delegate``). Its public key is not here but in
+    the guarantee's ledger, where verifiers read it (``store.keys``).
     """
 
     __tablename__ = "accounts"
@@ -213,7 +214,6 @@ class Account(Base):
     guarantor: Mapped[str | None] = mapped_column(String(3))
     delegate: Mapped[str | None] = mapped_column(String(100))
     rank: Mapped[str | None] = mapped_column(String(16))
-    public_key: Mapped[str | None] = mapped_column(Text)
     password_hash: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

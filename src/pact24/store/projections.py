@@ -7,9 +7,10 @@ all; the tests check that it changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import ColumnElement, delete
 from sqlalchemy.orm import Session
 
 from pact24.canonical import canonical
@@ -19,13 +20,19 @@ from pact24.mechanism import (
     Deliberation,
     Event,
     OutcomeDeclared,
+    Phase,
     ReceiptsFrozen,
     codec,
     engine,
 )
 from pact24.mechanism.events import Condition
-from pact24.store.models import BoardCell, OutcomeRow, ReceiptRow
+from pact24.store.models import BoardCell, Guarantee, OutcomeRow, ReceiptRow
 from pact24.vocab import Instrument
+
+
+def in_phases(phases: Iterable[Phase]) -> ColumnElement[bool]:
+    """Guarantees whose ``phase`` column (it holds the phase's text) is one of ``phases``."""
+    return Guarantee.phase.in_(sorted(p.value for p in phases))
 
 
 def guarantee_columns(state: Deliberation) -> dict[str, Any]:

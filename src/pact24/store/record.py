@@ -2,8 +2,8 @@
 
 ``append_events`` is the one way an event enters the store. In the caller's transaction it
 
-1. folds the events through the mechanism (``engine.apply``), which refuses what the rules
-   refuse, before anything is written;
+1. folds the events through the mechanism as they arrive at ``now`` (``engine.attempt``), which
+   refuses what the rules refuse, a late decision included, before anything is written;
 2. claims the positions it will write by moving the guarantee's append position with a
    compare-and-set (``UPDATE ... WHERE ledger_size = :seen``): if another writer got there
    first, this transaction stops with Conflict and stores nothing, whatever locks the database
@@ -216,7 +216,8 @@ def append_events(
 ) -> tuple[Deliberation, list[Appended]]:
     """Append ``events`` in order to the locked guarantee ``g`` whose folded state is ``state``.
 
-    Raises a MechanismError or BadSignature (nothing stored) when an event is refused.
+    Raises a MechanismError or BadSignature (nothing stored) when an event is refused; ``now``
+    is the service's time, when the events arrive.
     """
     if not events:
         return state, []
@@ -224,7 +225,9 @@ def append_events(
     states: list[Deliberation] = []
     new = state
     for e in events:  # fold first: a refused event stops everything before any write
-        new = engine.apply(new, e)
+        new, refused = engine.attempt(new, e, now)
+        if refused is not None:
+            raise refused
         states.append(new)
     seq = first + len(events)
     # Claim the positions before writing into them: a stale writer stops here, with Conflict.
