@@ -64,12 +64,13 @@ def _pg_admin(url: str):
 @pytest.fixture(scope="session")
 def _templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """A migrated SQLite file to copy, and a migrated PostgreSQL database to empty."""
+    from pact24.store import migrate
     from pact24.store.db import Store
 
     made: dict[str, str] = {}
     folder = tmp_path_factory.mktemp("db-template")
     sqlite = Store(f"sqlite:///{folder / 'template.sqlite'}")
-    sqlite.upgrade()
+    migrate.prepare(sqlite)
     sqlite.dispose()
     made["sqlite"] = str(folder / "template.sqlite")
     pg_url = os.environ.get(PG_ENV)
@@ -80,7 +81,7 @@ def _templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, s
         conn.execute(f'CREATE DATABASE "{name}"')
         made["postgres"] = u.set(database=name).render_as_string(hide_password=False)
         pg = Store(made["postgres"])
-        pg.upgrade()
+        migrate.prepare(pg)
         pg.dispose()
     yield made
     if pg_url:

@@ -45,6 +45,7 @@ from pact24.service import web
 from pact24.service.app import create_app
 from pact24.service.core import Service
 from pact24.service.schemas import Mode
+from pact24.store import migrate
 from pact24.store.db import Store
 from pact24.store.models import LedgerRow
 
@@ -58,7 +59,7 @@ DECIDE = f"{BOARD}/decide"
 def _migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("web-db") / "template.sqlite"
     s = Store(f"sqlite:///{path}")
-    s.upgrade()
+    migrate.prepare(s)
     s.dispose()
     return path
 

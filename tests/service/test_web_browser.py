@@ -27,6 +27,7 @@ from pact24.mechanism import codec
 from pact24.service.app import create_app
 from pact24.service.core import Service
 from pact24.service.web.decide import signed_decision
+from pact24.store import migrate
 from pact24.store.db import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
@@ -68,7 +69,7 @@ def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Live]:
     _need_browser()
     cheap_passwords(monkeypatch)
     store = Store(f"sqlite:///{tmp_path / 'web.sqlite'}")
-    store.upgrade()
+    migrate.prepare(store)
     service = Service(store)
     seeded = seed(service, mode="exercise")
     app = create_app(service=service, scheduler=True, tick=1.0, run_migrations=False)

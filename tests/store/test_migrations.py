@@ -16,7 +16,7 @@ def _upgrade(url: str, barrier: Any, out: Any) -> None:
     store = Store(url)
     barrier.wait(timeout=60)
     try:
-        store.upgrade()
+        migrate.prepare(store)
         out.put("ok")
     except Exception as exc:  # reported to the parent
         out.put(repr(exc))

@@ -47,7 +47,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if run_migrations:
-            service.store.upgrade()
+            migrate.prepare(service.store)
         if timer is not None:
             timer.start()
         else:

@@ -6,10 +6,13 @@
 * ``write()`` — a transaction that will append. On SQLite it begins ``IMMEDIATE``, taking the
   database's write lock up front, so two writers queue rather than both read, both decide, and
   one fail late with "database is locked". On PostgreSQL writers lock the guarantee's row
-  (``repository.lock_guarantee``), so guarantees do not wait for one another.
+  (``record.lock_guarantee``), so guarantees do not wait for one another.
 
 Both commit when the block ends without an exception and roll back otherwise: an event, its
 ledger entry, its projections and its outbox messages are stored together or not at all.
+
+Whoever opens a store for the service prepares it first (``migrate.prepare``): this module
+knows neither the migrations nor the log key.
 
 The URL comes from ``--db``, else ``PACT24_DATABASE_URL``, else an embedded SQLite file in the
 data folder (``PACT24_DATA_DIR``, default ``$XDG_DATA_HOME/pact24`` or ``~/.local/share/pact24``).
@@ -109,15 +112,6 @@ class Store:
         """A transaction that commits if the block succeeds, and rolls back if it raises."""
         with self._write() as session, session.begin():
             yield session
-
-    def upgrade(self) -> None:
-        """Bring the schema to the newest migration and make sure the log key exists (safe to
-        call from several processes at once)."""
-        from pact24.store.logkey import log_key
-        from pact24.store.migrate import upgrade
-
-        upgrade(self)
-        log_key(self)
 
     def dispose(self) -> None:
         self.engine.dispose()

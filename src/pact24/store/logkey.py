@@ -3,7 +3,7 @@
 It comes from ``PACT24_LOG_KEY_FILE`` when set (a key file as ``pact24 ledger keygen`` writes
 it), which is what a real deployment should do, so the key can live apart from the database.
 Otherwise the first process to need it makes one and stores it in ``service_keys``, where every
-other process on the same database finds the same key. ``Store.upgrade`` makes it, before any
+other process on the same database finds the same key. ``migrate.prepare`` makes it, before any
 write transaction could need it (a SQLite writer cannot open a second write transaction).
 """
 

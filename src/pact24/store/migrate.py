@@ -1,8 +1,8 @@
-"""Run the Alembic migrations that ship inside the package.
+"""Run the Alembic migrations that ship inside the package, and prepare a store for use.
 
-Called at every start of the service and by ``pact24 db upgrade``. On PostgreSQL the upgrade
-runs under a transaction-scoped advisory lock, so several service processes starting at once
-migrate one after another instead of racing to create the same tables.
+``prepare`` runs at every start of the service and in ``pact24 db upgrade``. On PostgreSQL the
+upgrade runs under a transaction-scoped advisory lock, so several service processes starting at
+once migrate one after another instead of racing to create the same tables.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from pact24.store.db import Store
+from pact24.store.logkey import log_key
 
 _HERE = Path(__file__).resolve().parent
 #: The advisory lock key under which PostgreSQL migrations run ("pact24" in ASCII).
@@ -48,3 +49,10 @@ def upgrade(store: Store, revision: str = "head") -> None:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+
+
+def prepare(store: Store) -> None:
+    """Bring the schema to the newest migration and make sure the log key exists, before any
+    write transaction could need it (safe to call from several processes at once)."""
+    upgrade(store)
+    log_key(store)
