@@ -10,9 +10,10 @@ import pytest
 from tests.sim.simhelp import Z, design
 
 from pact24.mechanism import Condition
-from pact24.sim.models import adversary, attribution, delivery, front, guarantor, scenario
-from pact24.sim.models.guarantor import GuarantorParams, Profile, Situation
+from pact24.sim.models import adversary, attribution, delivery, front, guarantor, scenario, states
+from pact24.sim.models.guarantor import GuarantorParams, Situation
 from pact24.sim.models.scenario import Family
+from pact24.sim.models.states import Profile
 from pact24.sim.registry import resolve
 from pact24.vocab import (
     Choice,
@@ -251,7 +252,7 @@ def test_an_engaged_guarantor_stays_engaged() -> None:
 
 
 def test_profiles_read_the_registry() -> None:
-    profs = guarantor.profiles(design("meloni-24h"), P)
+    profs = states.profiles(design("meloni-24h"), P)
     by = {pr.iso3: pr for pr in profs}
     assert by["GBR"].bandwagon_k == 0 and by["GBR"].own_nuclear and by["GBR"].legislature
     assert by["DEU"].retroactive == P["guarantor.retroactive.DEU"]

@@ -49,9 +49,8 @@ import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from pact24.designs.schema import Design
 from pact24.mechanism import Condition
-from pact24.sim.models.states import READINGS, load_states
+from pact24.sim.models.states import Profile
 from pact24.sim.params import ASSUMPTION, Parameter, Params
 from pact24.vocab import Choice, ConditionKind, Instrument, Severity
 
@@ -313,44 +312,6 @@ class GuarantorParams:
             revision_lag_hours=p["guarantor.revision_lag_hours"],
             deadline_speedup=p["guarantor.deadline_speedup"],
         )
-
-
-@dataclass(frozen=True, slots=True)
-class Profile:
-    """One guarantor of one design: who it is and what it brings to the model."""
-
-    iso3: str
-    name: str
-    delegate: str
-    legislature: bool
-    stance: float
-    bandwagon_k: int
-    retroactive: float
-    own_nuclear: bool
-
-
-def profiles(design: Design, p: Params) -> tuple[Profile, ...]:
-    """The design's guarantors with their registry readings (csv states) or the defaults."""
-    facts = load_states()
-    out = []
-    for g in design.guarantors:
-        known = g.iso3 in READINGS
-        stance = p[f"guarantor.stance.{g.iso3}" if known else "guarantor.stance.default"]
-        k = p[f"guarantor.bandwagon_k.{g.iso3}" if known else "guarantor.bandwagon_k.default"]
-        retro_key = f"guarantor.retroactive.{g.iso3}"
-        out.append(
-            Profile(
-                iso3=g.iso3,
-                name=g.name,
-                delegate=g.delegate,
-                legislature=g.legislature_approval_for_troops,
-                stance=stance,
-                bandwagon_k=max(0, min(round(k), len(design.guarantors) - 1)),
-                retroactive=p.get(retro_key, 0.0),
-                own_nuclear=facts[g.iso3].nuclear if g.iso3 in facts else False,
-            )
-        )
-    return tuple(out)
 
 
 _SEVERITY_LEVEL = {Severity.LOW: -1.0, Severity.MEDIUM: 0.0, Severity.HIGH: 1.0}

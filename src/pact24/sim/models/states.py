@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from pact24.sim.params import Parameter
+from pact24.designs.schema import Design
+from pact24.sim.params import Parameter, Params
 
 CSV = "shared/data/guarantors.csv (copy: pact24/data/guarantors.csv)"
 
@@ -176,3 +177,41 @@ PARAMETERS: tuple[Parameter, ...] = (
         integer=True,
     ),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """One guarantor of one design: who it is and what it brings to the model."""
+
+    iso3: str
+    name: str
+    delegate: str
+    legislature: bool
+    stance: float
+    bandwagon_k: int
+    retroactive: float
+    own_nuclear: bool
+
+
+def profiles(design: Design, p: Params) -> tuple[Profile, ...]:
+    """The design's guarantors with their registry readings (csv states) or the defaults."""
+    facts = load_states()
+    out = []
+    for g in design.guarantors:
+        known = g.iso3 in READINGS
+        stance = p[f"guarantor.stance.{g.iso3}" if known else "guarantor.stance.default"]
+        k = p[f"guarantor.bandwagon_k.{g.iso3}" if known else "guarantor.bandwagon_k.default"]
+        retro_key = f"guarantor.retroactive.{g.iso3}"
+        out.append(
+            Profile(
+                iso3=g.iso3,
+                name=g.name,
+                delegate=g.delegate,
+                legislature=g.legislature_approval_for_troops,
+                stance=stance,
+                bandwagon_k=max(0, min(round(k), len(design.guarantors) - 1)),
+                retroactive=p.get(retro_key, 0.0),
+                own_nuclear=facts[g.iso3].nuclear if g.iso3 in facts else False,
+            )
+        )
+    return tuple(out)

@@ -16,8 +16,8 @@ from pact24.designs.schema import Design
 from pact24.mechanism import DeliveryReported, Receipt
 from pact24.mechanism.events import DERIVED_CONDITIONS
 from pact24.sim.models import delivery
-from pact24.sim.models.guarantor import Profile
 from pact24.sim.models.lags import CrisisLags
+from pact24.sim.models.states import Profile
 from pact24.sim.reference.driver import Driver
 from pact24.sim.reference.guarantors import Guarantors
 from pact24.vocab import Instrument, PostureKind, ReadinessTier, ReceiptStatus

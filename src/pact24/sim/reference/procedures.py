@@ -11,7 +11,8 @@ import numpy as np
 import numpy.typing as npt
 
 from pact24.sim.models import guarantor
-from pact24.sim.models.guarantor import Answer, GuarantorParams, Profile, Situation
+from pact24.sim.models.guarantor import Answer, GuarantorParams, Situation
+from pact24.sim.models.states import Profile
 from pact24.sim.reference.agenda import REPLY, VOTE, Agenda
 from pact24.sim.reference.draws import CrisisDraws
 from pact24.vocab import ConditionKind

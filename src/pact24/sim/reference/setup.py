@@ -12,10 +12,11 @@ from datetime import UTC, datetime
 
 from pact24.designs.schema import Design, Posture
 from pact24.errors import InvalidInput
-from pact24.sim.models import adversary, delivery, guarantor
-from pact24.sim.models.guarantor import GuarantorParams, Profile
+from pact24.sim.models import adversary, delivery, states
+from pact24.sim.models.guarantor import GuarantorParams
 from pact24.sim.models.lags import LagSampler
 from pact24.sim.models.scenario import ADAPTIVE, SCENARIOS, Family
+from pact24.sim.models.states import Profile
 from pact24.sim.models.timing import TimingModel
 from pact24.sim.params import Params
 from pact24.sim.registry import resolve
@@ -70,7 +71,7 @@ def prepare(
         params=p,
         gp=GuarantorParams.from_params(p),
         dp=delivery.DeliveryParams.from_params(p),
-        profiles=guarantor.profiles(design, p),
+        profiles=states.profiles(design, p),
         lags=LagSampler(
             model=timing or TimingModel.default(),
             instruments=design.instruments,
