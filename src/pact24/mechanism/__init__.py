@@ -1,6 +1,7 @@
 """The guarantee mechanism: events in, state out; no I/O, no clock reads, no randomness.
 
-The live service, the exercise runner and the simulator all drive this same code::
+The service (live guarantees and exercises alike), the demo, ``replay`` and the reference
+simulator all drive this same code::
 
     state = engine.start(design)
     state = engine.apply(state, IncidentReported(...))

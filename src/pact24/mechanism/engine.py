@@ -1,9 +1,9 @@
 """The fold: ``apply(state, event)`` accepts an event or refuses it with a typed error.
 
 This is the one place where the rules of a deliberation are enforced, for every driver: the
-live service, the exercise runner and the simulator. It is pure — no clock, no I/O, no
-randomness — so replaying the same events always gives the same state, and a refused event
-leaves the caller's state exactly as it was (the state is immutable).
+service (live or exercise), the demo and ``replay``, and the reference simulator. It is pure —
+no clock, no I/O, no randomness — so replaying the same events always gives the same state, and
+a refused event leaves the caller's state exactly as it was (the state is immutable).
 
 Drivers ask the engine what to emit rather than building the derived events themselves:
 ``open_window`` when ``activation_due``, and ``close`` for the one idempotent close that the

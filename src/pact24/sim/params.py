@@ -3,8 +3,8 @@
 Every number a model reads is a :class:`Parameter` declared next to the model that uses it (each
 module under ``sim/models/`` has a ``PARAMETERS`` tuple) and collected into the one registry
 (``pact24.sim.registry.REGISTRY``). A run takes a :data:`Params` mapping (name -> value): the
-registry's defaults with any overrides applied. Keeping this a plain mapping of floats is what lets
-``explore/`` sample it (SALib, PRIM, Ray) without knowing the models.
+registry's defaults with any overrides applied. Keeping this a plain mapping of floats is what will
+let a sampler (the planned ``explore/``: SALib, PRIM, Ray) vary it without knowing the models.
 
 This module imports nothing from the models, so they can import it.
 """

@@ -1,7 +1,7 @@
 """The results table: one row per run, plain column names. The schema lives here and only here.
 
-``sim/reference`` fills rows, ``sim/kernel`` (later) must produce the same columns, and
-``explore/`` and ``report/`` read them. Columns about "the crisis" describe the run's *first*
+``sim/reference`` fills rows and ``sim/summary`` reads them; the planned vectorised ``sim/kernel``
+must produce the same columns. Columns about "the crisis" describe the run's *first*
 crisis (the first time the guarantee is tested); columns about "the campaign" add up every crisis
 of the run. When the adversary never attacks, crisis columns are ``False``, ``0`` or ``NaN``.
 
