@@ -2,7 +2,7 @@
 
 The mechanism never reads a clock; the drivers hand it times. Injecting the clock into the
 service too means tests move past a deadline by moving a ``ManualClock`` instead of sleeping,
-and an exercise can run on a compressed or shifted clock without touching the service code.
+and an exercise can run on a shifted clock without touching the service code.
 
 ``SystemClock`` honours ``PACT24_CLOCK_OFFSET_SECONDS`` (a float, default 0): a server started
 with an offset behaves as if it were that much later, which lets a person rehearse what happens
