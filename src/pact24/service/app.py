@@ -2,9 +2,9 @@
 
 ``create_app`` wires one ``Service`` (store + clock) into the JSON routes and, when asked, a
 ``Scheduler``. At start-up, in this order: migrate the database, close every window that fell
-due while no process ran, start the timer; only then does the server answer. The web pages are
-mounted at the marked place below by ``pact24.service.web`` (a router named ``router``) when
-that module exists, so the HTML front reuses the same service object and the same accounts.
+due while no process ran, start the timer; only then does the server answer. The web pages
+(the package ``pact24.service.web``, its ``router``) are mounted at the marked place below, so
+the HTML front drives the same service object, with the same accounts, as the JSON routes.
 """
 
 from __future__ import annotations
