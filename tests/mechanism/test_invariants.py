@@ -162,7 +162,9 @@ def test_refused_events_are_typed_and_change_nothing(design, acts):
     assert list(s.history[2:]) == accepted
     for e, exc in refused:
         assert isinstance(exc, MechanismError) and status_of(exc) in (409, 422)
-        assert e not in s.history
+        # this very event left no trace (an equal one may be accepted later: a resolution
+        # refused before its conditional decision, then sent again after it)
+        assert all(e is not kept for kept in s.history)
 
 
 @settings(max_examples=150, deadline=None)
