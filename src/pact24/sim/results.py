@@ -6,7 +6,8 @@ crisis (the first time the guarantee is tested); columns about "the campaign" ad
 of the run. When the adversary never attacks, crisis columns are ``False``, ``0`` or ``NaN``.
 
 Parquet files are written with an explicit Arrow schema and deterministic metadata, so the same
-command gives byte-identical files.
+command gives byte-identical files. pyarrow and pandas are imported only to write or read a file:
+runs, and ``pact24 simulate`` without ``--out``, never load them.
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from pact24.vocab import Instrument
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +110,18 @@ COLUMNS: tuple[Column, ...] = (
 
 NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 
-_ARROW = {"bool": pa.bool_(), "int64": pa.int64(), "float64": pa.float64(), "string": pa.string()}
-SCHEMA = pa.schema([pa.field(c.name, _ARROW[c.dtype], nullable=False) for c in COLUMNS])
+
+def schema() -> pa.Schema:
+    """The Arrow schema of a results file: every column, none nullable."""
+    import pyarrow as pa
+
+    arrow = {
+        "bool": pa.bool_(),
+        "int64": pa.int64(),
+        "float64": pa.float64(),
+        "string": pa.string(),
+    }
+    return pa.schema([pa.field(c.name, arrow[c.dtype], nullable=False) for c in COLUMNS])
 
 
 def empty_row() -> dict[str, Any]:
@@ -129,15 +141,18 @@ def check_row(row: Mapping[str, Any]) -> None:
 def to_table(
     rows: Sequence[Mapping[str, Any]], metadata: Mapping[str, Any] | None = None
 ) -> pa.Table:
-    """The rows as an Arrow table with :data:`SCHEMA` (and ``metadata`` as JSON)."""
+    """The rows as an Arrow table with :func:`schema` (and ``metadata`` as JSON)."""
+    import pyarrow as pa
+
+    table_schema = schema()
     arrays = []
     for c in COLUMNS:
         values = [r[c.name] for r in rows]
         if c.dtype == "float64":
             arrays.append(pa.array(np.asarray(values, dtype=np.float64), type=pa.float64()))
         else:
-            arrays.append(pa.array(values, type=_ARROW[c.dtype]))
-    table = pa.Table.from_arrays(arrays, schema=SCHEMA)
+            arrays.append(pa.array(values, type=table_schema.field(c.name).type))
+    table = pa.Table.from_arrays(arrays, schema=table_schema)
     if metadata:
         meta = {b"pact24": json.dumps(dict(metadata), sort_keys=True).encode()}
         table = table.replace_schema_metadata(meta)
@@ -148,6 +163,8 @@ def write_parquet(
     rows: Sequence[Mapping[str, Any]], path: Path | str, metadata: Mapping[str, Any] | None = None
 ) -> None:
     """Write the rows to ``path``; the same rows and metadata always give the same bytes."""
+    import pyarrow.parquet as pq
+
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     pq.write_table(to_table(rows, metadata), tmp, compression="zstd", write_statistics=True)
@@ -155,12 +172,16 @@ def write_parquet(
 
 
 def read_parquet(path: Path | str) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
     frame: pd.DataFrame = pq.read_table(path).to_pandas()
     return frame
 
 
 def metadata_of(path: Path | str) -> dict[str, Any]:
     """The ``pact24`` metadata written with a results file (design, scenario, seed, ...)."""
+    import pyarrow.parquet as pq
+
     meta = pq.read_schema(path).metadata or {}
     raw = meta.get(b"pact24")
     return {} if raw is None else dict(json.loads(raw))
