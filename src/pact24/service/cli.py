@@ -38,7 +38,7 @@ def db_upgrade(db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> Non
     from pact24.store import migrate
 
     store = _store(db)
-    store.upgrade()
+    migrate.prepare(store)
     typer.echo(f"{store!r} at migration {migrate.current(store)}")
 
 
@@ -49,9 +49,10 @@ def db_create_admin(
 ) -> None:
     """Make an admin account and print its token (shown once)."""
     from pact24.service.core import Service
+    from pact24.store import migrate
 
     store = _store(db)
-    store.upgrade()
+    migrate.prepare(store)
     creds = Service(store).bootstrap_admin(name)
     typer.echo(creds.token)
 
@@ -74,11 +75,12 @@ def serve(
     from pact24.service import demo as demo_mod
     from pact24.service.app import create_app
     from pact24.service.core import Service
+    from pact24.store import migrate
 
     if demo_credentials is not None and not demo:
         raise InvalidInput("--demo-credentials goes with --demo")
     store = _store(db)
-    store.upgrade()
+    migrate.prepare(store)
     service = Service(store, SystemClock())
     if demo:
         creds = demo_mod.seed(service)
