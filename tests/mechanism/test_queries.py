@@ -12,7 +12,12 @@ from pact24.mechanism import (
     IncidentReported,
     engine,
 )
-from pact24.mechanism.queries import activation_threshold, next_revision, standing_commitments
+from pact24.mechanism.queries import (
+    activation_threshold,
+    next_revision,
+    standing_commitments,
+    stands,
+)
 from pact24.vocab import Choice, ConditionKind, IncidentKind, Instrument, Severity, SilenceRule
 
 TROOPS = Instrument.TROOPS
@@ -85,3 +90,12 @@ def test_standing_commitments_leave_silence_rules_to_the_close():
     silence[TROOPS] = SilenceRule.COMMIT
     s = opened(d.model_copy(update={"silence": silence}))
     assert standing_commitments(s, TROOPS) == frozenset()
+
+
+def test_stands_follows_the_guarantor_s_latest_answer():
+    s = opened("tripwire-presence")
+    assert stands(s, "GBR", TROOPS) and not stands(s, "DEU", TROOPS)
+    s = engine.apply(s, decide("GBR", Choice.DECLINE, 1))
+    s = engine.apply(s, decide("DEU", Choice.COMMIT, 1))
+    assert not stands(s, "GBR", TROOPS) and stands(s, "DEU", TROOPS)
+    assert not stands(s, "FRA", Instrument.SANCTIONS)

@@ -24,22 +24,23 @@ def next_revision(state: Deliberation, guarantor: str, instrument: Instrument) -
     return len(state.decisions.get((guarantor, instrument), ())) + 1
 
 
-def standing_commitments(state: Deliberation, instrument: Instrument) -> frozenset[str]:
-    """Guarantors whose unconditional commitment of ``instrument`` stands now.
+def stands(state: Deliberation, guarantor: str, instrument: Instrument) -> bool:
+    """Whether the guarantor's unconditional commitment of ``instrument`` stands now.
 
-    These are what ``others_commit_first`` is judged against at the close: explicit commitments,
-    and troops of guarantors whose posture engages them and who have not answered otherwise.
-    Silence rules are left out, because silence only becomes an answer at the close.
+    It stands on an explicit commitment, or for troops on a posture that engages the guarantor
+    while it has not answered otherwise. These are the commitments ``others_commit_first`` is
+    judged against at the close, less silence rules: silence only becomes an answer there.
     """
-    design = state.design
-    if instrument not in design.instruments:
-        return frozenset()
-    standing = set()
-    for g in design.guarantors:
-        d = state.current(g.iso3, instrument)
-        if d is None:
-            if instrument is Instrument.TROOPS and design.posture.engaged(g.iso3):
-                standing.add(g.iso3)
-        elif d.choice is Choice.COMMIT:
-            standing.add(g.iso3)
-    return frozenset(standing)
+    versions = state.decisions.get((guarantor, instrument))
+    if versions:
+        return versions[-1].choice is Choice.COMMIT
+    return (
+        instrument is Instrument.TROOPS
+        and instrument in state.design.instruments
+        and state.design.posture.engaged(guarantor)
+    )
+
+
+def standing_commitments(state: Deliberation, instrument: Instrument) -> frozenset[str]:
+    """The guarantors whose unconditional commitment of ``instrument`` stands now (``stands``)."""
+    return frozenset(g.iso3 for g in state.design.guarantors if stands(state, g.iso3, instrument))

@@ -16,7 +16,7 @@ import numpy as np
 from pact24.designs.schema import Design
 from pact24.errors import DeadlinePassed, RevisionRefused
 from pact24.mechanism import ConditionResolved, DecisionRecorded, engine
-from pact24.mechanism.queries import next_revision, standing_commitments
+from pact24.mechanism.queries import next_revision, standing_commitments, stands
 from pact24.sim.models import guarantor
 from pact24.sim.models.guarantor import Answer, Situation
 from pact24.sim.models.scenario import Attack
@@ -88,8 +88,8 @@ class Guarantors:
         self._awake = [[False] * n_i for _ in range(n_g)]
         self._pending = [[False] * n_i for _ in range(n_g)]
         self._seen: list[list[tuple[object, ...] | None]] = [[None] * n_i for _ in range(n_g)]
-        self._standing = standing_commitments(driver.state, Instrument.TROOPS)
-        self._n_standing = len(self._standing)
+        self._standing = set(standing_commitments(driver.state, Instrument.TROOPS))
+        """Guarantors whose troop commitment stands, as the mechanism says after each answer."""
 
     # -- what reaches the guarantors ------------------------------------------------------------
 
@@ -141,7 +141,7 @@ class Guarantors:
         willing = guarantor.willing(
             self._gp, self._z_static[g][i], ins, belief, self.warned, self._u[g][i]
         )
-        others = self._n_standing - (prof.iso3 in self._standing) if troops else 0
+        others = len(self._standing) - (prof.iso3 in self._standing) if troops else 0
         parliament = procedures.parliament[g] if troops else "none"
         demand_state = procedures.demand_state[g][i]
         key = (
@@ -218,9 +218,12 @@ class Guarantors:
         self.current[g][i] = want
         self.decided_at[g][i] = h
         if i == self._troops:
-            standing = standing_commitments(self._driver.state, Instrument.TROOPS)
-            if standing != self._standing:
-                self._standing, self._n_standing = standing, len(standing)
+            now = stands(self._driver.state, prof.iso3, ins)
+            if now != (prof.iso3 in self._standing):
+                if now:
+                    self._standing.add(prof.iso3)
+                else:
+                    self._standing.discard(prof.iso3)
                 self._reconsider_all(h, troops_only=True)  # the bandwagon: others see the count
         if self._no_deadline and engine.all_decided(self._driver.state):
             self.all_decided_at = h
