@@ -30,7 +30,6 @@ COMMITMENTS: tuple[str, ...] = ("treaty_guarantee", "ally", "partner", "self")
 ATTRIBUTIONS: tuple[str, ...] = ("clear", "contested")
 SEVERITIES: tuple[str, ...] = ("low", "medium", "high")
 
-
 FEATURES: tuple[str, ...] = (
     "intercept",
     *(f"instrument[{i}]" for i in INSTRUMENTS),
