@@ -2,6 +2,7 @@
 
 Errors are domain errors; ``pact24.cli.main`` prints them as one line and exits 2. A witness
 alarm exits 3, so a cron job or a supervisor can tell "the log lied" from "could not reach it".
+Each command imports the store, the server or HTTP when it runs, never when it is mounted.
 """
 
 from __future__ import annotations
@@ -12,11 +13,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
 import typer
 
 from pact24.errors import InvalidInput
-from pact24.ledger import load_private_key
 from pact24.vocab import Choice, ConditionKind, Instrument
 
 if TYPE_CHECKING:
@@ -27,7 +26,7 @@ db_app = typer.Typer(help="The store: run migrations, make the first admin.", no
 
 
 def _store(db: str | None) -> Store:
-    from pact24.store.db import Store  # imported late, so `pact24 --help` stays fast
+    from pact24.store.db import Store
 
     return Store(db)
 
@@ -116,6 +115,9 @@ def decide(
     ),
 ) -> None:
     """Sign a decision with the delegate's key, here, and send it; print what was recorded."""
+    import httpx
+
+    from pact24.ledger import load_private_key
     from pact24.service import client as c
 
     if commit == decline:
@@ -160,6 +162,8 @@ def witness(
     peer: list[Path] = typer.Option([], "--peer", help="Another witness's folder to compare."),
 ) -> None:
     """Keep a copy of every checkpoint; exit 3 on a split view or a rewritten log."""
+    import httpx
+
     from pact24.service.witness import Alarm, Witness, compare
 
     w = Witness(state / guarantee)
