@@ -28,7 +28,7 @@ from pact24.sim.reference.agenda import DECIDE, REPLY, REVISE, SIGNAL, TICK, VOT
 from pact24.sim.reference.assessment import Assessment, ticks
 from pact24.sim.reference.draws import CrisisDraws, draw
 from pact24.sim.reference.driver import Driver
-from pact24.sim.reference.guarantors import Guarantors
+from pact24.sim.reference.guarantors import Guarantors, troop_index
 from pact24.sim.reference.procedures import Procedures
 from pact24.sim.reference.records import CrisisRecord
 from pact24.sim.reference.setup import Setup
@@ -111,22 +111,30 @@ class _Window:
         speedup = gp.deadline_speedup if design.window_hours is not None else 1.0
         self.lags = setup.lags.draw(rng, attack.severity, clear, speedup)
         self.agenda = Agenda()
-        troops = (
-            design.instruments.index(Instrument.TROOPS)
-            if Instrument.TROOPS in design.instruments
-            else -1
-        )
-        n_i = len(design.instruments)
         self.procedures = Procedures(
-            gp, setup.profiles, draws, n_i, troops, self.lags.vote, self.agenda, rng
+            gp,
+            setup.profiles,
+            draws,
+            len(design.instruments),
+            troop_index(design),
+            self.lags.vote,
+            self.agenda,
+            rng,
         )
         self.guarantors = Guarantors(
             setup, design, attack, draws, beliefs, driver, self.procedures, self.agenda, rng
         )
 
     def run(self, agenda_ticks: list[float]) -> CrisisRecord:
+        """Schedule the window, handle its agenda until the close, close, and deliver."""
+        self._schedule(agenda_ticks)
+        close_h, reason = self._deliberate()
+        self.driver.close(close_h, reason)
+        return self._record(close_h)
+
+    def _schedule(self, agenda_ticks: list[float]) -> None:
+        """Each offered answer's time to decision, attribution's ticks, a nuclear warning."""
         setup, design, open_h, end_h = self.setup, self.design, self.open_h, self.end_h
-        p = setup.params
         for g, pr in enumerate(setup.profiles):
             for i, ins in enumerate(design.instruments):
                 if design.offered(pr.iso3, ins) > 0:
@@ -136,20 +144,20 @@ class _Window:
         for t in agenda_ticks:
             if open_h < t < end_h:
                 self.agenda.push(t, TICK)
-        if setup.nuclear and self.draws.warn_u < p["adversary.nuclear_signal_prob"]:
+        if setup.nuclear and self.draws.warn_u < setup.params["adversary.nuclear_signal_prob"]:
             self.agenda.push(open_h + self.draws.warn_at_u * min(end_h - open_h, 24.0), SIGNAL)
-        guarantors = self.guarantors
+
+    def _deliberate(self) -> tuple[float, str]:
+        """Handle the agenda in time order; the hour of the close and its reason."""
+        guarantors, end_h = self.guarantors, self.end_h
         while self.agenda and guarantors.all_decided_at is None:
             h, kind, g, i = self.agenda.pop()
             if h >= end_h:
                 break
             self._handle(h, kind, g, i)
         if guarantors.all_decided_at is not None:
-            close_h, reason = guarantors.all_decided_at, "all_decided"
-        else:
-            close_h, reason = end_h, ("deadline" if design.window_hours is not None else "chair")
-        self.driver.close(close_h, reason)
-        return self._record(close_h)
+            return guarantors.all_decided_at, "all_decided"
+        return end_h, ("deadline" if self.design.window_hours is not None else "chair")
 
     def _handle(self, h: float, kind: int, g: int, i: int) -> None:
         guarantors = self.guarantors

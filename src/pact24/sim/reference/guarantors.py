@@ -31,6 +31,12 @@ _BELIEF_RESOLUTION = 1e-6
 """Guarantors re-read attribution at a tick only if some belief moved by more than this."""
 
 
+def troop_index(design: Design) -> int:
+    """The index of troops among the design's instruments (-1 where it offers none)."""
+    instruments = design.instruments
+    return instruments.index(Instrument.TROOPS) if Instrument.TROOPS in instruments else -1
+
+
 class Guarantors:
     """What each guarantor has said, seen and is about to say, per instrument."""
 
@@ -52,11 +58,7 @@ class Guarantors:
         self._no_deadline = design.window_hours is None
         n_g, n_i = len(setup.profiles), len(design.instruments)
         self._n_g, self._n_i = n_g, n_i
-        self._troops = (
-            design.instruments.index(Instrument.TROOPS)
-            if Instrument.TROOPS in design.instruments
-            else -1
-        )
+        self._troops = troop_index(design)
         self.engaged = [design.posture.engaged(pr.iso3) for pr in setup.profiles]
         self._z_static = [
             [
