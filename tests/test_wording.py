@@ -47,3 +47,27 @@ def test_phases_and_verdicts() -> None:
     assert wording.verdict(True) == "HONOURED" and wording.verdict(False) == "NOT honoured"
     assert wording.met_text(False) == "NOT met"
     assert wording.percent(0.95) == "95%"
+
+
+def test_every_event_of_a_deliberation_has_one_wording_that_the_cli_timeline_uses() -> None:
+    from rich.console import Console
+
+    from pact24.demo import run
+    from pact24.mechanism import DecisionRecorded, WindowOpened
+    from pact24.report.timeline import timeline_table
+
+    events = list(run().state.history)
+    kinds = {type(e).__name__ for e in events}
+    assert len(kinds) == 9, f"the demo covers every event type: {sorted(kinds)}"
+    console = Console(width=400, record=True)
+    console.print(timeline_table(events))
+    table = console.export_text()
+    for e in events:
+        w = wording.event_words(e, name=lambda iso3: f"<{iso3}>")
+        assert w.what and w.who
+        assert w.what.split(" — ")[0] in table, w.what
+        if isinstance(e, DecisionRecorded):
+            assert w.who == f"<{e.guarantor}>" and w.by == e.delegate
+    opened = next(e for e in events if isinstance(e, WindowOpened))
+    relative = wording.event_words(opened, when=lambda at: "+24.0 h after the attack")
+    assert relative.sentence == "mechanism opens the window; deadline +24.0 h after the attack"

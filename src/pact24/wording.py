@@ -13,7 +13,24 @@ values from JSON; an unknown value reads as itself with underscores turned to sp
 
 from __future__ import annotations
 
-from pact24.mechanism import Condition, Phase
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from pact24.mechanism import (
+    AttributionAssessed,
+    Condition,
+    ConditionResolved,
+    DecisionRecorded,
+    DeliveryReported,
+    Event,
+    IncidentReported,
+    OutcomeDeclared,
+    Phase,
+    ReceiptsFrozen,
+    WindowClosed,
+    WindowOpened,
+)
 from pact24.vocab import Choice, ConditionKind, Instrument
 
 INSTRUMENT_LABELS: dict[str, str] = {
@@ -147,3 +164,79 @@ def phase_label(phase: Phase | str) -> str:
 def percent(confidence: float) -> str:
     """An attribution confidence (0..1) as people say it: ``80%``."""
     return f"{confidence:.0%}"
+
+
+def utc(at: datetime) -> str:
+    """A time as people read it in a record: ``2027-03-02 04:00 UTC``."""
+    return at.strftime("%Y-%m-%d %H:%M UTC")
+
+
+MECHANISM = "mechanism"
+"""Who an event is by when the rules, not a person, produced it."""
+
+
+@dataclass(frozen=True, slots=True)
+class EventWords:
+    """One event as a sentence: ``who`` does ``what``; ``by`` names the delegate who signed."""
+
+    who: str
+    what: str
+    by: str | None = None
+
+    @property
+    def sentence(self) -> str:
+        return f"{self.who} {self.what}"
+
+
+def event_words(
+    event: Event,
+    name: Callable[[str], str] = str,
+    when: Callable[[datetime], str] = utc,
+) -> EventWords:
+    """The one wording of every event of a deliberation.
+
+    ``name`` turns a guarantor's ISO3 code into what the reader knows it by (the web shows
+    names, the CLI codes); ``when`` writes a time (absolute, or hours after the attack).
+    """
+    if isinstance(event, IncidentReported):
+        hashes = len(event.evidence)
+        what = (
+            f"reports {plain(event.kind)} ({event.severity.value} severity, "
+            f"{hashes} evidence hash{'' if hashes == 1 else 'es'})"
+        )
+        return EventWords(event.reported_by, f"{what}: {event.summary}" if event.summary else what)
+    if isinstance(event, AttributionAssessed):
+        return EventWords(event.assessed_by, f"assesses attribution at {percent(event.confidence)}")
+    if isinstance(event, WindowOpened):
+        if event.deadline is None:
+            return EventWords(MECHANISM, "opens the window, with no deadline")
+        return EventWords(MECHANISM, f"opens the window; deadline {when(event.deadline)}")
+    if isinstance(event, DecisionRecorded):
+        what = decision_text(event.choice, event.instrument, event.condition)
+        if event.amount is not None and (amount := amount_text(event.amount, event.instrument)):
+            what += f" ({amount})"
+        if event.revision > 1:
+            what += f", revision {event.revision}"
+        return EventWords(name(event.guarantor), _noted(what, event.note), by=event.delegate)
+    if isinstance(event, ConditionResolved):
+        what = f"has its condition on {instrument_name(event.instrument)} {met_text(event.met)}"
+        return EventWords(name(event.guarantor), _noted(what, event.note))
+    if isinstance(event, WindowClosed):
+        return EventWords(MECHANISM, f"closes the window ({plain(event.reason)})")
+    if isinstance(event, ReceiptsFrozen):
+        silent = sum(1 for r in event.receipts if r.by_silence)
+        return EventWords(
+            MECHANISM, f"freezes {len(event.receipts)} receipts ({silent} by the silence rule)"
+        )
+    if isinstance(event, OutcomeDeclared):
+        outcome = event.outcome
+        return EventWords(
+            MECHANISM, f"declares the guarantee {verdict(outcome.honoured)}: {outcome.rule}"
+        )
+    assert isinstance(event, DeliveryReported)
+    what = f"delivers {delivery_text(event.instrument, event.amount)}"
+    return EventWords(name(event.guarantor), _noted(what, event.note))
+
+
+def _noted(what: str, note: str | None) -> str:
+    return f"{what} — {note}" if note else what

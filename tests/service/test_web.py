@@ -322,8 +322,8 @@ def test_the_board_shows_countdown_grid_silence_timeline_and_ledger(observer: We
     )
     assert 'id="cell-GBR-troops"' in html and "Silent" in html
     assert "Who is still silent" in html and "(16 of 16)" in html
-    assert "Incident reported by root: overt invasion" in html
-    assert "Decision window opened; deadline 2027-03-02 04:00 UTC" in html
+    assert "root reports overt invasion (high severity" in html
+    assert "mechanism opens the window; deadline 2027-03-02 04:00 UTC" in html
     assert "Ledger verified" in html and "Ledger NOT verified" not in html
     assert re.search(r"checkpoint: \d+ entries, root", html)
     assert "honoured when at least 3 guarantors commit troops" in html
@@ -365,7 +365,7 @@ def test_after_the_deadline_the_board_shows_the_outcome(observer: Web) -> None:
     assert "Outcome declared" in html and "Not honoured" in html
     assert "final: decline (silence)" in html
     assert "Silent at the close" in html
-    assert "Window closed (deadline)" in html
+    assert "mechanism closes the window (deadline)" in html
     assert "Ledger verified" in html
 
 
@@ -458,7 +458,7 @@ def test_a_delegate_records_a_signed_decision_and_the_board_shows_it(delegate: W
     assert "Recorded and signed: United Kingdom" in html
     cell = re.search(r'id="cell-GBR-troops">(.*?)</td>', html, re.S)
     assert cell is not None and "Commit" in cell.group(1) and "r1" in cell.group(1)
-    assert "United Kingdom (gbr-minister): troops — commits (revision 1, signed)" in html
+    assert "United Kingdom commits troops — battalion group (signed by gbr-minister)" in html
     assert "Ledger verified" in html
     # the stored decision carries the delegate's own signature, checkable by anyone
     admin = delegate.service.authenticate(delegate.seeded.admin_token)

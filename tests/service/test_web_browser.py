@@ -158,7 +158,7 @@ def test_delegate_records_a_decision_and_every_board_updates(live: Live, tmp_pat
             own = page.locator("#cell-GBR-troops")
             expect(own).to_contain_text("Commit")
             expect(own).to_contain_text("r1")
-            expect(page.locator(".timeline")).to_contain_text("United Kingdom (gbr-minister)")
+            expect(page.locator(".timeline")).to_contain_text("United Kingdom commits troops")
             expect(page.locator(".stat-ledger")).to_contain_text("Ledger verified")
 
             # The observer's board updates in place (htmx polling), without a reload.

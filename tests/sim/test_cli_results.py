@@ -102,9 +102,9 @@ def test_explain_tells_run_k_from_its_event_log() -> None:
     )
     assert "Run 4 of meloni-24h against overt_invasion (seed 3)" in out
     for text in (
-        "reports an attack",
-        "window opens",
-        "window closes (deadline)",
+        "reports overt invasion",
+        "opens the window; deadline +24.0 h after the attack",
+        "closes the window (deadline)",
         "receipts frozen",
         "outcome:",
         "front:",

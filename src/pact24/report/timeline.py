@@ -16,63 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pact24 import wording
-from pact24.mechanism import (
-    AttributionAssessed,
-    ConditionResolved,
-    DecisionRecorded,
-    DeliveryReported,
-    Event,
-    IncidentReported,
-    Outcome,
-    OutcomeDeclared,
-    ReceiptsFrozen,
-    WindowClosed,
-    WindowOpened,
-)
-
-
-def describe(event: Event) -> tuple[str, str]:
-    """(who, what) for one event, in plain words."""
-    if isinstance(event, IncidentReported):
-        return event.reported_by, (
-            f"reports {wording.plain(event.kind)} ({event.severity.value} severity), "
-            f"{len(event.evidence)} evidence hash(es)"
-            + (f": {event.summary}" if event.summary else "")
-        )
-    if isinstance(event, AttributionAssessed):
-        return event.assessed_by, f"attribution confidence {wording.percent(event.confidence)}"
-    if isinstance(event, WindowOpened):
-        until = "no deadline" if event.deadline is None else f"deadline {_t(event.deadline)}"
-        return "mechanism", f"window opens ({until})"
-    if isinstance(event, DecisionRecorded):
-        what = wording.decision_text(event.choice, event.instrument, event.condition)
-        if event.amount is not None:
-            what += f" ({wording.amount_text(event.amount, event.instrument)})"
-        if event.revision > 1:
-            what += f" — revision {event.revision}"
-        if event.note:
-            what += f" — {event.note}"
-        return f"{event.guarantor} ({event.delegate})", what
-    if isinstance(event, ConditionResolved):
-        met = wording.met_text(event.met)
-        return event.guarantor, (
-            f"condition on {wording.instrument_name(event.instrument)} {met}"
-            + (f": {event.note}" if event.note else "")
-        )
-    if isinstance(event, WindowClosed):
-        return "mechanism", f"window closed ({wording.plain(event.reason)})"
-    if isinstance(event, ReceiptsFrozen):
-        silent = sum(1 for r in event.receipts if r.by_silence)
-        return "mechanism", f"{len(event.receipts)} receipts frozen ({silent} by silence rule)"
-    if isinstance(event, OutcomeDeclared):
-        return (
-            "mechanism",
-            f"guarantee {wording.verdict(event.outcome.honoured)}: {event.outcome.rule}",
-        )
-    assert isinstance(event, DeliveryReported)
-    return event.guarantor, f"delivers {wording.delivery_text(event.instrument, event.amount)}" + (
-        f" — {event.note}" if event.note else ""
-    )
+from pact24.mechanism import Event, Outcome
 
 
 def _t(at: datetime) -> str:
@@ -87,9 +31,10 @@ def timeline_table(events: Sequence[Event], title: str = "Timeline") -> Table:
     table.add_column("who")
     table.add_column("what")
     for e in events:
-        who, what = describe(e)
+        w = wording.event_words(e)
+        who = f"{w.who} ({w.by})" if w.by else w.who
         offset = "" if start is None else f"{(e.at - start).total_seconds() / 3600:.1f} h"
-        table.add_row(_t(e.at), offset, who, what)
+        table.add_row(_t(e.at), offset, who, w.what)
     return table
 
 

@@ -13,19 +13,7 @@ from typing import Any
 
 from pact24 import wording
 from pact24.designs.schema import Design, MinGuarantors
-from pact24.mechanism import (
-    AttributionAssessed,
-    ConditionResolved,
-    DecisionRecorded,
-    DeliveryReported,
-    Event,
-    IncidentReported,
-    OutcomeDeclared,
-    ReceiptsFrozen,
-    WindowClosed,
-    WindowOpened,
-    codec,
-)
+from pact24.mechanism import Event, codec
 from pact24.mechanism.rules import rule_text
 from pact24.service.auth import Actor, Role
 from pact24.service.core import Service
@@ -88,46 +76,9 @@ def outcome_rule(design: Design) -> dict[str, Any]:
 
 
 def event_text(event: Event, names: Mapping[str, str]) -> str:
-    """One line of the board's timeline, in words."""
-
-    def who(iso3: str) -> str:
-        return names.get(iso3, iso3)
-
-    if isinstance(event, IncidentReported):
-        text = (
-            f"Incident reported by {event.reported_by}: "
-            f"{wording.plain(event.kind)}, severity {event.severity.value}"
-        )
-        return f"{text}. {event.summary}" if event.summary else text
-    if isinstance(event, AttributionAssessed):
-        return f"Attribution assessed at {wording.percent(event.confidence)} confidence"
-    if isinstance(event, WindowOpened):
-        if event.deadline is None:
-            return "Decision window opened, with no deadline"
-        return f"Decision window opened; deadline {utc_text(event.deadline)}"
-    if isinstance(event, DecisionRecorded):
-        answer = wording.choice_verb(event.choice)
-        condition = wording.condition_words(event.condition)
-        if event.choice is Choice.CONDITIONAL and condition:
-            answer += f" if {condition}"
-        what = wording.instrument_name(event.instrument)
-        return (
-            f"{who(event.guarantor)} ({event.delegate}): {what} — {answer} "
-            f"(revision {event.revision}, signed)"
-        )
-    if isinstance(event, ConditionResolved):
-        what = wording.instrument_name(event.instrument)
-        return f"{who(event.guarantor)}'s condition on {what}: {wording.met_text(event.met)}"
-    if isinstance(event, WindowClosed):
-        return f"Window closed ({wording.plain(event.reason)})"
-    if isinstance(event, ReceiptsFrozen):
-        return f"Receipts frozen: {len(event.receipts)} final answers"
-    if isinstance(event, OutcomeDeclared):
-        verdict = wording.verdict(event.outcome.honoured)
-        return f"Outcome declared: {verdict} ({event.outcome.rule})"
-    assert isinstance(event, DeliveryReported)
-    delivered = wording.delivery_text(event.instrument, event.amount)
-    return f"{who(event.guarantor)} delivered {delivered}"
+    """One line of the board's timeline, in words, with guarantors by name."""
+    w = wording.event_words(event, name=lambda iso3: names.get(iso3, iso3), when=utc_text)
+    return f"{w.sentence} (signed by {w.by})" if w.by else w.sentence
 
 
 def board_context(

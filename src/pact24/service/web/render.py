@@ -48,7 +48,7 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 
 def utc_text(at: datetime | None) -> str:
     """A time as a person reads it: ``2027-03-01 04:00 UTC``."""
-    return "" if at is None else at.strftime("%Y-%m-%d %H:%M UTC")
+    return "" if at is None else wording.utc(at)
 
 
 def iso(at: datetime | None) -> str:

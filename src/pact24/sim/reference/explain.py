@@ -12,15 +12,10 @@ from datetime import datetime
 
 from pact24 import wording
 from pact24.mechanism import (
-    AttributionAssessed,
-    ConditionResolved,
     DecisionRecorded,
-    DeliveryReported,
     Event,
-    IncidentReported,
     OutcomeDeclared,
     ReceiptsFrozen,
-    WindowClosed,
     WindowOpened,
 )
 from pact24.sim.reference.records import CrisisRecord, RunRecord
@@ -32,37 +27,11 @@ def _h(t0: datetime, at: datetime) -> str:
     return f"+{(at - t0).total_seconds() / 3600.0:.1f} h".rjust(9)
 
 
-def _decision(e: DecisionRecorded) -> str:
-    text = wording.decision_text(e.choice, e.instrument, e.condition)
-    head = (
-        f"{e.guarantor} {text}"
-        if e.revision == 1
-        else (f"{e.guarantor} revises (v{e.revision}): {text}")
-    )
-    return f"{head} — {e.note}" if e.note else head
+def _event_line(t0: datetime, e: Event) -> str:
+    def after_attack(at: datetime) -> str:
+        return f"{_h(t0, at).strip()} after the attack"
 
-
-def _event_line(t0: datetime, e: Event) -> str | None:
-    at = _h(t0, e.at)
-    if isinstance(e, IncidentReported):
-        return f"{at}  {e.reported_by} reports an attack: {e.summary}"
-    if isinstance(e, AttributionAssessed):
-        return f"{at}  attribution assessed at {wording.percent(e.confidence)}"
-    if isinstance(e, WindowOpened):
-        if e.deadline is None:
-            return f"{at}  consultation opens (no deadline)"
-        return f"{at}  window opens; deadline {_h(t0, e.deadline).strip()} after the attack"
-    if isinstance(e, DecisionRecorded):
-        return f"{at}  {_decision(e)}"
-    if isinstance(e, ConditionResolved):
-        what = wording.instrument_name(e.instrument)
-        return f"{at}  {e.guarantor}'s condition on {what} {wording.met_text(e.met)}: {e.note}"
-    if isinstance(e, WindowClosed):
-        return f"{at}  window closes ({wording.plain(e.reason)})"
-    if isinstance(e, DeliveryReported):
-        what = wording.delivery_text(e.instrument, e.amount)
-        return f"{at}  {e.guarantor} delivers {what} ({e.note})"
-    return None
+    return f"{_h(t0, e.at)}  {wording.event_words(e, when=after_attack).sentence}"
 
 
 def _receipts(frozen: ReceiptsFrozen) -> list[str]:
@@ -164,9 +133,7 @@ def explain(setup: Setup, record: RunRecord, seed: int) -> list[str]:
                 lines.append(f"{_h(t0, e.at)}  outcome: {verdict} ({e.outcome.rule})")
                 lines.extend(_hesitation(t0, c))
                 continue
-            line = _event_line(t0, e)
-            if line is not None:
-                lines.append(line)
+            lines.append(_event_line(t0, e))
         if not c.window_opened:
             lines.append(
                 "  the window never opened: attribution never reached the design's threshold"
