@@ -76,15 +76,26 @@ def save_private_key(path: Path | str, private_key: Ed25519PrivateKey) -> None:
 
 def load_private_key(path: Path | str) -> Ed25519PrivateKey:
     """Read a key written by ``save_private_key`` or an unencrypted Ed25519 PKCS#8 PEM."""
-    data = Path(path).read_bytes()
+    return parse_private_key(Path(path).read_bytes(), source=str(path))
+
+
+def parse_private_key(data: bytes, source: str = "the private key") -> Ed25519PrivateKey:
+    """A private key file's bytes: base64 of the 32-byte seed (``pact24 ledger keygen``), or an
+    unencrypted Ed25519 PKCS#8 PEM. LedgerError naming ``source`` if it is neither; the message
+    never echoes the bytes."""
     if not data.lstrip().startswith(b"-----BEGIN"):
-        return decode_private_key(data.decode("ascii", errors="replace"))
+        try:
+            return decode_private_key(data.decode("ascii", errors="replace").strip())
+        except LedgerError as exc:
+            raise LedgerError(f"{source}: {exc.detail}") from None
     try:
-        key = load_pem_private_key(data, password=None)
-    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-        raise LedgerError(f"{path}: not an unencrypted PEM private key ({exc})") from None
+        key = load_pem_private_key(data.strip(), password=None)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        raise LedgerError(
+            f"{source}: the PEM key could not be read (it must be unencrypted)"
+        ) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise LedgerError(f"{path}: the PEM key is not an Ed25519 key")
+        raise LedgerError(f"{source}: the PEM key is not an Ed25519 key")
     return key
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pact24.files import write_atomic
 from pact24.vocab import Instrument
 
 if TYPE_CHECKING:
@@ -163,12 +164,12 @@ def write_parquet(
     rows: Sequence[Mapping[str, Any]], path: Path | str, metadata: Mapping[str, Any] | None = None
 ) -> None:
     """Write the rows to ``path``; the same rows and metadata always give the same bytes."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    pq.write_table(to_table(rows, metadata), tmp, compression="zstd", write_statistics=True)
-    tmp.replace(path)
+    buffer = pa.BufferOutputStream()
+    pq.write_table(to_table(rows, metadata), buffer, compression="zstd", write_statistics=True)
+    write_atomic(path, buffer.getvalue().to_pybytes())
 
 
 def read_parquet(path: Path | str) -> pd.DataFrame:

@@ -16,16 +16,14 @@ from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from pact24 import wording
 from pact24.errors import Forbidden, LedgerError, Pact24Error
-from pact24.ledger import decode_private_key
+from pact24.ledger import signing
 from pact24.mechanism import DecisionRecorded, Phase, codec
 from pact24.service.api.deps import ServiceDep
 from pact24.service.auth import Actor, Role
@@ -206,23 +204,10 @@ def key_bytes(key_text: str, key_file: UploadFile | None) -> bytes:
 
 
 def parse_private_key(data: bytes) -> Ed25519PrivateKey:
-    """A private key file's bytes: base64 of the 32-byte seed (``pact24 ledger keygen``), or an
-    unencrypted Ed25519 PKCS#8 PEM. LedgerError if it is neither."""
+    """The uploaded or pasted key, refused unread when it is far larger than any key file."""
     if len(data) > MAX_KEY_BYTES:
         raise LedgerError("that is not a key file: it is far too large")
-    if data.lstrip().startswith(b"-----BEGIN"):
-        try:
-            key = load_pem_private_key(data.strip(), password=None)
-        except (ValueError, TypeError, UnsupportedAlgorithm):
-            raise LedgerError("the PEM key could not be read (it must be unencrypted)") from None
-        if not isinstance(key, Ed25519PrivateKey):
-            raise LedgerError("the PEM key is not an Ed25519 key")
-        return key
-    text = data.decode("ascii", errors="replace").strip()
-    try:
-        return decode_private_key(text)
-    except LedgerError as exc:
-        raise LedgerError(f"the private key: {exc.detail}") from None
+    return signing.parse_private_key(data)
 
 
 def signed_decision(fields: Mapping[str, Any], key: Ed25519PrivateKey) -> DecisionIn:
