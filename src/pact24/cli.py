@@ -1,7 +1,8 @@
 """The `pact24` command: one Typer app that fronts every package.
 
 Each package owns its sub-app (``pact24.<package>.cli``); this module only mounts them and turns
-domain errors into one clear line and a non-zero exit code, never a traceback.
+every failure (usage, domain, a file, the network) into one clear line and a non-zero exit
+code, never a traceback.
 
 Sub-apps are mounted lazily: ``pact24 --help`` lists them from :data:`SUBCOMMANDS` and a
 sub-app's module is imported only when its command runs, so no command pays for the imports of
@@ -16,7 +17,7 @@ import os
 import sys
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NoReturn
 
 # Piped output (CI logs, files) gets readable tables rather than Rich's 80-column default; set
 # before any sub-app creates its Console.
@@ -25,6 +26,7 @@ if not sys.stdout.isatty():
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from typer.core import TyperCommand, TyperGroup
 
 from pact24 import __version__
@@ -152,22 +154,59 @@ def _root(
     """pact24: the mechanism, its service and its simulator."""
 
 
+def _usage(exc: typer.TyperException) -> str:
+    """A click usage error as one line: what is wrong, then where the help is."""
+    line = exc.format_message()
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        line += f" (see '{ctx.command_path} --help')"
+    return line
+
+
+def _failure(exc: Exception) -> str | None:
+    """One line for a failure outside pact24's own errors (a file, the network); None for a bug.
+
+    httpx is looked up only if a command has imported it, so ``--help`` still imports nothing."""
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}"
+    httpx = sys.modules.get("httpx")
+    if httpx is not None and isinstance(exc, httpx.TransportError):
+        try:
+            url = f" {exc.request.url}"
+        except RuntimeError:  # raised without a request
+            url = ""
+        return f"could not reach{url}: {exc or type(exc).__name__}"
+    if httpx is not None and isinstance(exc, (httpx.HTTPError, httpx.InvalidURL)):
+        return str(exc)
+    return None
+
+
+def _fail(line: str, code: int) -> NoReturn:
+    err.print(f"[red]error:[/red] {escape(line)}", highlight=False)
+    sys.exit(code)
+
+
 def main() -> None:
-    """Entry point: run the app, answering every domain error with one line and exit code 2."""
+    """Entry point: every failure is one line on stderr, never a traceback.
+
+    Usage errors and domain errors exit 2, an unreachable server or a missing file exits 1.
+    Typer bundles its own click, so its errors are caught as ``typer.TyperException``."""
     try:
         app(standalone_mode=False)
     except Pact24Error as exc:
-        err.print(f"[red]error:[/red] {exc.detail}", highlight=False)
-        sys.exit(2)
+        _fail(exc.detail, 2)
     except (typer.Abort, KeyboardInterrupt):
         err.print("aborted")
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
+    except typer.TyperException as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # no_args_is_help: Typer printed the help
             sys.exit(exc.exit_code)
-        raise
+        _fail(_usage(exc), exc.exit_code)
+    except Exception as exc:
+        line = _failure(exc)
+        if line is None:
+            raise
+        _fail(line, 1)
