@@ -91,3 +91,22 @@ def test_an_unreachable_server_is_one_line(key: Path) -> None:
     args = ["decide", "--server", server, "--token", "t", "--key", str(key)]
     line = one_line(run(*args, "--instrument", "troops", "--commit"), 1)
     assert line.startswith(f"error: could not reach {server}/api/v1/me: ")
+
+
+def test_ledger_export_without_a_database_refuses_and_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "none.sqlite"
+    out = tmp_path / "out.jsonl"
+    line = one_line(run("ledger", "export", "--db", f"sqlite:///{missing}", "--out", str(out)), 2)
+    assert (
+        line
+        == f"error: no database at {missing}; give --db, or export from a service with --server"
+    )
+    assert sorted(tmp_path.iterdir()) == []
+
+
+def test_ledger_export_from_an_unreachable_server_is_one_line(tmp_path: Path) -> None:
+    server = f"http://127.0.0.1:{closed_port()}"
+    args = ["ledger", "export", "--server", server, "--token", "t"]
+    line = one_line(run(*args, "--out", str(tmp_path / "o.jsonl")), 1)
+    assert line.startswith(f"error: could not reach {server}/api/v1/guarantees: ")
+    assert sorted(tmp_path.iterdir()) == []

@@ -113,6 +113,14 @@ def test_serve_demo_then_decide_and_witness(tmp_path: Path) -> None:
         assert watched.returncode == 0, watched.stderr
         assert json.loads(watched.stdout)["status"] == "first"
         assert list((tmp_path / "w" / gid / "checkpoints").glob("*.note"))
+        exported = tmp_path / "served.jsonl"
+        r = runner.invoke(
+            app,
+            ["ledger", "export", "--server", url, "--token", reporter, "--out", str(exported)],
+        )
+        assert r.exit_code == 0, r.output
+        assert verify_jsonl(exported).size == json.loads(watched.stdout)["size"]
+        assert f"of {gid} [exercise]" in r.output
     out = Store(db)
     with out.read() as s:
         from pact24.store.models import Guarantee

@@ -2,9 +2,12 @@
 
 The private key never leaves the delegate's machine: the service only ever sees the signature,
 and checks it against the public key registered for the delegate. The client asks the service
-who its token belongs to (guarantee, guarantor, delegate) and which revision comes next, then
-signs ``codec.decision_payload`` of the decision — the exact bytes the service verifies and the
-ledger keeps. The request carries an ``Idempotency-Key``, so resending it after a network
+who its token belongs to (guarantee, guarantor, delegate), which revision comes next and what
+the record it saw is (the log's origin and the guarantee's event count), then signs
+``codec.decision_payload`` of the decision — the exact bytes the service verifies and the
+ledger keeps. Those bytes name the guarantee, the log and the event count, so the signature
+counts in that guarantee alone; the service stamps its own receipt time beside the signed
+``signed_at``. The request carries an ``Idempotency-Key``, so resending it after a network
 failure cannot record it twice.
 """
 
@@ -74,13 +77,26 @@ def whoami(client: httpx.Client) -> Who:
     return Who(me["guarantee_id"], me["guarantor"], me["delegate"])
 
 
-def next_revision(client: httpx.Client, who: Who, instrument: Instrument) -> int:
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """What a decision is signed against: the next revision, the log and its event count."""
+
+    revision: int
+    origin: str
+    sequence: int
+
+
+def basis(client: httpx.Client, who: Who, instrument: Instrument) -> Basis:
+    """The next revision of ``who``'s decision on ``instrument`` and the record it follows."""
     r = client.get(f"/api/v1/guarantees/{who.guarantee_id}/board")
     raise_for_problem(r)
-    for row in r.json()["guarantors"]:
+    board = r.json()
+    for row in board["guarantors"]:
         if row["iso3"] == who.guarantor:
             cell = row["decisions"].get(instrument.value)
-            return 1 if cell is None else int(cell["revision"]) + 1
+            revision = 1 if cell is None else int(cell["revision"]) + 1
+            g = board["guarantee"]
+            return Basis(revision, str(g["log_origin"]), int(g["event_count"]))
     raise InvalidInput(f"{who.guarantor} is not on the board of {who.guarantee_id}")
 
 
@@ -88,23 +104,29 @@ def build(
     who: Who,
     instrument: Instrument,
     choice: Choice,
-    revision: int,
+    basis: Basis,
     at: datetime,
     *,
     condition: Condition | None = None,
     amount: float | None = None,
     note: str = "",
 ) -> DecisionRecorded:
+    """The decision as its delegate signs it at ``at`` (kept as ``signed_at``; the service
+    replaces ``at`` with its receipt time), bound to ``who``'s guarantee and ``basis``."""
     return DecisionRecorded(
         at=at,
         guarantor=who.guarantor,
         instrument=instrument,
         choice=choice,
-        revision=revision,
+        revision=basis.revision,
         delegate=who.delegate,
         condition=condition,
         amount=amount,
         note=note,
+        signed_at=at,
+        guarantee=who.guarantee_id,
+        origin=basis.origin,
+        sequence=basis.sequence,
     )
 
 
@@ -146,10 +168,10 @@ def decide(
     decision is recorded at most once however often it is sent.
     """
     who = whoami(client)
-    revision = next_revision(client, who, instrument)
+    signed_against = basis(client, who, instrument)
     at = now or datetime.now(UTC)
     decision = build(
-        who, instrument, choice, revision, at, condition=condition, amount=amount, note=note
+        who, instrument, choice, signed_against, at, condition=condition, amount=amount, note=note
     )
     body = signed_request(decision, key)
     headers = {"Idempotency-Key": idempotency_key or str(uuid.uuid4())}
@@ -164,3 +186,20 @@ def decide(
     raise_for_problem(r)
     answer: dict[str, Any] = r.json()
     return answer
+
+
+def ledger_export(client: httpx.Client, guarantee_id: str | None) -> tuple[str, str, bytes]:
+    """A guarantee's ledger as the service exports it: (guarantee, mode, the JSON Lines file).
+
+    Without ``guarantee_id`` the token must see exactly one guarantee."""
+    r = client.get("/api/v1/guarantees")
+    raise_for_problem(r)
+    seen = {g["id"]: g["mode"] for g in r.json()}
+    if guarantee_id is None:
+        if len(seen) != 1:
+            listing = ", ".join(sorted(seen)) or "none"
+            raise InvalidInput(f"say which guarantee with --guarantee; this token sees: {listing}")
+        guarantee_id = next(iter(seen))
+    r = client.get(f"/api/v1/guarantees/{guarantee_id}/log/export.jsonl")
+    raise_for_problem(r)
+    return guarantee_id, seen.get(guarantee_id, "?"), r.content
