@@ -127,3 +127,39 @@ def test_serve_demo_then_decide_and_witness(tmp_path: Path) -> None:
 
         g = s.get(Guarantee, gid)
         assert g is not None and g.mode == "exercise" and g.event_count == 3
+
+
+def test_serve_demo_never_overwrites_credentials_nor_seeds_a_second_demo(
+    store: Store, db_url: str, tmp_path: Path
+) -> None:
+    from pact24.service import demo
+    from pact24.service.core import Service
+
+    service = Service(store)
+    assert demo.existing(service) is None
+    creds_path = tmp_path / "demo.json"
+    demo.write_credentials(creds_path, demo.seed(service))
+    first = creds_path.read_text()
+    gid = demo.existing(service)
+    assert gid == json.loads(first)["guarantee"]
+
+    def serve(credentials: Path) -> subprocess.CompletedProcess[str]:
+        args = ["serve", "--db", db_url, "--demo", "--demo-credentials", str(credentials)]
+        return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=60)
+
+    again = serve(creds_path)
+    assert again.returncode == 2 and "Traceback" not in again.stderr
+    assert again.stderr.strip() == (
+        f"error: {creds_path} already exists; the demo never overwrites credentials"
+    )
+    assert creds_path.read_text() == first
+    elsewhere = serve(tmp_path / "other.json")
+    assert elsewhere.returncode == 2 and len(elsewhere.stderr.strip().splitlines()) == 1
+    assert f"already holds the demo {gid}" in elsewhere.stderr
+    assert not (tmp_path / "other.json").exists()
+    with store.read() as s:
+        from sqlalchemy import func, select
+
+        from pact24.store.models import Guarantee
+
+        assert s.scalar(select(func.count()).select_from(Guarantee)) == 1

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from pact24.errors import InvalidInput
+from pact24.errors import Conflict, InvalidInput
 from pact24.vocab import Choice, ConditionKind, Instrument
 
 if TYPE_CHECKING:
@@ -60,7 +60,9 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8024, "--port", help="Port to listen on."),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
-    demo: bool = typer.Option(False, "--demo", help="Seed a demo guarantee (meloni-24h)."),
+    demo: bool = typer.Option(
+        False, "--demo", help="Seed a demo guarantee (meloni-24h), or serve the one already there."
+    ),
     demo_credentials: Path | None = typer.Option(
         None, "--demo-credentials", help="Write the demo's tokens and keys to this JSON file."
     ),
@@ -78,10 +80,20 @@ def serve(
 
     if demo_credentials is not None and not demo:
         raise InvalidInput("--demo-credentials goes with --demo")
+    if demo_credentials is not None:
+        demo_mod.refuse_overwrite(demo_credentials)
     store = _store(db)
     migrate.prepare(store)
     service = Service(store, SystemClock())
-    if demo:
+    seeded = demo_mod.existing(service) if demo else None
+    if seeded is not None:
+        if demo_credentials is not None:
+            raise Conflict(
+                f"this database already holds the demo {seeded}, whose tokens were shown once "
+                "when it was made; serve it without --demo-credentials, or use a new --db"
+            )
+        typer.echo(f"serving the demo already in this database: {seeded}")
+    elif demo:
         creds = demo_mod.seed(service)
         creds["server"] = f"http://{host}:{port}"
         for line in demo_mod.summary(creds):

@@ -4,6 +4,10 @@ The demo is an *exercise* (it is marked so everywhere), with an admin, a reporte
 a witness, and both delegates of every guarantor, each with a fresh Ed25519 key pair. Tokens
 are shown once: they are printed, and written with the delegates' private keys to the
 credentials file (mode 0600), from which ``pact24 decide --key`` can read a key.
+
+A data folder holds one demo: a second ``serve --demo`` serves the demo already there rather
+than seeding another, and an existing credentials file is never overwritten (its tokens and keys
+are the only copy).
 """
 
 from __future__ import annotations
@@ -13,12 +17,35 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
+from sqlalchemy import select
+
+from pact24.errors import Conflict
 from pact24.ledger import encode_private_key, encode_public_key, generate_keypair
 from pact24.service.auth import new_id
 from pact24.service.core import Service
 from pact24.service.schemas import AccountIn, DelegateIn, GuaranteeIn, Mode
+from pact24.store.models import Guarantee
 
 PRESET = "meloni-24h"
+
+
+def existing(service: Service) -> str | None:
+    """The id of the demo guarantee this database already holds, if any."""
+    query = (
+        select(Guarantee.id)
+        .where(Guarantee.id.like("demo-%"), Guarantee.mode == "exercise")
+        .order_by(Guarantee.created_at)
+    )
+    with service.store.read() as s:
+        return s.scalars(query).first()
+
+
+def refuse_overwrite(path: Path | str) -> None:
+    """Conflict if the credentials file or its key folder is already there."""
+    target = Path(path)
+    for taken in (target, target.with_name(target.name + ".keys")):
+        if taken.exists():
+            raise Conflict(f"{taken} already exists; the demo never overwrites credentials")
 
 
 def seed(service: Service, preset: str = PRESET, mode: Mode = "exercise") -> dict[str, Any]:
@@ -88,9 +115,10 @@ def write_credentials(path: Path | str, creds: dict[str, Any]) -> Path:
     """Write the credentials, and one key file per delegate (``<path>.keys/ISO3-delegate.key``,
     for ``pact24 decide --key``), all readable by their owner only. Returns the key folder."""
     target = Path(path)
+    refuse_overwrite(target)
     _private(target, json.dumps(creds, indent=2) + "\n")
     keys = target.with_name(target.name + ".keys")
-    keys.mkdir(mode=0o700, exist_ok=True)
+    keys.mkdir(mode=0o700)
     for d in creds["delegates"]:
         _private(keys / f"{d['guarantor']}-{d['delegate']}.key", d["private_key"] + "\n")
     return keys
