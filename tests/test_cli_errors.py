@@ -16,7 +16,7 @@ CLI = [sys.executable, "-c", "from pact24.cli import main; main()"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=60)
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=120)
 
 
 def one_line(result: subprocess.CompletedProcess[str], code: int) -> str:
@@ -110,3 +110,15 @@ def test_ledger_export_from_an_unreachable_server_is_one_line(tmp_path: Path) ->
     line = one_line(run(*args, "--out", str(tmp_path / "o.jsonl")), 1)
     assert line.startswith(f"error: could not reach {server}/api/v1/guarantees: ")
     assert sorted(tmp_path.iterdir()) == []
+
+
+def test_a_witness_that_never_reaches_the_service_exits_4_after_the_outage(
+    tmp_path: Path,
+) -> None:
+    server = f"http://127.0.0.1:{closed_port()}"
+    args = ["witness", server, "--guarantee", "g", "--token", "t", "--state", str(tmp_path)]
+    result = run(*args, "--outage", "0")
+    assert result.returncode == 4 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("OUTAGE: no answer for 0 s (the limit is 0 s): ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "g" / "ALARM").exists()

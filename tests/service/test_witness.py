@@ -10,7 +10,7 @@ import pytest
 from tests.service.support import World, bearer
 
 from pact24.ledger import Checkpoint, parse_checkpoint, sign_checkpoint
-from pact24.service.witness import Alarm, Witness, compare
+from pact24.service.witness import Alarm, Observation, Outage, Patience, Witness, compare, watch
 from pact24.store.logkey import log_key
 
 
@@ -101,3 +101,113 @@ def test_a_key_other_than_the_pinned_one_is_an_alarm(opened: World, tmp_path: Pa
     witness.pin(origin, encode_public_key(generate_keypair()[1]))
     with pytest.raises(Alarm, match="another key"):
         witness.observe(_witness_client(opened), opened.gid)
+
+
+class Flaky:
+    """The service behind a network that fails the next ``down`` requests: no connection, then
+    a 503 with Retry-After, alternately."""
+
+    def __init__(self, w: World, down: int) -> None:
+        self.w, self.down, self.sent = w, down, 0
+
+    def get(self, url: str, params: dict[str, Any] | None = None) -> httpx.Response:
+        self.sent += 1
+        if self.down > 0:
+            self.down -= 1
+            if self.down % 2:
+                raise httpx.ConnectError("connection refused")
+            return httpx.Response(503, json={"detail": "restarting"}, headers={"Retry-After": "3"})
+        return self.w.client.get(url, params=params, headers=bearer(self.w.witness))
+
+
+class Enough(Exception):
+    """Stops a watch after the polls a test needs."""
+
+
+class FakeTime:
+    """A clock that moves only when the witness sleeps."""
+
+    def __init__(self) -> None:
+        self.now, self.slept = 0.0, list[float]()
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def _watch(
+    witness: Witness, gid: str, net: Flaky, time: FakeTime, polls: int, outage: float
+) -> list[Observation]:
+    seen: list[Observation] = []
+    warnings: list[str] = []
+
+    def report(o: Observation) -> None:
+        seen.append(o)
+        if len(seen) == polls:
+            raise Enough
+
+    with pytest.raises(Enough):
+        watch(
+            lambda: witness.observe(net, gid),  # type: ignore[arg-type]
+            report,
+            warnings.append,
+            interval=30,
+            patience=Patience(outage=outage, first=1, cap=30),
+            sleep=time.sleep,
+            clock=lambda: time.now,
+        )
+    assert len(warnings) == len(time.slept) - len(seen) + 1
+    return seen
+
+
+def test_a_watching_witness_rides_out_a_short_outage(opened: World, tmp_path: Path) -> None:
+    witness, time = Witness(tmp_path / "w"), FakeTime()
+    net = Flaky(opened, down=0)
+    first = _watch(witness, opened.gid, net, time, polls=1, outage=60)
+    assert first[0].status == "first"
+    _decide(opened, 1)
+    net.down = 2
+    time.slept.clear()
+    seen = _watch(witness, opened.gid, net, time, polls=1, outage=60)
+    # No connection: wait 1 s; then a 503 asking for 3 s: wait 3 s (not 2); then it answers.
+    assert time.slept == [1, 3] and seen[0].status == "grew"
+    assert net.down == 0
+
+
+def test_a_watching_witness_gives_up_after_the_stated_outage(opened: World, tmp_path: Path) -> None:
+    witness, time = Witness(tmp_path / "w"), FakeTime()
+    net = Flaky(opened, down=10**6)
+    with pytest.raises(Outage, match="no answer for 60 s"):
+        watch(
+            lambda: witness.observe(net, opened.gid),  # type: ignore[arg-type]
+            lambda o: None,
+            lambda line: None,
+            interval=30,
+            patience=Patience(outage=60, first=1, cap=30),
+            sleep=time.sleep,
+            clock=lambda: time.now,
+        )
+    # Waits double (a 503 asks for 3 s: no sooner), and the last one ends at the limit.
+    assert time.slept == [1, 3, 4, 8, 16, 28]
+    assert [Patience(cap=30).wait(n) for n in (5, 6, 7)] == [16, 30, 30]
+    assert not (witness.folder / "ALARM").exists()
+
+
+def test_a_watching_witness_still_alarms_at_once_on_a_fork(opened: World, tmp_path: Path) -> None:
+    witness, time = Witness(tmp_path / "w"), FakeTime()
+    witness.observe(_witness_client(opened), opened.gid)
+    real = parse_checkpoint(opened.get("/log/checkpoint").json()["note"])
+    fork = sign_checkpoint(
+        Checkpoint(real.origin, real.size, b"\x07" * 32), log_key(opened.service.store)
+    )
+    with pytest.raises(Alarm, match="split view"):
+        watch(
+            lambda: witness.observe(Forking(opened, fork), opened.gid),  # type: ignore[arg-type]
+            lambda o: None,
+            lambda line: None,
+            interval=30,
+            patience=Patience(outage=60),
+            sleep=time.sleep,
+            clock=lambda: time.now,
+        )
+    assert time.slept == []

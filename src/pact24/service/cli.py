@@ -1,7 +1,8 @@
 """``pact24 serve``, ``pact24 db``, ``pact24 decide`` and ``pact24 witness``.
 
 Errors are domain errors; ``pact24.cli.main`` prints them as one line and exits 2. A witness
-alarm exits 3, so a cron job or a supervisor can tell "the log lied" from "could not reach it".
+alarm exits 3, so a cron job or a supervisor can tell "the log lied" from "could not reach it";
+a witness that retried through an outage longer than ``--outage`` exits 4.
 Each command imports the store, the server or HTTP when it runs, never when it is mounted.
 """
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -170,44 +170,57 @@ def witness(
         None, "--log-key", help="Pin this log key (base64) instead of trusting the first seen."
     ),
     interval: float = typer.Option(30.0, "--interval", help="Seconds between polls."),
+    outage: float = typer.Option(
+        600.0,
+        "--outage",
+        help="Seconds without an answer before giving up (exit 4); until then it retries, "
+        "waiting 1, 2, 4 ... seconds, at most --interval.",
+    ),
     once: bool = typer.Option(False, "--once", help="Poll once and exit."),
     peer: list[Path] = typer.Option([], "--peer", help="Another witness's folder to compare."),
 ) -> None:
     """Keep a copy of every checkpoint; exit 3 on a split view or a rewritten log."""
     import httpx
 
-    from pact24.service.witness import Alarm, Witness, compare
+    from pact24.service.client import raise_for_problem
+    from pact24.service.witness import Alarm, Observation, Outage, Patience, Witness, compare, watch
 
     w = Witness(state / guarantee)
+
+    def poll() -> Observation:
+        seen = w.observe(http, guarantee)
+        for other in peer:
+            compare(w, Witness(other / guarantee))
+        return seen
+
+    def report(seen: Observation) -> None:
+        cp = seen.checkpoint
+        line = {"guarantee": guarantee, "size": cp.size, "status": seen.status, "origin": cp.origin}
+        typer.echo(json.dumps(line))
+
     try:
         with httpx.Client(
             base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30
         ) as http:
             if log_key is not None and w.pinned() is None:
                 r = http.get(f"/api/v1/guarantees/{guarantee}/log/checkpoint")
-                from pact24.service.client import raise_for_problem
-
                 raise_for_problem(r)
                 w.pin(r.json()["origin"], log_key)
-            while True:
-                seen = w.observe(http, guarantee)
-                for other in peer:
-                    compare(w, Witness(other / guarantee))
-                cp = seen.checkpoint
-                typer.echo(
-                    json.dumps(
-                        {
-                            "guarantee": guarantee,
-                            "size": cp.size,
-                            "status": seen.status,
-                            "origin": cp.origin,
-                        }
-                    )
-                )
-                if once:
-                    return
-                time.sleep(interval)
+            if once:
+                report(poll())
+                return
+            patience = Patience(outage=outage, cap=max(1.0, interval))
+            watch(
+                poll,
+                report,
+                lambda line: typer.echo(line, err=True),
+                interval=interval,
+                patience=patience,
+            )
     except Alarm as alarm:
         (w.folder / "ALARM").write_text(alarm.detail + "\n")
         typer.echo(f"ALARM: {alarm.detail}", err=True)
         sys.exit(3)
+    except Outage as down:
+        typer.echo(f"OUTAGE: {down.detail}", err=True)
+        sys.exit(4)

@@ -43,6 +43,26 @@ _ERRORS: dict[int, type[Pact24Error]] = {
 }
 
 
+# Answers that say "not now" rather than "no": the same request may succeed later.
+RETRYABLE = frozenset({429, 500, 502, 503, 504})
+
+
+class Unavailable(Pact24Error):
+    """The service could not answer now (a 5xx or 429); ``retry_after`` is the wait it asked
+    for, in seconds, if it said."""
+
+    def __init__(self, detail: str, retry_after: float | None = None) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    try:
+        return max(0.0, float(response.headers["Retry-After"]))
+    except (KeyError, ValueError):  # absent, or an HTTP date: the caller's own backoff
+        return None
+
+
 def raise_for_problem(response: httpx.Response) -> None:
     """Turn an error answer (RFC 9457) into the domain error with the service's words."""
     if response.status_code < 400:
@@ -55,8 +75,10 @@ def raise_for_problem(response: httpx.Response) -> None:
         detail, extra = response.text[:200] or response.reason_phrase, {}
     if "deadline" in extra:
         detail = f"{detail} (deadline {extra['deadline']})"
-    cls = _ERRORS.get(response.status_code, InvalidInput)
-    raise cls(f"the service answered {response.status_code}: {detail}")
+    said = f"the service answered {response.status_code}: {detail}"
+    if response.status_code in RETRYABLE:
+        raise Unavailable(said, _retry_after(response))
+    raise _ERRORS.get(response.status_code, InvalidInput)(said)
 
 
 @dataclass(frozen=True, slots=True)

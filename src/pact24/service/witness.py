@@ -11,7 +11,10 @@ origin the first time (or takes them from the command line), and on every poll
    the last one it held and this one (the service keeps one per size), each checked against
    the new root, so its copy has no gaps.
 
-Any failure is an ``Alarm``. Two witnesses (or a witness and a guarantor's auditor) compare
+Any contradiction is an ``Alarm``. An outage is not: ``watch`` tries again with waits that double
+up to a cap, and gives up with ``Outage`` only once the service has been silent for a stated
+time (a log that stops answering may be withholding, but a restart is not tampering). Two
+witnesses (or a witness and a guarantor's auditor) compare
 their folders with ``compare``: the same size must have the same root in both, or the log
 showed them different histories.
 """
@@ -20,12 +23,14 @@ from __future__ import annotations
 
 import base64
 import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-from pact24.errors import LedgerError, TamperDetected
+from pact24.errors import LedgerError, Pact24Error, TamperDetected
 from pact24.ledger import (
     Checkpoint,
     decode_public_key,
@@ -33,7 +38,7 @@ from pact24.ledger import (
     verify_checkpoint,
     verify_consistency,
 )
-from pact24.service.client import raise_for_problem
+from pact24.service.client import Unavailable, raise_for_problem
 
 
 class Alarm(TamperDetected):
@@ -41,6 +46,23 @@ class Alarm(TamperDetected):
 
     def __init__(self, detail: str, size: int) -> None:
         super().__init__(detail, entry=size)
+
+
+class Outage(Pact24Error):
+    """The service gave no answer for longer than the witness was told to wait."""
+
+
+@dataclass(frozen=True, slots=True)
+class Patience:
+    """How long a watching witness waits out an outage: tries ``first``, ``2 * first``, ...
+    seconds apart, at most ``cap``, and gives up after ``outage`` seconds without an answer."""
+
+    outage: float = 600.0
+    first: float = 1.0
+    cap: float = 30.0
+
+    def wait(self, failures: int) -> float:
+        return min(self.cap, self.first * 2.0 ** (failures - 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,3 +197,42 @@ def compare(a: Witness, b: Witness) -> int:
         if parse_checkpoint(notes_a[size]).root != parse_checkpoint(notes_b[size]).root:
             raise Alarm(f"split view: the witnesses hold different roots for size {size}", size)
     return len(common)
+
+
+def watch(
+    poll: Callable[[], Observation],
+    report: Callable[[Observation], None],
+    warn: Callable[[str], None],
+    *,
+    interval: float,
+    patience: Patience,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> None:
+    """Poll every ``interval`` seconds, forever. A poll that finds no service (no connection, a
+    5xx or 429) is retried with backoff (no sooner than a Retry-After); ``Outage`` once the
+    service has been silent for ``patience.outage``; an ``Alarm`` goes straight up."""
+    down_since: float | None = None
+    failures = 0
+    while True:
+        try:
+            seen = poll()
+        except (httpx.TransportError, Unavailable) as exc:
+            now = clock()
+            down_since = now if down_since is None else down_since
+            silent = now - down_since
+            if silent >= patience.outage:
+                raise Outage(
+                    f"no answer for {silent:.0f} s (the limit is {patience.outage:g} s): {exc}"
+                ) from None
+            failures += 1
+            delay = patience.wait(failures)
+            if isinstance(exc, Unavailable) and exc.retry_after is not None:
+                delay = max(delay, exc.retry_after)
+            delay = min(delay, patience.outage - silent)
+            warn(f"no answer ({exc}); trying again in {delay:g} s")
+            sleep(delay)
+            continue
+        down_since, failures = None, 0
+        report(seen)
+        sleep(interval)
