@@ -71,27 +71,29 @@ def test_serve_demo_then_decide_and_witness(tmp_path: Path) -> None:
             headers={"Authorization": f"Bearer {reporter}"},
         )
         assert r.status_code == 201, r.text
-        decided = subprocess.run(
-            [
-                *CLI,
-                "decide",
-                "--server",
-                url,
-                "--token",
-                gbr["token"],
-                "--key",
-                str(key),
-                "--instrument",
-                "troops",
-                "--commit",
-                "--condition",
-                "parliament_approval",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        decide = [
+            *CLI,
+            "decide",
+            "--server",
+            url,
+            "--token",
+            gbr["token"],
+            "--key",
+            str(key),
+            "--instrument",
+            "troops",
+            "--commit",
+            "--condition",
+            "parliament_approval",
+            "--idempotency-key",
+            "gbr-troops-1",
+        ]
+        decided = subprocess.run(decide, capture_output=True, text=True, timeout=60)
         assert decided.returncode == 0, decided.stderr
+        # The same command again (a retry after a lost answer): the same answer, recorded once.
+        retried = subprocess.run(decide, capture_output=True, text=True, timeout=60)
+        assert retried.returncode == 0, retried.stderr
+        assert retried.stdout == decided.stdout
         assert "[exercise]" in decided.stdout and "troops conditional" in decided.stdout
         watched = subprocess.run(
             [
@@ -163,3 +165,58 @@ def test_serve_demo_never_overwrites_credentials_nor_seeds_a_second_demo(
         from pact24.store.models import Guarantee
 
         assert s.scalar(select(func.count()).select_from(Guarantee)) == 1
+
+
+def test_decide_retries_transient_failures_and_a_kept_request_records_once(
+    opened: World, tmp_path: Path
+) -> None:
+    from pact24.errors import Conflict
+    from pact24.service import client as c
+    from pact24.vocab import Choice, Instrument
+
+    gbr = opened.delegates[("GBR", "gbr-minister")]
+    failures = [httpx.ConnectError("refused"), httpx.Response(503, headers={"Retry-After": "3"})]
+    posts: list[bytes] = []
+
+    def network(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            posts.append(request.content)
+            if failures:
+                failure = failures.pop(0)
+                if isinstance(failure, Exception):
+                    raise failure
+                return failure
+        r = opened.client.request(
+            request.method, str(request.url), content=request.content, headers=request.headers
+        )
+        return httpx.Response(r.status_code, headers=r.headers, content=r.content)
+
+    kept = c.kept_request(tmp_path / "gbr.key", "http://service", "retry-me")
+    slept: list[float] = []
+    with httpx.Client(
+        base_url="http://testserver", headers=gbr.headers, transport=httpx.MockTransport(network)
+    ) as http:
+
+        def decide(choice: Choice) -> dict[str, object]:
+            return c.decide(
+                http,
+                gbr.key,
+                Instrument.TROOPS,
+                choice,
+                idempotency_key="retry-me",
+                kept=kept,
+                now=opened.clock.now(),
+                sleep=slept.append,
+            )
+
+        first = decide(Choice.COMMIT)
+        # No connection: 1 s; a 503 asking for 3 s: 3 s; then recorded, all as one request.
+        assert slept == [1, 3] and len(set(posts)) == 1 and len(posts) == 3
+        opened.clock.advance(90)
+        again = decide(Choice.COMMIT)
+        assert again == first and len(set(posts)) == 1
+        with pytest.raises(Conflict, match="another decision"):
+            decide(Choice.DECLINE)
+    board = opened.get("/board").json()
+    gbr_row = next(row for row in board["guarantors"] if row["iso3"] == "GBR")
+    assert gbr_row["decisions"]["troops"]["revision"] == 1

@@ -123,7 +123,10 @@ def decide(
     amount: float | None = typer.Option(None, "--amount", help="Default: the design's offer."),
     note: str = typer.Option("", "--note"),
     idempotency_key: str | None = typer.Option(
-        None, "--idempotency-key", help="Reuse to retry safely (default: a fresh one)."
+        None,
+        "--idempotency-key",
+        help="Reuse to retry safely: the request signed for it is kept beside --key and sent "
+        "again as it was (default: a fresh key).",
     ),
 ) -> None:
     """Sign a decision with the delegate's key, here, and send it; print what was recorded."""
@@ -151,6 +154,7 @@ def decide(
             amount=amount,
             note=note,
             idempotency_key=idempotency_key,
+            kept=None if idempotency_key is None else c.kept_request(key, server, idempotency_key),
         )
     for e in answer["events"]:
         b = e["body"]

@@ -13,9 +13,14 @@ failure cannot record it twice.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -30,6 +35,7 @@ from pact24.errors import (
     Pact24Error,
     Unauthorized,
 )
+from pact24.files import write_atomic
 from pact24.ledger import sign_decision
 from pact24.mechanism import Condition, DecisionRecorded, codec
 from pact24.vocab import Choice, ConditionKind, Instrument
@@ -181,14 +187,20 @@ def decide(
     amount: float | None = None,
     note: str = "",
     idempotency_key: str | None = None,
+    kept: Path | None = None,
     now: datetime | None = None,
-    retries: int = 2,
+    retries: int = 4,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> dict[str, Any]:
     """Sign and send one decision; the service's answer (``Recorded``) as JSON.
 
-    A transport failure is retried with the same body and the same idempotency key, so the
-    decision is recorded at most once however often it is sent.
+    With ``kept`` (a file for this idempotency key) the signed request is written there before
+    it is first sent, and a later run with the same key sends those bytes again rather than a
+    newly signed (and so different) request. See ``send`` for the retries.
     """
+    asked = _asked(instrument, choice, condition, amount, note)
+    if kept is not None and kept.exists():
+        return send(client, *_reread(kept, asked), idempotency_key, retries=retries, sleep=sleep)
     who = whoami(client)
     signed_against = basis(client, who, instrument)
     at = now or datetime.now(UTC)
@@ -196,18 +208,83 @@ def decide(
         who, instrument, choice, signed_against, at, condition=condition, amount=amount, note=note
     )
     body = signed_request(decision, key)
-    headers = {"Idempotency-Key": idempotency_key or str(uuid.uuid4())}
     url = f"/api/v1/guarantees/{who.guarantee_id}/decisions"
-    for attempt in range(retries + 1):
+    if kept is not None:
+        kept.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write_atomic(kept, json.dumps({"asked": asked, "url": url, "body": body}, indent=2))
+    return send(client, url, body, idempotency_key, retries=retries, sleep=sleep)
+
+
+def send(
+    client: httpx.Client,
+    url: str,
+    body: dict[str, Any],
+    idempotency_key: str | None,
+    *,
+    retries: int = 4,
+    sleep: Callable[[float], None] = time.sleep,
+) -> dict[str, Any]:
+    """Post one signed request; retry what may succeed later with the same body and key.
+
+    No connection, a 5xx or a 429 is tried again after 1, 2, 4 ... seconds (at most 30, never
+    sooner than a Retry-After), up to ``retries`` times; the idempotency key makes the service
+    record it at most once however often it arrives."""
+    headers = {"Idempotency-Key": idempotency_key or str(uuid.uuid4())}
+    attempt = 0
+    while True:
         try:
             r = client.post(url, json=body, headers=headers)
-            break
-        except httpx.TransportError:
+            raise_for_problem(r)
+            answer: dict[str, Any] = r.json()
+            return answer
+        except (httpx.TransportError, Unavailable) as exc:
             if attempt == retries:
                 raise
-    raise_for_problem(r)
-    answer: dict[str, Any] = r.json()
-    return answer
+            wait = min(30.0, 2.0**attempt)
+            if isinstance(exc, Unavailable) and exc.retry_after is not None:
+                wait = max(wait, min(exc.retry_after, 300.0))
+            sleep(wait)
+            attempt += 1
+
+
+def kept_request(key_file: Path, server: str, idempotency_key: str) -> Path:
+    """Where ``pact24 decide`` keeps the request it signed for an idempotency key: beside the
+    delegate's key file, one small file per server and key."""
+    digest = hashlib.sha256(f"{server}\n{idempotency_key}".encode()).hexdigest()[:32]
+    return key_file.with_name(key_file.name + ".requests") / f"{digest}.json"
+
+
+def _asked(
+    instrument: Instrument,
+    choice: Choice,
+    condition: Condition | None,
+    amount: float | None,
+    note: str,
+) -> dict[str, Any]:
+    """What the delegate asked for, to tell a retry from another decision under the same key."""
+    cond = None if condition is None else [condition.kind.value, condition.k, condition.text]
+    return {
+        "instrument": instrument.value,
+        "choice": choice.value,
+        "condition": cond,
+        "amount": amount,
+        "note": note,
+    }
+
+
+def _reread(kept: Path, asked: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The request signed for this idempotency key by an earlier run (url, body)."""
+    try:
+        saved = json.loads(kept.read_text())
+        url, body, before = str(saved["url"]), dict(saved["body"]), saved["asked"]
+    except (ValueError, KeyError, TypeError):
+        raise InvalidInput(f"{kept}: not a request kept by pact24 decide") from None
+    if before != asked:
+        raise Conflict(
+            f"this idempotency key was used for another decision (kept in {kept}); "
+            "use a new key for a new decision"
+        )
+    return url, body
 
 
 def ledger_export(client: httpx.Client, guarantee_id: str | None) -> tuple[str, str, bytes]:
