@@ -110,3 +110,7 @@ class NotCanonical(InvalidInput):
 
 class TooManyRequests(Pact24Error):
     """Too many failed attempts; ``retry_after`` says in how many seconds to try again."""
+
+
+class BodyTooLarge(Pact24Error):
+    """A request body longer than the service accepts; ``limit`` says how many bytes it takes."""

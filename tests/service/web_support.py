@@ -31,10 +31,11 @@ _CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hash tokens and passwords at argon2's lowest cost, for one test (``auth`` hashes
-    passwords at argon2's default cost, ~0.2 s each, not with the hasher ``set_hasher`` sets
-    for tokens). A hash names its own cost, so checking a cheap hash is cheap too."""
+    passwords at argon2's default cost, ~0.2 s each, with ``auth._passwords``, not with the
+    hasher ``set_hasher`` sets for tokens). A hash names its own cost, so checking a cheap hash
+    is cheap too."""
     monkeypatch.setattr(auth, "_hasher", _CHEAP, raising=False)
-    monkeypatch.setattr(auth, "PasswordHasher", lambda: _CHEAP, raising=False)
+    monkeypatch.setattr(auth, "_passwords", _CHEAP)
 
 
 @dataclass

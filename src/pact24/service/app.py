@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from pact24 import __version__
 from pact24.clock import Clock, SystemClock
-from pact24.service import web
+from pact24.service import limits, web
 from pact24.service.api import accounts, exports, guarantees, log, problems, webhooks
 from pact24.service.core import Service
 from pact24.service.scheduler import Scheduler
@@ -37,8 +37,10 @@ def create_app(
     run_migrations: bool = True,
     scheduler: bool = True,
     tick: float = 1.0,
+    max_body: int | None = None,
 ) -> FastAPI:
-    """The service as an ASGI app over ``store`` (a Store, a URL, or the default database)."""
+    """The service as an ASGI app over ``store`` (a Store, a URL, or the default database);
+    request bodies above ``max_body`` bytes (default: ``limits.configured_max_body``) get 413."""
     if service is None:
         the_store = store if isinstance(store, Store) else Store(store)
         service = Service(the_store, clock or SystemClock())
@@ -70,6 +72,7 @@ def create_app(
     app.state.service = service
     app.state.scheduler = timer
     problems.install(app)
+    app.add_middleware(limits.BodyLimit, max_body=max_body or limits.configured_max_body())
 
     @app.get("/healthz", response_model=Health, tags=["health"])
     def healthz() -> Health:

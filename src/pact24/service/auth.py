@@ -15,11 +15,13 @@ A token reads ``p24_<id>_<secret>``. The store keeps the id and an argon2 hash o
 never the secret. A verified token is remembered in this process by its SHA-256 (so argon2 runs
 once per token, not once per request); revocation and expiry are still read from the store on
 every request. The web login uses the same accounts: ``login`` checks an account's password and
-issues a token for the browser session.
+issues a token for the browser session. A name with no usable password is checked against a
+dummy hash of the same cost, so a wrong guess takes as long for a name that does not exist.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import threading
@@ -68,6 +70,8 @@ class Actor:
 # argon2id with OWASP's smallest recommended cost (19 MiB, 2 passes): tokens are random, so
 # the hash only has to make a stolen table useless, not to slow guessing of weak secrets.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+#: Passwords are hashed at argon2's default cost: people choose them, so guessing must be slow.
+_passwords = PasswordHasher()
 _verified: dict[str, str] = {}  # sha256(token) -> token id, for tokens this process verified
 _verified_lock = threading.Lock()
 
@@ -76,6 +80,12 @@ def set_hasher(hasher: PasswordHasher) -> None:
     """Use another argon2 cost (tests use a cheap one; stored hashes name their own cost)."""
     global _hasher
     _hasher = hasher
+
+
+@functools.cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """A hash no password matches, at ``hasher``'s cost: checked for names without one."""
+    return hasher.hash(secrets.token_urlsafe(32))
 
 
 def new_id(nbytes: int = 9) -> str:
@@ -162,7 +172,7 @@ def set_password(session: Session, account_id: str, password: str) -> None:
     account = session.get(Account, account_id)
     if account is None:
         raise NotFound(f"no account {account_id!r}")
-    account.password_hash = PasswordHasher().hash(password)
+    account.password_hash = _passwords.hash(password)
 
 
 def login(
@@ -170,12 +180,15 @@ def login(
 ) -> tuple[str, Actor]:
     """Check an account's password and issue a session token (for the web pages)."""
     account = session.scalar(select(Account).where(Account.name == name))
-    if account is None or account.password_hash is None or account.disabled_at is not None:
-        raise Unauthorized("wrong name or password")
+    stored = None
+    if account is not None and account.disabled_at is None:
+        stored = account.password_hash
     try:
-        PasswordHasher().verify(account.password_hash, password)
+        _passwords.verify(stored or _dummy_hash(_passwords), password)
     except (VerificationError, InvalidHashError):
         raise Unauthorized("wrong name or password") from None
+    if account is None or stored is None:
+        raise Unauthorized("wrong name or password")  # unreachable: no password matches a dummy
     token, row = issue_token(session, account.id, now, label="web session", ttl=ttl)
     return token, _actor(account, row.id)
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from pact24.clock import Clock, SystemClock
 from pact24.designs.schema import Design
-from pact24.errors import Conflict, DeadlinePassed, Unauthorized
+from pact24.errors import Conflict, DeadlinePassed
 from pact24.mechanism import Phase
 from pact24.mechanism.state import CLOSE_PENDING, overdue
 from pact24.service import (
@@ -109,17 +109,18 @@ class Service:
         """The actor behind a bearer token; Unauthorized if it is unknown, revoked or expired."""
         return self._read(lambda s: auth.resolve_token(s, token, self.now()))
 
-    def login(self, name: str, password: str) -> tuple[str, Actor]:
-        """A session token for the web pages, for an account's name and password."""
+    def login(self, name: str, password: str, address: str) -> tuple[str, Actor]:
+        """A session token for the web pages, for an account's name and password, asked from
+        the client ``address``: the attempt counts as failed (``throttle``) until it succeeds."""
         now = self.now()
-        self.login_throttle.check(name, now)
-        try:
-            result = self._write(lambda s: auth.login(s, name, password, now))
-        except Unauthorized:
-            self.login_throttle.failed(name, now)
-            raise
-        self.login_throttle.succeeded(name)
-        return result
+        self._write(lambda s: self.login_throttle.admit(s, name, address, now))
+
+        def checked(s: Session) -> tuple[str, Actor]:
+            result = auth.login(s, name, password, now)
+            self.login_throttle.succeeded(s, name, address)
+            return result
+
+        return self._write(checked)
 
     def login_with_token(self, token: str) -> tuple[str, Actor]:
         """A session token for the web pages, for the holder of an API token: the API token

@@ -246,6 +246,19 @@ class IdempotentAnswer(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class LoginFailures(Base):
+    """Failed sign-ins for one account name from one client address, shared by every process
+    of the service (``pact24.service.throttle``). ``name_hash`` is the SHA-256 of the casefolded
+    name, so any text a client sends fits the key and no unknown name is kept in clear."""
+
+    __tablename__ = "login_failures"
+
+    name_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class Webhook(Base):
     """A receiver of signed POSTs; ``previous_secret`` still signs for a grace period after a
     rotation, so receivers can switch keys without losing deliveries."""

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pact24.errors import (
     BadSignature,
+    BodyTooLarge,
     Conflict,
     DeadlinePassed,
     Forbidden,
@@ -70,6 +71,7 @@ _ANSWERS: dict[type[Pact24Error], tuple[int, str]] = {
     InvalidInput: (422, "Invalid input"),
     NotCanonical: (422, "Not canonical JSON"),
     TooManyRequests: (429, "Too many requests"),
+    BodyTooLarge: (413, "Content too large"),
 }
 
 

@@ -130,7 +130,8 @@ def login(
         if token.strip():
             session_token, actor = service.login_with_token(token.strip())
         elif name.strip() and password:
-            session_token, actor = service.login(name.strip(), password)
+            address = request.client.host if request.client else ""
+            session_token, actor = service.login(name.strip(), password, address)
         else:
             return _login_form(
                 request,
