@@ -37,6 +37,7 @@ from pact24.vocab import Choice, ConditionKind, IncidentKind, Instrument, Severi
 
 T0 = datetime(2027, 3, 1, 4, 0, tzinfo=UTC)
 DELIBERATION = "demo-meloni-24h-overt"
+ORIGIN = "pact24.example/demo"
 TROOPS = Instrument.TROOPS
 
 
@@ -79,7 +80,17 @@ def _decision(
     g = design.guarantor(guarantor)
     assert g is not None
     unsigned = DecisionRecorded(
-        _h(hours), guarantor, instrument, choice, revision, g.delegate, condition, note=note
+        _h(hours),
+        guarantor,
+        instrument,
+        choice,
+        revision,
+        g.delegate,
+        condition,
+        note=note,
+        signed_at=_h(hours),
+        guarantee=DELIBERATION,
+        origin=ORIGIN,
     )
     body = codec.decision_payload(unsigned)
     return replace(unsigned, signature=sign_decision(body, demo_key(g.delegate)))
@@ -140,7 +151,7 @@ def _entry(kind: str, body: dict[str, object]) -> dict[str, object]:
 def run(design_name: str = "meloni-24h") -> DemoRun:
     """Drive the script through the mechanism, appending each accepted event to the ledger."""
     design = resolve_design(design_name)
-    ledger = Ledger(demo_key("log"), origin="pact24.example/demo")
+    ledger = Ledger(demo_key("log"), origin=ORIGIN)
     ledger.append(_entry("design", {"name": design.name, "design": design.model_dump(mode="json")}))
     for g in design.guarantors:
         pub = encode_public_key(demo_key(g.delegate).public_key())

@@ -60,6 +60,9 @@ class Delegate:
             "condition": None,
             "amount": 5000,
             "note": "",
+            "signed_at": "2027-03-01T05:00:00Z",
+            "guarantee": DELIB,
+            "origin": ORIGIN,
         }
         body["signature"] = sign_decision(body, self.key)
         return {"deliberation": DELIB, "mode": "exercise", "kind": "event", "body": body}

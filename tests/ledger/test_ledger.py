@@ -191,6 +191,38 @@ def test_a_forged_or_altered_decision_is_refused(
     assert led.size == 1
 
 
+def test_a_decision_signed_for_another_deliberation_or_log_is_refused(
+    log_key: Ed25519PrivateKey, fra: Any
+) -> None:
+    led = Ledger(log_key, ORIGIN)
+    led.append(fra.key_entry())
+    other_log = Ledger(log_key, "pact24.test/other-log")
+    other_log.append(fra.key_entry())
+    with pytest.raises(BadSignature, match="signed for deliberation 'delib-1' in log"):
+        other_log.append(fra.decision())  # a genuine signature, for the first log
+    moved = fra.decision()
+    moved["deliberation"] = "delib-2"
+    led.append(fra.key_entry("delib-2"))
+    with pytest.raises(BadSignature, match="not 'delib-2'"):
+        led.append(moved)
+    assert (led.size, other_log.size) == (2, 1)
+
+
+def test_the_receipt_time_is_not_signed_but_the_signed_time_is(
+    log_key: Ed25519PrivateKey, fra: Any
+) -> None:
+    led = Ledger(log_key, ORIGIN)
+    led.append(fra.key_entry())
+    moved_claim = fra.decision()
+    moved_claim["body"]["signed_at"] = "2027-03-01T05:01:00Z"
+    with pytest.raises(BadSignature, match="does not verify"):
+        led.append(moved_claim)
+    received = fra.decision()
+    received["body"]["at"] = "2027-03-01T05:00:07Z"  # the operator's receipt time
+    led.append(received)
+    assert led.size == 2
+
+
 def test_a_rotated_key_signs_the_decisions_after_it(
     log_key: Ed25519PrivateKey, fra: Any, deu: Any
 ) -> None:

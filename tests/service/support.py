@@ -94,16 +94,25 @@ class World:
         condition: Condition | None = None,
         at: datetime | None = None,
         guarantor: str | None = None,
+        gid: str | None = None,
     ) -> dict[str, Any]:
-        """A request body for ``d``'s decision, signed with ``d``'s key."""
+        """A request body for ``d``'s decision, signed with ``d``'s key at ``at`` (default: the
+        service's time), bound to guarantee ``gid`` (default this one) as it stands now."""
+        g = self.client.get(f"/api/v1/guarantees/{gid or self.gid}", headers=bearer(self.admin))
+        assert g.status_code == 200, g.text
+        signed_at = at or self.clock.now()
         event = DecisionRecorded(
-            at=at or self.clock.now(),
+            at=signed_at,
             guarantor=guarantor or d.guarantor,
             instrument=Instrument(instrument),
             choice=Choice(choice),
             revision=revision,
             delegate=d.delegate,
             condition=condition,
+            signed_at=signed_at,
+            guarantee=g.json()["id"],
+            origin=g.json()["log_origin"],
+            sequence=g.json()["event_count"],
         )
         return signed_request(event, d.key)
 

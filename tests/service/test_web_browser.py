@@ -23,10 +23,9 @@ import pytest
 import uvicorn
 from tests.service.web_support import GBR, OBSERVER, PASSWORD, Seeded, cheap_passwords, seed
 
-from pact24.mechanism import codec
 from pact24.service.app import create_app
 from pact24.service.core import Service
-from pact24.service.web.decide import signed_decision
+from pact24.service.web.decide import binding, signed_decision
 from pact24.store import migrate
 from pact24.store.db import Store
 
@@ -171,7 +170,7 @@ def test_delegate_records_a_decision_and_every_board_updates(live: Live, tmp_pat
             # JSON API sends it) reaches the same open page too.
             fra = live.service.authenticate(live.seeded.fra_token)
             fields = {
-                "at": codec.ts(live.service.now()),
+                **binding(live.service, live.service.guarantee(fra, live.seeded.gid)),
                 "guarantor": "FRA",
                 "instrument": "troops",
                 "choice": "decline",

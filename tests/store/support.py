@@ -47,6 +47,7 @@ class Setup:
 
     def decision(self, choice: str = "commit", revision: int = 1) -> DecisionIn:
         assert self.gbr_key is not None
+        g = self.service.guarantee(self.admin, self.gid)
         event = DecisionRecorded(
             at=self.clock.now(),
             guarantor="GBR",
@@ -54,6 +55,10 @@ class Setup:
             choice=Choice(choice),
             revision=revision,
             delegate="gbr-minister",
+            signed_at=self.clock.now(),
+            guarantee=g.id,
+            origin=g.log_origin,
+            sequence=g.event_count,
         )
         return DecisionIn.model_validate(signed_request(event, self.gbr_key))
 

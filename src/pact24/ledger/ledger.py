@@ -38,7 +38,7 @@ class Ledger:
         self._log_key = log_key
         self._tree = MerkleTree()
         self._entries: list[bytes] = []
-        self._registry = KeyRegistry()
+        self._registry = KeyRegistry(self._origin)
         self._checkpoints = [self._sign()]
 
     @classmethod

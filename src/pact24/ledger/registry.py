@@ -7,6 +7,10 @@ guarantor cannot sign another's decisions, and the log operator cannot slip in a
 without a delegate's key. A later key entry for the same delegate replaces the earlier one
 (key rotation) for the decisions that follow it; earlier decisions keep the key they had.
 
+A decision's signed body also names the deliberation (``guarantee``) and the log (``origin``)
+it was signed for: a decision copied from another deliberation or another log is refused even
+where the same delegate key is registered.
+
 The same rules run when an entry is appended and when a ledger file is verified.
 """
 
@@ -27,7 +31,8 @@ _Who = tuple[str, str, str]  # deliberation, guarantor, delegate
 class KeyRegistry:
     """Delegate keys in force, as the entries seen so far register them."""
 
-    def __init__(self) -> None:
+    def __init__(self, origin: str) -> None:
+        self._origin = origin
         self._keys: dict[_Who, Ed25519PublicKey] = {}
 
     def key_for(self, deliberation: str, guarantor: str, delegate: str) -> Ed25519PublicKey | None:
@@ -47,6 +52,12 @@ class KeyRegistry:
             body["guarantor"],
             body["delegate"],
         )
+        bound = (body.get("guarantee"), body.get("origin"))
+        if bound != (deliberation, self._origin):
+            raise BadSignature(
+                f"the decision of {delegate!r} was signed for deliberation {bound[0]!r} in log "
+                f"{bound[1]!r}, not {deliberation!r} in {self._origin!r}"
+            )
         key = self.key_for(deliberation, guarantor, delegate)
         if key is None:
             others = sorted(

@@ -99,9 +99,14 @@ def parse_private_key(data: bytes, source: str = "the private key") -> Ed25519Pr
     return key
 
 
+#: Fields of a stored decision that its delegate does not sign: the signature itself, and
+#: ``at``, the time the log operator received it (the delegate signs its own ``signed_at``).
+UNSIGNED_KEYS = frozenset({SIGNATURE_KEY, "at"})
+
+
 def decision_bytes(body: Mapping[str, Any]) -> bytes:
-    """What a delegate signs: the canonical decision without its signature."""
-    return canonical({k: v for k, v in body.items() if k != SIGNATURE_KEY})
+    """What a delegate signs: the canonical decision without its signature and receipt time."""
+    return canonical({k: v for k, v in body.items() if k not in UNSIGNED_KEYS})
 
 
 def sign_decision(body: Mapping[str, Any], private_key: Ed25519PrivateKey) -> str:

@@ -108,7 +108,7 @@ def verify_records(
     earlier, out of band), the ledger must also extend it.
     """
     tree = MerkleTree()
-    registry = KeyRegistry()
+    registry = KeyRegistry(origin)
     for index, record in enumerate(records):
         _check_record(index, record, tree, registry, origin, log_key)
     if pinned_checkpoint is not None:

@@ -59,9 +59,11 @@ def to_dict(event: Event) -> Json:
 
 
 def decision_payload(event: DecisionRecorded) -> Json:
-    """The bytes a delegate signs are RFC 8785 of this: the decision without its signature."""
+    """The bytes a delegate signs are RFC 8785 of this: the decision without its signature and
+    without ``at``, the receipt time that only the driver knows (``signed_at`` is signed)."""
     body = to_dict(event)
     body.pop("signature", None)
+    body.pop("at", None)
     return body
 
 
@@ -145,6 +147,10 @@ def _opt_float(v: Any) -> float | None:
     return None if v is None else float(v)
 
 
+def _opt_str(v: Any) -> str | None:
+    return None if v is None else str(v)
+
+
 _DECODERS: dict[str, Callable[[Json], Event]] = {
     "IncidentReported": lambda d: IncidentReported(
         at=parse_ts(d["at"]),
@@ -173,6 +179,10 @@ _DECODERS: dict[str, Callable[[Json], Event]] = {
         amount=_opt_float(d.get("amount")),
         signature=d.get("signature"),
         note=str(d.get("note", "")),
+        signed_at=None if d.get("signed_at") is None else parse_ts(d["signed_at"]),
+        guarantee=_opt_str(d.get("guarantee")),
+        origin=_opt_str(d.get("origin")),
+        sequence=None if d.get("sequence") is None else int(d["sequence"]),
     ),
     "ConditionResolved": lambda d: ConditionResolved(
         at=parse_ts(d["at"]),

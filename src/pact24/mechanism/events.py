@@ -77,6 +77,12 @@ class DecisionRecorded:
 
     ``revision`` counts from 1 per guarantor and instrument; ``amount`` (persons for troops,
     EUR million otherwise) defaults to the guarantor's offer when omitted.
+
+    ``at`` is when the driver received it (the live service's receipt time): it orders the
+    record and is judged against the deadline. ``signed_at`` is the delegate's own claim of when
+    it signed, kept as said. ``guarantee``, ``origin`` (the log's checkpoint origin) and
+    ``sequence`` (the guarantee's event count the delegate had seen) bind the signature to one
+    record, so it cannot be replayed into another.
     """
 
     at: datetime
@@ -89,6 +95,10 @@ class DecisionRecorded:
     amount: float | None = None
     signature: str | None = None
     note: str = ""
+    signed_at: datetime | None = None
+    guarantee: str | None = None
+    origin: str | None = None
+    sequence: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from pact24.clock import Clock, SystemClock
@@ -79,6 +80,9 @@ from pact24.store.projections import in_phases
 from pact24.store.record import Appended, lock_guarantee
 
 T = TypeVar("T")
+
+#: How often one write is tried when it loses a race with another writer.
+WRITE_ATTEMPTS = 5
 WriteFn = Callable[[Session, Store, datetime, Actor, str, Any], list[Appended]]
 
 
@@ -196,12 +200,36 @@ class Service:
         req: BaseModel,
         idempotency_key: str | None,
     ) -> tuple[Recorded, bool]:
-        """Run one write; with a key, replay the first answer. Returns (answer, replayed)."""
+        """Run one write; with a key, replay the first answer. Returns (answer, replayed).
+
+        The guarantee is locked before the clock is read, so ``now`` is the receipt time under
+        the lock and events enter the record in the order of their times. A transaction that
+        loses a race with another writer (``Conflict`` from the store's compare-and-set, or a
+        serialization failure, deadlock or busy database) is run again, up to
+        ``WRITE_ATTEMPTS`` times: honest concurrent requests are serialised, not refused.
+        """
         fp = idempotency.fingerprint(op, guarantee_id, req.model_dump(mode="json"))
         key = None if idempotency_key is None else idempotency.check_key(idempotency_key)
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                return self._record_once(fn, actor, guarantee_id, req, key, fp)
+            except (Conflict, OperationalError):
+                if attempt == WRITE_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _record_once(
+        self,
+        fn: WriteFn,
+        actor: Actor,
+        guarantee_id: str,
+        req: BaseModel,
+        key: str | None,
+        fp: str,
+    ) -> tuple[Recorded, bool]:
         with self.store.write() as s:
+            lock_guarantee(s, guarantee_id)
             if key is not None:
-                lock_guarantee(s, guarantee_id)
                 stored = idempotency.replay(s, actor, key, fp)
                 if stored is not None:
                     return Recorded.model_validate_json(stored), True

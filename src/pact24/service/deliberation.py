@@ -9,6 +9,10 @@ Deadlines are enforced when a decision *arrives*, by the clock of the service, n
 timer: the mechanism judges each event at the service's time (``engine.too_late`` and
 ``engine.attempt``), so a decision that reaches the service at or after the deadline is refused
 with 409 and the deadline, whatever time its delegate wrote into it.
+
+Every event is stamped with the service's receipt time, read under the guarantee's lock: that
+time orders the record. A delegate's own ``signed_at`` is kept in the signed decision and
+checked against ``MAX_SKEW`` for that decision alone; it never orders or blocks anyone else's.
 """
 
 from __future__ import annotations
@@ -18,11 +22,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from pact24.errors import BadSignature, Forbidden, InvalidEvent
+from pact24.errors import BadSignature, Forbidden, InvalidEvent, RevisionRefused
 from pact24.ledger import verify_decision
 from pact24.mechanism import (
     AttributionAssessed,
     ConditionResolved,
+    DecisionRecorded,
     Deliberation,
     DeliveryReported,
     Event,
@@ -50,7 +55,7 @@ from pact24.store.record import (
     try_lock_guarantee,
 )
 
-#: How far a delegate's signing time may lie from the service's clock.
+#: How far a delegate's signing time (``signed_at``) may lie from the service's receipt time.
 MAX_SKEW = timedelta(minutes=5)
 
 
@@ -133,10 +138,48 @@ def assess_attribution(
     return _append(session, store, g, state, _with_activation(state, event, at), now, actor)
 
 
-def _decision_event(req: DecisionIn) -> tuple[Any, dict[str, Any]]:
-    body: dict[str, Any] = {"type": "DecisionRecorded", **req.model_dump(mode="json")}
+def _decision_event(req: DecisionIn, at: datetime) -> tuple[DecisionRecorded, dict[str, Any]]:
+    """The decision as the service records it: as signed, stamped with its receipt time."""
+    body: dict[str, Any] = {"type": "DecisionRecorded", "at": codec.ts(at)}
+    body.update(req.model_dump(mode="json"))
     event = codec.from_dict(body)
+    assert isinstance(event, DecisionRecorded)
     return event, codec.to_dict(event)
+
+
+def check_binding(g: Guarantee, state: Deliberation, event: DecisionRecorded) -> None:
+    """Refuse a signed decision made for another guarantee or log (400), for a record the
+    delegate cannot have seen (422), or already recorded once (409: a replay)."""
+    if (event.guarantee, event.origin) != (g.id, g.log_origin):
+        raise BadSignature(
+            f"the decision was signed for guarantee {event.guarantee!r} in log {event.origin!r}, "
+            f"not for {g.id!r} in {g.log_origin!r}"
+        )
+    if event.sequence is None or event.sequence > g.event_count:
+        raise InvalidEvent(
+            f"the decision was signed against {event.sequence} events; "
+            f"guarantee {g.id} has {g.event_count}"
+        )
+    versions = state.decisions.get((event.guarantor, event.instrument), ())
+    if any(v.signature == event.signature for v in versions):
+        raise RevisionRefused(
+            f"this signed decision (revision {event.revision}) is already recorded; "
+            "a replay records nothing"
+        )
+
+
+def check_signed_at(event: DecisionRecorded, received: datetime) -> None:
+    """Refuse a decision whose delegate says it signed it more than ``MAX_SKEW`` away from the
+    service's receipt time (422): a fast clock is refused for this decision alone."""
+    signed = event.signed_at
+    if signed is None or abs(signed - received) > MAX_SKEW:
+        said = "no time" if signed is None else codec.ts(signed)
+        raise InvalidEvent(
+            f"the decision was signed at {said}, more than "
+            f"{int(MAX_SKEW.total_seconds())} s from the service's time {codec.ts(received)}; "
+            "check this computer's clock and sign again",
+            now=codec.ts(received),
+        )
 
 
 def record_decision(
@@ -152,12 +195,16 @@ def record_decision(
     1. the token is a delegate's, for this guarantee, this guarantor and this delegate (403);
     2. the decision reaches the service before the deadline (``engine.too_late``: 409, naming
        the deadline);
-    3. the signature verifies under the delegate's key in force in the ledger (400), and its
-       time lies within ``MAX_SKEW`` of the service's clock (422);
-    4. the mechanism accepts it at the service's time: order, phase, revision number,
-       condition allowed... (409 or 422).
+    3. it was signed for this guarantee and log (400), against a record that exists (422), and
+       is not a replay of a recorded one (409) (``check_binding``);
+    4. the signature verifies under the delegate's key in force in the ledger (400), and its
+       ``signed_at`` lies within ``MAX_SKEW`` of the receipt time (422);
+    5. the mechanism accepts it at the receipt time: phase, revision number, condition
+       allowed... (409 or 422).
 
-    Nothing is stored unless every check passes.
+    The event's ``at`` is the receipt time ``now``, read under the guarantee's lock (or the
+    last event's time, should another process's clock have run ahead). Nothing is stored
+    unless every check passes.
     """
     require(actor, Role.DELEGATE, guarantee_id=guarantee_id)
     require_guarantor(actor, guarantee_id, req.guarantor)
@@ -165,24 +212,20 @@ def record_decision(
         raise Forbidden(f"this token is for delegate {actor.delegate!r}, not {req.delegate!r}")
     g = lock_guarantee(session, guarantee_id)
     state = load_state(session, g)
-    event, body = _decision_event(req)
+    event, body = _decision_event(req, event_time(state, now))
     late = engine.too_late(state, event, now)
     if late is not None:
         raise late
+    check_binding(g, state, event)
     key = delegate_key(session, g.id, req.guarantor, req.delegate)
     if key is None:
         raise BadSignature(f"delegate {actor.delegate!r} has no registered key")
     if not verify_decision(body, key):
         raise BadSignature(
             "the signature does not verify under the delegate's registered key "
-            "(it must sign RFC 8785 JSON of the decision without 'signature')"
+            "(it must sign RFC 8785 JSON of the decision without 'signature' and 'at')"
         )
-    if abs(event.at - now) > MAX_SKEW:
-        raise InvalidEvent(
-            f"the decision was signed at {codec.ts(event.at)}, more than "
-            f"{int(MAX_SKEW.total_seconds())} s from the service's time {codec.ts(now)}",
-            now=codec.ts(now),
-        )
+    check_signed_at(event, now)
     return _append(session, store, g, state, [event], now, actor)
 
 

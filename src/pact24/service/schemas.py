@@ -249,11 +249,17 @@ class DecisionIn(_In):
 
     ``signature`` is the delegate's Ed25519 signature (base64) over the RFC 8785 canonical JSON
     of this object without ``signature`` and with ``"type": "DecisionRecorded"`` added — that
-    is ``codec.decision_payload`` of the event. ``at`` is the delegate's time of signing (ISO
-    8601 UTC with ``Z``); the service refuses it when it is far from its own clock.
+    is ``codec.decision_payload`` of the event. It binds the decision to one guarantee
+    (``guarantee``), one log (``origin``, the checkpoints' origin line) and the record the
+    delegate saw (``sequence``, the guarantee's event count). ``signed_at`` is the delegate's
+    time of signing: kept, and refused when far from the service's clock, but the service
+    stamps the event with its own receipt time, which orders it and meets the deadline.
     """
 
-    at: str = Field(max_length=64, description="ISO 8601 UTC, e.g. 2027-03-01T04:00:00Z")
+    signed_at: str = Field(max_length=64, description="ISO 8601 UTC, e.g. 2027-03-01T04:00:00Z")
+    guarantee: str = Field(max_length=100, description="The guarantee it was signed for")
+    origin: str = Field(max_length=200, description="The log it was signed for (its origin)")
+    sequence: int = Field(ge=0, description="The guarantee's event_count when it was signed")
     guarantor: str = Field(max_length=3)
     instrument: Instrument
     choice: Choice

@@ -29,7 +29,7 @@ from pact24.service.api.deps import ServiceDep
 from pact24.service.auth import Actor, Role
 from pact24.service.client import signed_request
 from pact24.service.core import Service
-from pact24.service.schemas import CellOut, DecisionIn
+from pact24.service.schemas import CellOut, DecisionIn, GuaranteeOut
 from pact24.service.web.render import (
     answer,
     countdown_text,
@@ -138,8 +138,23 @@ def decide_page(request: Request, guarantee_id: str, service: ServiceDep) -> Res
 # --- the steps of a posted form ----------------------------------------------------------------
 
 
+def binding(service: Service, guarantee: GuaranteeOut) -> dict[str, Any]:
+    """What the signature binds besides the decision: the time of signing, the guarantee, its
+    log and the event count the form was sent against."""
+    return {
+        "signed_at": codec.ts(service.now()),
+        "guarantee": guarantee.id,
+        "origin": guarantee.log_origin,
+        "sequence": guarantee.event_count,
+    }
+
+
 def decision_fields(
-    form: DecisionForm, actor: Actor, at: str, current: Mapping[str, CellOut | None], based_on: str
+    form: DecisionForm,
+    actor: Actor,
+    bound: Mapping[str, Any],
+    current: Mapping[str, CellOut | None],
+    based_on: str,
 ) -> dict[str, Any]:
     """The decision the form asks for, as request fields. The revision is the one after the
     revision the delegate saw when the form was opened (``based_on``), so a board that changed
@@ -149,7 +164,7 @@ def decision_fields(
     if form.choice not in wording.CHOICE_LABELS:
         raise NotRecorded("Choose commit, decline or conditional.")
     fields: dict[str, Any] = {
-        "at": at,
+        **bound,
         "guarantor": actor.guarantor,
         "instrument": form.instrument,
         "choice": form.choice,
@@ -214,7 +229,11 @@ def signed_decision(fields: Mapping[str, Any], key: Ed25519PrivateKey) -> Decisi
     """The request for a decision given as fields, validated as the API validates it and signed
     by the one decision signer (``client.signed_request``)."""
     unsigned = DecisionIn.model_validate({**fields, "signature": "-"})
-    body = {"type": "DecisionRecorded", **unsigned.model_dump(mode="json", exclude={"signature"})}
+    body = {
+        "type": "DecisionRecorded",
+        "at": unsigned.signed_at,  # the service replaces it with its receipt time
+        **unsigned.model_dump(mode="json", exclude={"signature"}),
+    }
     event = codec.from_dict(body)
     assert isinstance(event, DecisionRecorded)
     return DecisionIn.model_validate(signed_request(event, key))
@@ -286,8 +305,8 @@ def decide(
     )
     ctx["values"] = asdict(form)
     try:
-        at = codec.ts(service.now())
-        fields = decision_fields(form, actor, at, ctx["current"], based_on)
+        bound = binding(service, ctx["board"].guarantee)
+        fields = decision_fields(form, actor, bound, ctx["current"], based_on)
         req = sign(fields, key_bytes(key_text, key_file))
         record(service, actor, guarantee_id, req)
     except NotRecorded as sent_back:
