@@ -59,6 +59,11 @@ class RevisionRefused(MechanismError):
     """A revision the design forbids, or a revision number that skips or repeats."""
 
 
+class AmountRefused(InvalidEvent):
+    """A committed amount that is not positive, exceeds its instrument's bound, or exceeds the
+    guarantor's offer without saying so (``above_offer``); a decline that states an amount."""
+
+
 # --- ledger ------------------------------------------------------------------------------------
 
 

@@ -660,3 +660,15 @@ def test_durations_read_as_people_say_them() -> None:
     assert web.countdown_text(0) == "deadline reached: closing"
     assert web.countdown_text(3 * 86400 + 3600) == "closes in 3 d 1 h"
     assert web.countdown_text(None) == ""
+
+
+def test_an_amount_above_the_offer_is_recorded_only_when_the_box_is_ticked(delegate: Web) -> None:
+    before = delegate.event_count()
+    r = delegate.decide(instrument="troops", choice="commit", amount="0")
+    assert r.status_code == 422 and "more than 0" in r.text
+    r = delegate.decide(instrument="troops", choice="commit", amount="50000")
+    assert r.status_code == 422 and "say so (above_offer)" in r.text
+    assert delegate.event_count() == before
+    r = delegate.decide(instrument="troops", choice="commit", amount="50000", above_offer="yes")
+    assert r.status_code == 303, r.text
+    assert delegate.event_count() == before + 1

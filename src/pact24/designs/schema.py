@@ -28,6 +28,22 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+#: The most one guarantor can offer or commit of each instrument, in its unit: troops in persons
+#: (200,000 is more than any European state could deploy abroad), defence support and economic
+#: aid in EUR million (1,000,000 million, EUR 1 trillion, is several years of all aid to
+#: Ukraine), sanctions as 1 = the agreed package in force. A number beyond these is a typo or an
+#: attack on the record, not a pledge (see docs/mechanism.md).
+AMOUNT_BOUNDS: dict[Instrument, float] = {
+    Instrument.TROOPS: 200_000,
+    Instrument.DEFENCE_SUPPORT: 1_000_000,
+    Instrument.ECONOMIC_AID: 1_000_000,
+    Instrument.SANCTIONS: 1,
+}
+
+#: Instruments counted in whole units: persons, and sanctions in force or not.
+WHOLE_UNITS = frozenset({Instrument.TROOPS, Instrument.SANCTIONS})
+
+
 class State(_Frozen):
     name: str = Field(min_length=1)
     iso3: ISO3
@@ -61,6 +77,16 @@ class Guarantor(State):
     offers: dict[Instrument, Offer] = Field(default_factory=dict)
     source: str = Field(default="assumption", description="Where the facts were read")
 
+    @model_validator(mode="after")
+    def _offers_within_bounds(self) -> Guarantor:
+        for instrument, offer in self.offers.items():
+            if offer.amount > AMOUNT_BOUNDS[instrument]:
+                raise ValueError(
+                    f"{self.iso3} offers {offer.amount:g} of {instrument.value}, above the bound "
+                    f"{AMOUNT_BOUNDS[instrument]:g}"
+                )
+        return self
+
 
 class Activation(_Frozen):
     """When the decision window opens: on the report, or once attribution is confident enough."""
@@ -88,7 +114,19 @@ class Conditions(_Frozen):
     )
 
 
-class MinGuarantors(_Frozen):
+class _Rule(_Frozen):
+    """What every outcome rule may add: the least a troop commitment must carry to count."""
+
+    min_troops: int | None = Field(
+        default=None,
+        ge=1,
+        le=int(AMOUNT_BOUNDS[Instrument.TROOPS]),
+        description="A troop commitment below this many persons counts for nothing toward the "
+        "rule (the rule's instrument must be troops); null: any positive amount counts",
+    )
+
+
+class MinGuarantors(_Rule):
     """Honoured when at least ``k`` guarantors commit ``instrument``."""
 
     rule: Literal["min_guarantors"]
@@ -96,7 +134,7 @@ class MinGuarantors(_Frozen):
     k: int = Field(ge=1)
 
 
-class MinAmount(_Frozen):
+class MinAmount(_Rule):
     """Honoured when committed ``instrument`` adds up to at least ``amount``."""
 
     rule: Literal["min_amount"]
@@ -104,7 +142,7 @@ class MinAmount(_Frozen):
     amount: float = Field(gt=0)
 
 
-class Consensus(_Frozen):
+class Consensus(_Rule):
     """Honoured only when every guarantor commits ``instrument``."""
 
     rule: Literal["consensus"]
@@ -197,6 +235,8 @@ class Design(_Frozen):
             raise ValueError(f"silence rule for an instrument not offered: {', '.join(extra)}")
         if self.outcome.instrument not in self.instruments:
             raise ValueError("the outcome rule names an instrument the design does not offer")
+        if self.outcome.min_troops is not None and self.outcome.instrument is not Instrument.TROOPS:
+            raise ValueError("outcome min_troops needs an outcome rule on troops")
         if isinstance(self.outcome, MinGuarantors) and self.outcome.k > len(self.guarantors):
             raise ValueError("outcome k exceeds the number of guarantors")
         for f in self.posture.forces:

@@ -52,9 +52,15 @@ def parse_ts(text: str) -> datetime:
 
 
 def to_dict(event: Event) -> Json:
-    """The event as a JSON object with a ``type`` key."""
+    """The event as a JSON object with a ``type`` key.
+
+    A decision's ``above_offer`` appears only when true, so decisions signed before the flag
+    existed keep their bytes and their signatures.
+    """
     body = _encode(event)
     assert isinstance(body, dict)
+    if isinstance(event, DecisionRecorded) and not event.above_offer:
+        del body["above_offer"]
     return {"type": type(event).__name__, **body}
 
 
@@ -143,6 +149,12 @@ def _outcome(d: Json) -> Outcome:
     )
 
 
+def _flag(v: Any, name: str) -> bool:
+    if not isinstance(v, bool):
+        raise InvalidEvent(f"{name} is true or false, not {v!r}")
+    return v
+
+
 def _opt_float(v: Any) -> float | None:
     return None if v is None else float(v)
 
@@ -179,6 +191,7 @@ _DECODERS: dict[str, Callable[[Json], Event]] = {
         amount=_opt_float(d.get("amount")),
         signature=d.get("signature"),
         note=str(d.get("note", "")),
+        above_offer=_flag(d.get("above_offer", False), "above_offer"),
         signed_at=None if d.get("signed_at") is None else parse_ts(d["signed_at"]),
         guarantee=_opt_str(d.get("guarantee")),
         origin=_opt_str(d.get("origin")),

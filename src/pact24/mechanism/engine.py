@@ -25,6 +25,7 @@ from pact24.errors import (
     OutOfOrder,
     RevisionRefused,
 )
+from pact24.mechanism.commitments import amount_refusal
 from pact24.mechanism.events import (
     DERIVED_CONDITIONS,
     AttributionAssessed,
@@ -275,8 +276,9 @@ def _decision(state: Deliberation, e: DecisionRecorded) -> Deliberation:
         raise InvalidEvent(f"{design.name} does not offer {e.instrument.value}")
     if not e.delegate:
         raise InvalidEvent("a decision names its delegate")
-    if e.amount is not None and e.amount < 0:
-        raise InvalidEvent("amount must not be negative")
+    wrong_amount = amount_refusal(design, e)
+    if wrong_amount is not None:
+        raise wrong_amount
     if e.choice is Choice.CONDITIONAL:
         if e.condition is None:
             raise InvalidEvent("a conditional decision needs a condition")

@@ -76,7 +76,9 @@ class DecisionRecorded:
     """One version of a guarantor's answer for one instrument, signed by its delegate.
 
     ``revision`` counts from 1 per guarantor and instrument; ``amount`` (persons for troops,
-    EUR million otherwise) defaults to the guarantor's offer when omitted.
+    EUR million otherwise, 1 for sanctions in force) defaults to the guarantor's offer when
+    omitted. ``above_offer`` says the delegate means to commit more than the design's offer, so
+    a slip of the keyboard cannot pledge it (``commitments.amount_refusal``).
 
     ``at`` is when the driver received it (the live service's receipt time): it orders the
     record and is judged against the deadline. ``signed_at`` is the delegate's own claim of when
@@ -95,6 +97,7 @@ class DecisionRecorded:
     amount: float | None = None
     signature: str | None = None
     note: str = ""
+    above_offer: bool = False
     signed_at: datetime | None = None
     guarantee: str | None = None
     origin: str | None = None

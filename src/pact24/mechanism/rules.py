@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pact24.designs.schema import Consensus, Design, MinAmount, MinGuarantors
+from pact24.mechanism.commitments import counts_toward_rule
 from pact24.mechanism.events import (
     DERIVED_CONDITIONS,
     Condition,
@@ -26,6 +27,10 @@ from pact24.vocab import Choice, ConditionKind, Instrument, ReceiptStatus, Silen
 
 def freeze_receipts(state: Deliberation) -> tuple[Receipt, ...]:
     """One final receipt per guarantor per instrument, in design order.
+
+    A commitment below the design's ``outcome.min_troops`` keeps its status and amount but
+    does not count; a posture's engaged forces count whatever their size (the posture, not a
+    decision, put them there).
 
     Unconditional answers are settled first, because ``others_commit_first`` is judged against
     them (only unconditional commitments count as "others committed", which keeps the rule free
@@ -54,12 +59,13 @@ def _settled(
     offered = design.offered(guarantor, instrument)
     if d is not None:
         commit = d.choice is Choice.COMMIT
+        amount = (offered if d.amount is None else d.amount) if commit else 0.0
         return Receipt(
             guarantor=guarantor,
             instrument=instrument,
             status=ReceiptStatus.COMMIT if commit else ReceiptStatus.DECLINE,
-            counts=commit,
-            amount=(offered if d.amount is None else d.amount) if commit else 0.0,
+            counts=commit and counts_toward_rule(design, instrument, amount),
+            amount=amount,
             revision=d.revision,
         )
     if instrument is Instrument.TROOPS and design.posture.engaged(guarantor):
@@ -84,7 +90,7 @@ def _settled(
         guarantor=guarantor,
         instrument=instrument,
         status=status,
-        counts=commit,
+        counts=commit and counts_toward_rule(design, instrument, offered),
         amount=offered if commit else 0.0,
         revision=0,
         by_silence=True,
@@ -112,14 +118,15 @@ def _conditional(
 ) -> Receipt:
     assert d.condition is not None
     met = condition_met(state, d, d.condition, unconditional)
-    counts = met or not state.design.conditions.counts_only_if_met
-    offered = state.design.offered(d.guarantor, d.instrument)
+    design = state.design
+    stands = met or not design.conditions.counts_only_if_met
+    pledged = design.offered(d.guarantor, d.instrument) if d.amount is None else d.amount
     return Receipt(
         guarantor=d.guarantor,
         instrument=d.instrument,
         status=ReceiptStatus.CONDITIONAL,
-        counts=counts,
-        amount=(offered if d.amount is None else d.amount) if counts else 0.0,
+        counts=stands and counts_toward_rule(design, d.instrument, pledged),
+        amount=pledged if stands else 0.0,
         revision=d.revision,
         condition=d.condition,
         condition_met=met,

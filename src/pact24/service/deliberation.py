@@ -32,6 +32,7 @@ from pact24.mechanism import (
     DeliveryReported,
     Event,
     IncidentReported,
+    attestation,
     codec,
     engine,
 )
@@ -237,10 +238,21 @@ def resolve_condition(
     guarantee_id: str,
     req: ResolutionIn,
 ) -> list[Appended]:
-    """A condition that needs a finding is met or not (the guarantor's delegate, or an admin)."""
-    require_guarantor(actor, guarantee_id, req.guarantor)
+    """A condition that needs a finding is met or not, attested by whom ``attestation`` names for
+    its kind: an admin for any, the beneficiary's reporter for its concession, the guarantor's
+    own delegate only for an ``other`` demand it wrote (403 otherwise, nothing stored)."""
+    who = _attester(actor, guarantee_id, req.guarantor)
     g = lock_guarantee(session, guarantee_id)
     state = load_state(session, g)
+    found = attestation.attesters(state, req.guarantor, req.instrument)
+    if found is not None and who not in found[1]:
+        kind, allowed = found
+        raise Forbidden(
+            f"a {kind.value} condition is attested by the "
+            f"{' or the '.join(sorted(a.value for a in allowed))}, not by the {who.value} "
+            f"({actor.role.value} {actor.name!r})",
+            attesters=sorted(a.value for a in allowed),
+        )
     event = ConditionResolved(
         at=event_time(state, now),
         guarantor=req.guarantor,
@@ -249,6 +261,18 @@ def resolve_condition(
         note=req.note,
     )
     return _append(session, store, g, state, [event], now, actor)
+
+
+def _attester(actor: Actor, guarantee_id: str, guarantor: str) -> attestation.Attester:
+    """Whom the caller stands for when it resolves ``guarantor``'s condition (403 for a role
+    that attests nothing, or a delegate of another guarantor)."""
+    if actor.role is Role.REPORTER:
+        require(actor, Role.REPORTER, guarantee_id=guarantee_id)
+        return attestation.Attester.BENEFICIARY
+    require_guarantor(actor, guarantee_id, guarantor)
+    if actor.role is Role.ADMIN:
+        return attestation.Attester.OPERATOR
+    return attestation.Attester.GUARANTOR
 
 
 def report_delivery(

@@ -266,9 +266,20 @@ class DecisionIn(_In):
     revision: int = Field(ge=1, le=1_000_000)
     delegate: str = Field(max_length=100)
     condition: ConditionIn | None = None
-    amount: float | None = Field(default=None, ge=0)
+    amount: float | None = Field(
+        default=None,
+        ge=0,
+        description="Persons for troops, EUR million otherwise, 1 for sanctions in force; "
+        "omitted: the offer. The mechanism refuses 0, amounts beyond the instrument's bound, and "
+        "amounts above the offer without above_offer",
+    )
     note: str = Field(default="", max_length=4000)
     signature: str = Field(max_length=200)
+    above_offer: bool = Field(
+        default=False,
+        description="Commit more than the design's offer; signed (and in the payload) only when "
+        "true",
+    )
 
 
 class ResolutionIn(_In):

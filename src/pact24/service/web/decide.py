@@ -67,6 +67,7 @@ class DecisionForm:
     condition_text: str = ""
     amount: str = ""
     note: str = ""
+    above_offer: str = ""
 
 
 # --- the form page -----------------------------------------------------------------------------
@@ -183,6 +184,8 @@ def decision_fields(
             raise NotRecorded(
                 "The amount is a number (or leave it empty for your full offer)."
             ) from None
+    if form.above_offer:
+        fields["above_offer"] = True
     return fields
 
 
@@ -281,6 +284,7 @@ def decide(
     condition_text: Annotated[str, Form()] = "",
     amount: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
+    above_offer: Annotated[str, Form()] = "",
     based_on: Annotated[str, Form()] = "",
     key_text: Annotated[str, Form()] = "",
     key_file: Annotated[UploadFile | None, File()] = None,
@@ -301,7 +305,7 @@ def decide(
     except Pact24Error as exc:
         return error_page(request, session, exc, back=back)
     form = DecisionForm(
-        instrument, choice, condition_kind, condition_k, condition_text, amount, note
+        instrument, choice, condition_kind, condition_k, condition_text, amount, note, above_offer
     )
     ctx["values"] = asdict(form)
     try:
