@@ -104,6 +104,14 @@ def delivery_text(instrument: Instrument | str, amount: float) -> str:
     return f"{instrument_name(instrument)}: {amount_text(amount, instrument)}"
 
 
+def committed_total(amount: float, instrument: Instrument | str) -> str:
+    """What the commitments that count add up to: ``6,100 persons``; empty for sanctions,
+    which are imposed or not and have no total."""
+    if str(instrument) == Instrument.SANCTIONS:
+        return ""
+    return amount_text(amount, instrument)
+
+
 def choice_label(choice: Choice | str) -> str:
     """As a heading or a button: ``Commit``."""
     return CHOICE_LABELS.get(str(choice), plain(choice))
@@ -159,6 +167,18 @@ def verdict(honoured: bool) -> str:
 def phase_label(phase: Phase | str) -> str:
     """Where a deliberation stands, as a sentence: ``Decision window open``."""
     return PHASE_LABELS.get(str(phase), plain(phase))
+
+
+#: A refused number that JSON cannot hold exactly (NaN, infinity, beyond 2**53), in plain words.
+NOT_EXACT_NUMBER = (
+    "a number in it is too large or not a number at all, so it cannot be recorded exactly; "
+    "nothing was recorded"
+)
+
+
+def window_not_open(phase: Phase | str) -> str:
+    """Why a decision was refused outside its window, with where the deliberation stands."""
+    return f"The decision window is not open ({phase_label(phase)}); nothing was recorded"
 
 
 def percent(confidence: float) -> str:

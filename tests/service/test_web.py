@@ -7,6 +7,7 @@ itself is exercised in ``test_web_browser.py``.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import shutil
@@ -39,12 +40,13 @@ from tests.service.web_support import (
 
 from pact24 import __version__
 from pact24.clock import ManualClock
-from pact24.errors import Unauthorized
+from pact24.errors import NotCanonical, Unauthorized
 from pact24.ledger import encode_private_key, generate_keypair, verify_decision
 from pact24.service import web
 from pact24.service.app import create_app
 from pact24.service.core import Service
 from pact24.service.schemas import Mode
+from pact24.service.web.render import plain_refusal
 from pact24.store import migrate
 from pact24.store.db import Store
 from pact24.store.models import LedgerRow
@@ -364,9 +366,111 @@ def test_after_the_deadline_the_board_shows_the_outcome(observer: Web) -> None:
     html = observer.client.get(BOARD).text
     assert "Outcome declared" in html and "Not honoured" in html
     assert "final: decline (silence)" in html
-    assert "Silent at the close" in html
+    assert "Silent (counted as decline): " in html and "Who is still silent" not in html
     assert "mechanism closes the window (deadline)" in html
     assert "Ledger verified" in html
+
+
+def _outcome_counts(html: str) -> dict[str, list[int]]:
+    """Per instrument, the size of each outcome column on the board."""
+    cards = re.findall(
+        r'<section class="outcome-card" id="outcome-(\w+)"(.*?)</section>', html, re.S
+    )
+    return {i: [int(n) for n in re.findall(r'data-count="(\d+)"', body)] for i, body in cards}
+
+
+def _fra_decides(site: Web, **fields: str) -> None:
+    """FRA's delegate signs in on the same client and records through the form."""
+    site.client.cookies.clear()
+    site.login(FRA)
+    key = encode_private_key(site.seeded.fra_key)
+    r = site.client.post(DECIDE, data={**site.form(), "key_text": key, **fields})
+    assert r.status_code == 303, r.text
+
+
+def test_the_outcome_puts_every_guarantor_in_exactly_one_column(delegate: Web) -> None:
+    r = delegate.decide(instrument="troops", choice="commit", amount="5000", note="battalion")
+    assert r.status_code == 303, r.text
+    _fra_decides(
+        delegate,
+        instrument="troops",
+        choice="conditional",
+        condition_kind="parliament_approval",
+        note="if the Assemblée votes",
+    )
+    open_html = delegate.client.get(BOARD).text
+    assert "Note: battalion" in open_html and "Note: if the Assemblée votes" in open_html
+    assert "Who is still silent" in open_html and 'class="outcome-card"' not in open_html
+    delegate.clock.advance(timedelta(hours=24, seconds=1))
+    html = delegate.client.get(BOARD).text
+    counts = _outcome_counts(html)
+    assert set(counts) == {"troops", "defence_support", "economic_aid", "sanctions"}
+    assert all(sum(sizes) == 16 for sizes in counts.values()), counts
+    troops = re.search(r'id="outcome-troops"(.*?)</section>', html, re.S)
+    assert troops is not None
+    card = re.sub(r"\s+", " ", troops.group(1))
+    assert 'Committed: <span class="oc-n" data-count="1">1</span></dt> <dd>United Kingdom' in card
+    assert 'Conditional, unmet: <span class="oc-n" data-count="1">1</span></dt> <dd>France' in card
+    assert 'Silent (counted as decline): <span class="oc-n" data-count="14">' in card
+    assert 'Declined: <span class="oc-n" data-count="0">0</span></dt> <dd>nobody' in card
+    assert "Committed in total (what counts): <strong>5,000 persons</strong>" in card
+    assert "(16 of 16 guarantors)" in card
+    assert "Who is still silent" not in html and "Silent at the close" not in html
+
+
+def test_record_or_revise_is_offered_only_while_the_window_is_open(
+    delegate: Web, tmp_path: Path, _migrated: Path
+) -> None:
+    assert "Record or revise your decision" in delegate.client.get(BOARD).text
+    delegate.clock.advance(timedelta(hours=24, seconds=1))
+    closed = delegate.client.get(BOARD).text
+    assert "Outcome declared" in closed and "Record or revise your decision" not in closed
+    (tmp_path / "quiet").mkdir()
+    for quiet in _make(tmp_path / "quiet", _migrated, "exercise", open_window=False):
+        quiet.login(GBR)
+        html = quiet.client.get(BOARD).text
+        assert "Not open" in html and "Record or revise your decision" not in html
+
+
+def test_the_checkpoint_root_reads_in_hex_as_ledger_verify_prints_it(observer: Web) -> None:
+    actor = observer.service.authenticate(observer.seeded.observer_token)
+    cp = observer.service.checkpoint(actor, GID)
+    root = base64.b64decode(cp.root).hex()
+    html = observer.client.get(BOARD).text
+    assert f'root <span class="mono" title="{root}">{root[:16]}…</span>' in html
+    assert f'<span class="mono root">{root}</span>' in html
+    assert html.count(cp.root) == 1, "base64 only inside the signed note, as the log signed it"
+
+
+def test_a_refusal_inside_an_exercise_carries_the_exercise_banner(observer: Web) -> None:
+    r = observer.client.get(DECIDE)
+    assert r.status_code == 403
+    assert 'id="exercise-banner"' in r.text and r.text.count("<title>[EXERCISE] ") == 1
+    other = observer.client.get("/web/g/someone-else/decide")
+    assert other.status_code == 403 and "exercise-banner" not in other.text
+
+
+def test_refusals_read_in_plain_words(
+    tmp_path: Path, _migrated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cheap_passwords(monkeypatch)
+    for quiet in _make(tmp_path, _migrated, "exercise", open_window=False):
+        quiet.login(GBR)
+        data = {
+            "csrf": hidden(quiet.client.get(BOARD).text, "csrf"),
+            "guarantor": "GBR",
+            "based_on": "",
+            "instrument": "troops",
+            "choice": "commit",
+            "key_text": quiet.seeded.gbr_key_text,
+        }
+        r = quiet.client.post(DECIDE, data=data)
+        assert r.status_code == 409
+        assert "The decision window is not open (Standing by: no incident reported)" in r.text
+        assert "needs phase" not in r.text and "DecisionRecorded" not in r.text
+    status, title, detail = plain_refusal(NotCanonical("not canonical JSON: RFC 8785 says"))
+    assert status == 422 and "RFC" not in title + detail and "canonical" not in title + detail
+    assert "cannot be recorded exactly" in detail
 
 
 def test_a_board_before_any_incident(

@@ -17,17 +17,32 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import uvicorn
-from tests.service.web_support import GBR, OBSERVER, PASSWORD, Seeded, cheap_passwords, seed
+from tests.service.web_support import (
+    FRA,
+    GBR,
+    OBSERVER,
+    PASSWORD,
+    Seeded,
+    cheap_passwords,
+    seed,
+)
 
+from pact24.clock import ManualClock
+from pact24.ledger import encode_private_key
 from pact24.service.app import create_app
 from pact24.service.core import Service
 from pact24.service.web.decide import binding, signed_decision
 from pact24.store import migrate
 from pact24.store.db import Store
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page, ViewportSize
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 
@@ -71,7 +86,28 @@ def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Live]:
     migrate.prepare(store)
     service = Service(store)
     seeded = seed(service, mode="exercise")
-    app = create_app(service=service, scheduler=True, tick=1.0, run_migrations=False)
+    yield from _serve(service, seeded, scheduler=True)
+
+
+@pytest.fixture
+def manual(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Live, ManualClock]]:
+    """As ``live``, on a clock the test moves (so the window closes when the test says), and
+    without the timer: a board read closes an overdue window itself."""
+    _need_browser()
+    cheap_passwords(monkeypatch)
+    store = Store(f"sqlite:///{tmp_path / 'web.sqlite'}")
+    migrate.prepare(store)
+    clock = ManualClock(datetime(2027, 3, 1, 4, 0, tzinfo=UTC))
+    service = Service(store, clock)
+    seeded = seed(service, mode="exercise")
+    for running in _serve(service, seeded, scheduler=False):
+        yield running, clock
+
+
+def _serve(service: Service, seeded: Seeded, *, scheduler: bool) -> Iterator[Live]:
+    """The app on 127.0.0.1 and a free port, in a thread, until the caller is done."""
+    store = service.store
+    app = create_app(service=service, scheduler=scheduler, tick=1.0, run_migrations=False)
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
@@ -190,3 +226,106 @@ def test_delegate_records_a_decision_and_every_board_updates(live: Live, tmp_pat
 
     assert _is_png(shot)
     assert _is_png(observer_shot)
+
+
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+def _sign_in(page: Page, url: str, name: str) -> None:
+    page.goto(f"{url}/web/login")
+    page.get_by_label("Account name").fill(name)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+
+
+def _no_horizontal_overflow(page: Page) -> None:
+    """Nothing wider than the phone: the page body does not scroll sideways, and no heading,
+    stat or decision cell is wider than its box (clipped or overlapping text). Headings hidden
+    on purpose (for screen readers, or the grid's column heads on a phone) are left out."""
+    widths = page.evaluate(
+        """() => ({
+            inner: window.innerWidth,
+            doc: document.documentElement.scrollWidth,
+            body: document.body.scrollWidth,
+            clipped: [...document.querySelectorAll(
+                "h1, h2, h3, h4, .stat p, .grid th, .grid td, .outcome-card, .mode-banner p")]
+              .filter(e => e.closest(".visually-hidden, thead") === null)
+              .filter(e => e.getClientRects().length && e.scrollWidth > e.clientWidth + 1)
+              .map(e => e.id || e.tagName + ":" + e.textContent.trim().slice(0, 30)),
+        })"""
+    )
+    assert widths["doc"] <= widths["inner"] and widths["body"] <= widths["inner"], widths
+    assert widths["clipped"] == [], widths
+
+
+def test_the_board_on_a_390_px_phone(manual: tuple[Live, ManualClock]) -> None:
+    """Two delegates decide from a phone; after the close every instrument's outcome columns
+    hold every guarantor once, and nothing on the page is wider than the phone."""
+    from playwright.sync_api import expect, sync_playwright
+
+    live, clock = manual
+    ARTIFACTS.mkdir(exist_ok=True)
+    open_shot = ARTIFACTS / "board-phone-open.png"
+    shot = ARTIFACTS / "board-phone.png"
+    for old in (open_shot, shot):
+        old.unlink(missing_ok=True)
+    board_url = f"{live.url}/web/g/{live.seeded.gid}"
+    keys = {GBR: live.seeded.gbr_key_text, FRA: encode_private_key(live.seeded.fra_key)}
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for name, choice, amount, note in (
+                (GBR, "commit", "5000", "Very-high-readiness battalion group."),
+                (FRA, "conditional", "", "Only with the Assemblée nationale's vote."),
+            ):
+                ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+                page = ctx.new_page()
+                _sign_in(page, live.url, name)
+                expect(page).to_have_url(board_url)
+                page.get_by_role("link", name="Record or revise your decision").click()
+                page.locator("#instrument-troops").check()
+                page.locator(f"#choice-{choice}").check()
+                if choice == "conditional":
+                    page.locator("#condition_kind").select_option("parliament_approval")
+                page.locator("#amount").fill(amount)
+                page.locator("#note").fill(note)
+                page.locator("#key_text").fill(keys[name])
+                page.get_by_role("button", name="Sign and record the decision").click()
+                expect(page).to_have_url(f"{board_url}?recorded=troops")
+                expect(page.locator("#cell-GBR-troops")).to_contain_text("Commit")
+                ctx.close()
+
+            watcher = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+            obs = watcher.new_page()
+            _sign_in(obs, live.url, OBSERVER)
+            expect(obs).to_have_url(board_url)
+            expect(obs.locator("#cell-FRA-troops")).to_contain_text("Only with the Assemblée")
+            _no_horizontal_overflow(obs)
+            obs.screenshot(path=str(open_shot), full_page=True)
+
+            clock.advance(timedelta(hours=24, seconds=1))
+            obs.goto(board_url)
+            expect(obs.locator(".stat-outcome")).to_contain_text("Not honoured")
+            expect(obs.locator("#exercise-banner")).to_contain_text("EXERCISE")
+            _no_horizontal_overflow(obs)
+            rows = obs.locator(".grid tbody tr").count()
+            cards = obs.locator(".outcome-card")
+            assert rows == 16 and cards.count() == 4
+            for n in range(cards.count()):
+                card = cards.nth(n)
+                sizes = [
+                    int(c)
+                    for c in card.locator("[data-count]").evaluate_all(
+                        "els => els.map(e => e.dataset.count)"
+                    )
+                ]
+                assert sum(sizes) == int(card.get_attribute("data-guarantors") or 0) == rows
+            troops = obs.locator("#outcome-troops")
+            expect(troops).to_contain_text("Committed in total (what counts): 5,000 persons")
+            expect(troops).to_contain_text("Conditional, unmet: 1")
+            obs.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+
+    assert _is_png(shot) and _is_png(open_shot)

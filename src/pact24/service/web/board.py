@@ -1,19 +1,21 @@
 """The board as the templates read it: one view model built from the service layer.
 
 Nothing here decides anything: the phase, the receipts and the outcome are the mechanism's, as
-the projections hold them; this module only counts the current answers for the totals row and
-puts events and rules into words (``pact24.wording``, and the mechanism's own ``rule_text``).
+the projections hold them; this module only counts the current answers for the totals row, lays
+the outcome's tallies out in columns and puts events and rules into words (``pact24.wording``,
+and the mechanism's own ``rule_text``).
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pact24 import wording
 from pact24.designs.schema import Design, MinGuarantors
-from pact24.mechanism import Event, codec
+from pact24.mechanism import Event, OutcomeDeclared, Phase, Tally, codec
 from pact24.mechanism.rules import rule_text
 from pact24.service.auth import Actor, Role
 from pact24.service.core import Service
@@ -68,6 +70,70 @@ def answer_counts(board: BoardOut) -> list[AnswerCount]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class OutcomeColumns:
+    """One instrument of the declared outcome, every guarantor in exactly one column.
+
+    The mechanism's tally lists the silent apart *and* under the status the silence rule gave
+    them; here they stand under "silent" only, with that rule named, so the columns add up to
+    the guarantors."""
+
+    instrument: str
+    columns: tuple[tuple[str, tuple[str, ...]], ...]
+    total: int
+    committed_total: str
+
+    @property
+    def counted(self) -> int:
+        return sum(len(names) for _, names in self.columns)
+
+
+def outcome_columns(board: BoardOut, design: Design) -> list[OutcomeColumns]:
+    """The declared outcome's tallies as columns, guarantors by name (empty before it)."""
+    if board.outcome is None:
+        return []
+    declared = codec.from_dict(
+        {
+            "type": "OutcomeDeclared",
+            "at": codec.ts(board.outcome.declared_at),
+            "outcome": board.outcome.outcome,
+        }
+    )
+    assert isinstance(declared, OutcomeDeclared)
+    names = {x.iso3: x.name for x in design.guarantors}
+    return [_columns(t, design, names) for t in declared.outcome.tallies]
+
+
+def _columns(t: Tally, design: Design, names: Mapping[str, str]) -> OutcomeColumns:
+    silent = set(t.silent)
+
+    def spoke(who: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(names.get(g, g) for g in who if g not in silent)
+
+    rule = design.silence[t.instrument].value
+    columns = [
+        ("Committed", spoke(t.committed)),
+        ("Conditional, met", spoke(t.conditional_met)),
+        ("Conditional, unmet", spoke(t.conditional_unmet)),
+        ("Declined", spoke(t.declined)),
+        (f"Silent (counted as {rule})", tuple(names.get(g, g) for g in t.silent)),
+    ]
+    abstained = spoke(t.abstained)
+    if abstained:
+        columns.insert(4, ("Abstained", abstained))
+    return OutcomeColumns(
+        instrument=t.instrument.value,
+        columns=tuple(columns),
+        total=len(design.guarantors),
+        committed_total=wording.committed_total(t.amount, t.instrument),
+    )
+
+
+def root_hex(root_b64: str) -> str:
+    """A checkpoint root as ``ledger verify`` prints it: hex, the one encoding people read."""
+    return base64.b64decode(root_b64).hex()
+
+
 def outcome_rule(design: Design) -> dict[str, Any]:
     """The outcome rule in the mechanism's words, and the number of commitments it needs
     (``k``, for a rule that counts guarantors)."""
@@ -93,6 +159,7 @@ def board_context(
     timeline = service.timeline(actor, g.id)
     names = {x.iso3: x.name for x in design.guarantors}
     counts = answer_counts(board)
+    ledger = ledger_status(service, actor, g.id)
     events = [
         {
             "seq": e.seq,
@@ -110,17 +177,20 @@ def board_context(
         "receipts": {(r.guarantor, r.instrument.value): r for r in board.receipts},
         "silent": _silent(board),
         "tallies": counts,
+        "outcome_columns": outcome_columns(board, design),
         "rule": outcome_rule(design),
         "rule_tally": next(c for c in counts if c.instrument == design.outcome.instrument.value),
         "answers": sum(len(board.instruments) - len(row.silent) for row in board.guarantors),
         "cells_total": len(board.instruments) * len(board.guarantors),
         "events": events,
-        "ledger": ledger_status(service, actor, g.id),
+        "ledger": ledger,
+        "root_hex": root_hex(ledger.root),
         "countdown": countdown_text(board.seconds_left),
         "deadline_ms": None if g.deadline is None else int(g.deadline.timestamp() * 1000),
         "now_ms": int(board.now.timestamp() * 1000),
         "board_version": board_version(board),
         "can_decide": can_decide(actor, g),
+        "window_open": g.phase == Phase.WINDOW_OPEN,
         "own_guarantor": actor.guarantor,
     }
 

@@ -31,11 +31,12 @@ from pact24.service.client import signed_request
 from pact24.service.core import Service
 from pact24.service.schemas import CellOut, DecisionIn, GuaranteeOut
 from pact24.service.web.render import (
-    answer,
     countdown_text,
     csrf_refused,
     error_page,
     harden,
+    mode_of,
+    plain_refusal,
     render,
     to_login,
 )
@@ -128,7 +129,8 @@ def decide_page(request: Request, guarantee_id: str, service: ServiceDep) -> Res
     back = f"/web/g/{quote(guarantee_id)}"
     refused = delegate_refusal(session.actor, guarantee_id)
     if refused is not None:
-        return error_page(request, session, refused, back=back)
+        mode = mode_of(service, session.actor, guarantee_id)
+        return error_page(request, session, refused, back=back, mode=mode)
     try:
         ctx = form_context(service, session, guarantee_id)
     except Pact24Error as exc:
@@ -248,7 +250,8 @@ def sign(fields: Mapping[str, Any], data: bytes) -> DecisionIn:
     except ValidationError as exc:
         raise NotRecorded(f"The decision is not valid: {_field_errors(exc)}") from None
     except Pact24Error as exc:
-        raise NotRecorded(exc.detail, answer(exc)[0]) from None
+        status, _, detail = plain_refusal(exc)
+        raise NotRecorded(detail, status) from None
 
 
 def _field_errors(exc: ValidationError) -> str:
@@ -263,11 +266,19 @@ def record(service: Service, actor: Actor, guarantee_id: str, req: DecisionIn) -
     try:
         service.record_decision(actor, guarantee_id, req)
     except Pact24Error as exc:
-        status, title = answer(exc)
+        status, title, detail = plain_refusal(exc, phase_now(service, actor, guarantee_id))
         hint = ""
         if status == 409 and "revision" in exc.detail:
             hint = " The board changed since this form was opened: check it and send again."
-        raise NotRecorded(f"{title}: {exc.detail}.{hint}", status) from None
+        raise NotRecorded(f"{title}: {detail}.{hint}", status) from None
+
+
+def phase_now(service: Service, actor: Actor, guarantee_id: str) -> str | None:
+    """Where the deliberation stands now, to word a refusal (None when unreadable)."""
+    try:
+        return service.guarantee(actor, guarantee_id).phase
+    except Pact24Error:
+        return None
 
 
 @router.post("/web/g/{guarantee_id}/decide", response_model=None)
@@ -294,12 +305,13 @@ def decide(
     if session is None:
         return to_login(request)
     if forged(request, csrf, session.csrf):
-        return csrf_refused(request, session)
+        return csrf_refused(request, session, mode_of(service, session.actor, guarantee_id))
     actor = session.actor
     back = f"/web/g/{quote(guarantee_id)}"
     refused = delegate_refusal(actor, guarantee_id, guarantor)
     if refused is not None:
-        return error_page(request, session, refused, back=back)
+        mode = mode_of(service, actor, guarantee_id)
+        return error_page(request, session, refused, back=back, mode=mode)
     try:
         ctx = form_context(service, session, guarantee_id)
     except Pact24Error as exc:

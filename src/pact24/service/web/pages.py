@@ -18,10 +18,10 @@ from pact24.service.api.deps import ServiceDep
 from pact24.service.web.board import board_context, board_version
 from pact24.service.web.render import (
     STATIC_DIR,
-    answer,
     csrf_refused,
     error_page,
     harden,
+    plain_refusal,
     render,
     to_login,
 )
@@ -239,10 +239,10 @@ def board_fragment(
         ctx = board_context(service, session.actor, guarantee_id, board)
     except Pact24Error as exc:
         # In place of the board, without polling on: the page around it stays as it was.
-        status, title = answer(exc)
+        status, title, detail = plain_refusal(exc)
         body = (
             '<section id="board" class="board"><div class="notice notice-error" role="alert">'
-            f"<p>{escape(title)}: {escape(exc.detail)}</p></div></section>"
+            f"<p>{escape(title)}: {escape(detail)}</p></div></section>"
         )
         return harden(HTMLResponse(body, status_code=status))
     return render(request, "_board.html", ctx, session=session)

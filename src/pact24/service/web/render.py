@@ -2,7 +2,9 @@
 security headers on every page, and the redirect and error pages.
 
 An error page's status and title come from the API's mapping
-(``pact24.service.api.problems``), so a refusal reads the same on a page as in problem+json.
+(``pact24.service.api.problems``), so a refusal reads the same on a page as in problem+json,
+except the few whose words are internal jargon: those read in plain words here
+(``plain_refusal``, with the words from ``pact24.wording``).
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from pact24 import __version__, wording
-from pact24.errors import Pact24Error
-from pact24.mechanism import codec
+from pact24.errors import NotCanonical, OutOfOrder, Pact24Error
+from pact24.mechanism import Phase, codec
 from pact24.service.api import problems
+from pact24.service.auth import Actor
+from pact24.service.core import Service
 from pact24.service.schemas import CellOut
 from pact24.service.web.session import WebSession, safe_next
 
@@ -140,19 +144,47 @@ def to_login(request: Request) -> Response:
 
 
 def error_page(
-    request: Request, session: WebSession | None, exc: Pact24Error, *, back: str | None = None
+    request: Request,
+    session: WebSession | None,
+    exc: Pact24Error,
+    *,
+    back: str | None = None,
+    mode: str | None = None,
 ) -> HTMLResponse:
-    status, title = answer(exc)
+    """The refusal as a page; ``mode`` (``mode_of``) marks an exercise's page as one."""
+    status, title, detail = plain_refusal(exc)
     return render(
         request,
         "error.html",
-        {"title": title, "detail": exc.detail, "status": status, "back": back},
+        {"title": title, "detail": detail, "status": status, "back": back, "mode": mode},
         session=session,
         status_code=status,
     )
 
 
-def csrf_refused(request: Request, session: WebSession | None) -> HTMLResponse:
+def mode_of(service: Service, actor: Actor, guarantee_id: str) -> str | None:
+    """The guarantee's mode when this actor may read it, so that a refusal inside an exercise
+    still carries the EXERCISE banner; None (no banner) when it may not read it."""
+    try:
+        return service.guarantee(actor, guarantee_id).mode
+    except Pact24Error:
+        return None
+
+
+def plain_refusal(exc: Pact24Error, phase: str | None = None) -> tuple[int, str, str]:
+    """Status, title and detail of a refusal in words a delegate reads; ``phase`` is where the
+    deliberation stands, when the caller knows it."""
+    status, title = answer(exc)
+    if isinstance(exc, NotCanonical):
+        return status, "Number not accepted", wording.NOT_EXACT_NUMBER
+    if isinstance(exc, OutOfOrder) and phase is not None and phase != Phase.WINDOW_OPEN:
+        return status, "Window not open", wording.window_not_open(phase)
+    return status, title, exc.detail
+
+
+def csrf_refused(
+    request: Request, session: WebSession | None, mode: str | None = None
+) -> HTMLResponse:
     return render(
         request,
         "error.html",
@@ -162,6 +194,7 @@ def csrf_refused(request: Request, session: WebSession | None) -> HTMLResponse:
             "recorded. Go back, reload the page and send it again.",
             "status": 403,
             "back": None,
+            "mode": mode,
         },
         session=session,
         status_code=403,
