@@ -6,11 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import httpx
+import pytest
 from tests.service.support import T0, Delegate, World, bearer
 
+from pact24.errors import Pact24Error
 from pact24.mechanism import Condition, DecisionRecorded, codec
+from pact24.service import client as c
 from pact24.service.client import signed_request
-from pact24.vocab import ConditionKind
+from pact24.vocab import Choice, ConditionKind, Instrument
 
 
 def _signed(w: World, d: Delegate, **changes: Any) -> dict[str, Any]:
@@ -61,6 +65,27 @@ def test_an_amount_above_the_offer_needs_the_flag(opened: World) -> None:
     r = opened.decide(gbr, _signed(opened, gbr, amount=50_000, above_offer=True))
     assert r.status_code == 201, r.text
     (event,) = r.json()["events"]
+    assert event["body"]["above_offer"] is True and event["body"]["amount"] == 50_000
+
+
+def test_the_client_signs_above_offer_only_when_asked(opened: World) -> None:
+    gbr = opened.delegates[("GBR", "gbr-minister")]
+
+    def network(request: httpx.Request) -> httpx.Response:
+        r = opened.client.request(
+            request.method, str(request.url), content=request.content, headers=request.headers
+        )
+        return httpx.Response(r.status_code, headers=r.headers, content=r.content)
+
+    transport = httpx.MockTransport(network)
+    now = opened.clock.now()
+    with httpx.Client(base_url="http://testserver", headers=gbr.headers, transport=transport) as h:
+        with pytest.raises(Pact24Error, match="say so"):
+            c.decide(h, gbr.key, Instrument.TROOPS, Choice.COMMIT, amount=50_000, now=now)
+        answer = c.decide(
+            h, gbr.key, Instrument.TROOPS, Choice.COMMIT, amount=50_000, above_offer=True, now=now
+        )
+    (event,) = answer["events"]
     assert event["body"]["above_offer"] is True and event["body"]["amount"] == 50_000
 
 

@@ -121,6 +121,9 @@ def decide(
         None, "--condition-text", help="What is demanded (other, beneficiary_concession)."
     ),
     amount: float | None = typer.Option(None, "--amount", help="Default: the design's offer."),
+    above_offer: bool = typer.Option(
+        False, "--above-offer", help="Commit more than the design's offer (with --amount)."
+    ),
     note: str = typer.Option("", "--note"),
     idempotency_key: str | None = typer.Option(
         None,
@@ -153,6 +156,7 @@ def decide(
             condition=cond,
             amount=amount,
             note=note,
+            above_offer=above_offer,
             idempotency_key=idempotency_key,
             kept=None if idempotency_key is None else c.kept_request(key, server, idempotency_key),
         )

@@ -138,6 +138,7 @@ def build(
     condition: Condition | None = None,
     amount: float | None = None,
     note: str = "",
+    above_offer: bool = False,
 ) -> DecisionRecorded:
     """The decision as its delegate signs it at ``at`` (kept as ``signed_at``; the service
     replaces ``at`` with its receipt time), bound to ``who``'s guarantee and ``basis``."""
@@ -151,6 +152,7 @@ def build(
         condition=condition,
         amount=amount,
         note=note,
+        above_offer=above_offer,
         signed_at=at,
         guarantee=who.guarantee_id,
         origin=basis.origin,
@@ -186,6 +188,7 @@ def decide(
     condition: Condition | None = None,
     amount: float | None = None,
     note: str = "",
+    above_offer: bool = False,
     idempotency_key: str | None = None,
     kept: Path | None = None,
     now: datetime | None = None,
@@ -199,13 +202,23 @@ def decide(
     newly signed (and so different) request. See ``send`` for the retries.
     """
     asked = _asked(instrument, choice, condition, amount, note)
+    if above_offer:  # only when set, so requests kept before the flag existed still match
+        asked["above_offer"] = True
     if kept is not None and kept.exists():
         return send(client, *_reread(kept, asked), idempotency_key, retries=retries, sleep=sleep)
     who = whoami(client)
     signed_against = basis(client, who, instrument)
     at = now or datetime.now(UTC)
     decision = build(
-        who, instrument, choice, signed_against, at, condition=condition, amount=amount, note=note
+        who,
+        instrument,
+        choice,
+        signed_against,
+        at,
+        condition=condition,
+        amount=amount,
+        note=note,
+        above_offer=above_offer,
     )
     body = signed_request(decision, key)
     url = f"/api/v1/guarantees/{who.guarantee_id}/decisions"
