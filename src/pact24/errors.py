@@ -119,3 +119,7 @@ class TooManyRequests(Pact24Error):
 
 class BodyTooLarge(Pact24Error):
     """A request body longer than the service accepts; ``limit`` says how many bytes it takes."""
+
+
+class Overloaded(Pact24Error):
+    """The service is answering as many requests as it can; ``retry_after`` says when to retry."""

@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from pact24 import __version__
 from pact24.clock import Clock, SystemClock
-from pact24.service import limits, web
+from pact24.service import limits, shedding, web
 from pact24.service.api import accounts, exports, guarantees, log, problems, webhooks
 from pact24.service.core import Service
 from pact24.service.scheduler import Scheduler
@@ -38,9 +38,11 @@ def create_app(
     scheduler: bool = True,
     tick: float = 1.0,
     max_body: int | None = None,
+    max_in_flight: int | None = None,
 ) -> FastAPI:
     """The service as an ASGI app over ``store`` (a Store, a URL, or the default database);
-    request bodies above ``max_body`` bytes (default: ``limits.configured_max_body``) get 413."""
+    request bodies above ``max_body`` bytes (default: ``limits.configured_max_body``) get 413,
+    and requests beyond ``max_in_flight`` at once (``shedding.configured_max_in_flight``) 503."""
     if service is None:
         the_store = store if isinstance(store, Store) else Store(store)
         service = Service(the_store, clock or SystemClock())
@@ -73,6 +75,10 @@ def create_app(
     app.state.scheduler = timer
     problems.install(app)
     app.add_middleware(limits.BodyLimit, max_body=max_body or limits.configured_max_body())
+    # Outermost: an overloaded process refuses before it reads or routes anything.
+    app.add_middleware(
+        shedding.InFlightLimit, limit=max_in_flight or shedding.configured_max_in_flight()
+    )
 
     @app.get("/healthz", response_model=Health, tags=["health"])
     def healthz() -> Health:

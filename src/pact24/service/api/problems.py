@@ -29,6 +29,7 @@ from pact24.errors import (
     NotCanonical,
     NotFound,
     OutOfOrder,
+    Overloaded,
     Pact24Error,
     RevisionRefused,
     TamperDetected,
@@ -72,6 +73,7 @@ _ANSWERS: dict[type[Pact24Error], tuple[int, str]] = {
     NotCanonical: (422, "Not canonical JSON"),
     TooManyRequests: (429, "Too many requests"),
     BodyTooLarge: (413, "Content too large"),
+    Overloaded: (503, "Service overloaded"),
 }
 
 
