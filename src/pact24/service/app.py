@@ -10,6 +10,7 @@ the HTML front drives the same service object, with the same accounts, as the JS
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -27,6 +28,8 @@ from pact24.store import migrate
 from pact24.store.db import Store
 
 logger = logging.getLogger("pact24.service")
+#: The timer's interval for ``from_environment`` (``serve --workers`` sets it).
+TICK_ENV = "PACT24_TICK"
 
 
 def create_app(
@@ -98,3 +101,12 @@ def create_app(
     # --- web pages: the HTML front, on the same service ---------------------------------------
     app.include_router(web.router)
     return app
+
+
+def from_environment() -> FastAPI:
+    """The app of one ``pact24 serve --workers N`` process: the database from
+    ``PACT24_DATABASE_URL``, the tick from ``PACT24_TICK``.
+
+    Every worker runs the whole service, its timer included: each close, reminder and webhook
+    delivery is claimed in the database (``scheduler``), so N timers close each window once."""
+    return create_app(tick=float(os.environ.get(TICK_ENV, "1.0")))

@@ -67,16 +67,22 @@ def serve(
         None, "--demo-credentials", help="Write the demo's tokens and keys to this JSON file."
     ),
     tick: float = typer.Option(1.0, "--tick", help="Seconds between the timer's rounds."),
+    workers: int = typer.Option(
+        1, "--workers", min=1, help="Worker processes on the one port (each with its own timer)."
+    ),
     log_level: str = typer.Option("info", "--log-level"),
 ) -> None:
     """Serve the API (migrations run first; overdue windows close before the first answer)."""
+    import os
+
     import uvicorn
 
     from pact24.clock import SystemClock
     from pact24.service import demo as demo_mod
-    from pact24.service.app import create_app
+    from pact24.service.app import TICK_ENV, create_app
     from pact24.service.core import Service
     from pact24.store import migrate
+    from pact24.store.db import URL_ENV
 
     if demo_credentials is not None and not demo:
         raise InvalidInput("--demo-credentials goes with --demo")
@@ -102,6 +108,20 @@ def serve(
             keys = demo_mod.write_credentials(demo_credentials, creds)
             typer.echo(f"credentials written to {demo_credentials}; delegate keys in {keys}")
     typer.echo(f"pact24 serving {store!r} on http://{host}:{port}", err=True)
+    if workers > 1:
+        # Each worker process builds its own app on the same database (app.from_environment).
+        os.environ[URL_ENV] = store.url
+        os.environ[TICK_ENV] = str(tick)
+        store.dispose()
+        uvicorn.run(
+            "pact24.service.app:from_environment",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level=log_level,
+        )
+        return
     app = create_app(service=service, tick=tick)
     uvicorn.run(app, host=host, port=port, log_level=log_level)
 
