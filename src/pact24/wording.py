@@ -181,6 +181,17 @@ def window_not_open(phase: Phase | str) -> str:
     return f"The decision window is not open ({phase_label(phase)}); nothing was recorded"
 
 
+#: The board's list of decisions refused because they arrived at or after the deadline.
+REFUSED_LATE = "Refused after the deadline"
+
+
+def refused_late(who: str, what: str, by: str, tries: int) -> str:
+    """A decision refused for arriving at or after the deadline, and that it did not count:
+    ``Poland tried "commits troops" (signed by pol-minister) too late: refused, not counted``."""
+    again = f", {tries} times that minute" if tries > 1 else ""
+    return f"{who} tried “{what}” (signed by {by}) too late{again}: refused, not counted"
+
+
 def percent(confidence: float) -> str:
     """An attribution confidence (0..1) as people say it: ``80%``."""
     return f"{confidence:.0%}"

@@ -9,6 +9,7 @@ Two units of work need more than one transaction, and this is where they live:
 
 * a decision that arrives late is refused (409) in its own transaction, and then the overdue
   window is closed in the next one: the refusal stores nothing, the close stores the close;
+  a third keeps the refused attempt apart from the record (``refusals``), to be seen, not counted;
 * writes with an ``Idempotency-Key`` look the key up under the guarantee's lock and store the
   answer in the same transaction as the events, so a retry replays the first answer.
 """
@@ -16,6 +17,7 @@ Two units of work need more than one transaction, and this is where they live:
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -38,6 +40,7 @@ from pact24.service import (
     exports,
     guarantees,
     idempotency,
+    refusals,
     reminders,
     transparency,
     views,
@@ -66,6 +69,7 @@ from pact24.service.schemas import (
     OutcomeOut,
     Receipts,
     Recorded,
+    RefusedOut,
     ResolutionIn,
     Timeline,
     TokenOut,
@@ -283,19 +287,28 @@ class Service:
     def record_decision(
         self, actor: Actor, guarantee_id: str, req: DecisionIn, idempotency_key: str | None = None
     ) -> tuple[Recorded, bool]:
-        """Record a signed decision; a late one is refused (DeadlinePassed, 409) and closes the
-        overdue window."""
-        return self._late_closes(
-            guarantee_id,
-            lambda: self._record(
-                "decision",
-                deliberation.record_decision,
-                actor,
+        """Record a signed decision; a late one is refused (DeadlinePassed, 409), closes the
+        overdue window and, when its delegate's signature holds, is kept as a refused attempt."""
+        try:
+            return self._late_closes(
                 guarantee_id,
-                req,
-                idempotency_key,
-            ),
-        )
+                lambda: self._record(
+                    "decision",
+                    deliberation.record_decision,
+                    actor,
+                    guarantee_id,
+                    req,
+                    idempotency_key,
+                ),
+            )
+        except DeadlinePassed:
+            with suppress(OperationalError):  # a busy database keeps no trace; the 409 stands
+                self._write(lambda s: refusals.keep_late(s, self.now(), actor, guarantee_id, req))
+            raise
+
+    def refused(self, actor: Actor, guarantee_id: str) -> list[RefusedOut]:
+        """The decisions refused after the deadline, as kept (none of them counts)."""
+        return self._read(lambda s: refusals.list_for(s, actor, guarantee_id))
 
     def resolve_condition(
         self,

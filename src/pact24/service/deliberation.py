@@ -139,7 +139,7 @@ def assess_attribution(
     return _append(session, store, g, state, _with_activation(state, event, at), now, actor)
 
 
-def _decision_event(req: DecisionIn, at: datetime) -> tuple[DecisionRecorded, dict[str, Any]]:
+def decision_event(req: DecisionIn, at: datetime) -> tuple[DecisionRecorded, dict[str, Any]]:
     """The decision as the service records it: as signed, stamped with its receipt time."""
     body: dict[str, Any] = {"type": "DecisionRecorded", "at": codec.ts(at)}
     body.update(req.model_dump(mode="json"))
@@ -213,7 +213,7 @@ def record_decision(
         raise Forbidden(f"this token is for delegate {actor.delegate!r}, not {req.delegate!r}")
     g = lock_guarantee(session, guarantee_id)
     state = load_state(session, g)
-    event, body = _decision_event(req, event_time(state, now))
+    event, body = decision_event(req, event_time(state, now))
     late = engine.too_late(state, event, now)
     if late is not None:
         raise late

@@ -25,6 +25,7 @@ from pact24.mechanism import Phase
 from pact24.service import views
 from pact24.service.auth import Actor, Role, new_id, require, require_reader
 from pact24.service.schemas import BoardOut, GuaranteeIn, GuaranteeOut
+from pact24.store import refused
 from pact24.store.db import Store
 from pact24.store.models import BoardCell, Guarantee, OutcomeRow, ReceiptRow
 from pact24.store.record import append_entry, design_of, get_guarantee
@@ -134,4 +135,5 @@ def board(session: Session, now: datetime, actor: Actor, guarantee_id: str) -> B
         guarantors=[views.guarantor_row(x, d.instruments, cells) for x in d.guarantors],
         receipts=[views.receipt(r) for r in receipts],
         outcome=None if outcome is None else views.outcome(g, outcome),
+        refused_late=refused.count(session, g.id),
     )

@@ -158,6 +158,9 @@ class BoardOut(BaseModel):
     guarantors: list[GuarantorRow]
     receipts: list[ReceiptOut]
     outcome: OutcomeOut | None
+    refused_late: int = Field(
+        default=0, description="Decisions refused after the deadline, kept at …/refused; none count"
+    )
 
 
 # --- accounts --------------------------------------------------------------------------------
@@ -410,6 +413,21 @@ class NotificationOut(BaseModel):
     hours_before: float
     silent: list[str]
     at: datetime
+
+
+class RefusedOut(BaseModel):
+    """A signed decision that reached the service at or after the deadline: refused (409), kept
+    to be seen, never counted. ``decision`` is what the delegate signed, with ``at`` set to the
+    service's receipt time; ``tries`` counts repeats of it within the same minute."""
+
+    guarantor: str
+    delegate: str
+    instrument: Instrument
+    choice: Choice
+    received_at: datetime
+    last_at: datetime
+    tries: int
+    decision: dict[str, Any]
 
 
 class Health(BaseModel):

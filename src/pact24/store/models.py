@@ -10,7 +10,8 @@ Three kinds of table, and the difference matters:
   ``guarantees``: derived from the record by folding it through the mechanism, written in the
   same transaction as the event they reflect, and rebuildable from it at any time.
 * **Operations** — accounts, tokens, idempotency answers, webhooks, the outbox, notifications
-  and the service's own signing key: what the service needs to run, not part of the record.
+  and the service's own signing key: what the service needs to run, not part of the record;
+  ``refused_attempts`` too (decisions refused after the deadline, shown but never counted).
 
 Times are stored as UTC (``UTCDateTime``), the same way on SQLite and PostgreSQL.
 """
@@ -321,6 +322,37 @@ class Notification(Base):
     hours_before: Mapped[float] = mapped_column(Float)
     silent: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RefusedAttempt(Base):
+    """A signed decision refused because it reached the service at or after the deadline.
+
+    Kept for people to see, never read by the ledger, the mechanism or the outcome: nothing after
+    the deadline counts. One row per delegate, instrument and minute (``tries`` counts the
+    repeats in that minute), written by ``pact24.store.refused`` under a cap per delegate."""
+
+    __tablename__ = "refused_attempts"
+    __table_args__ = (
+        UniqueConstraint(
+            "guarantee_id",
+            "guarantor",
+            "delegate",
+            "instrument",
+            "minute",
+            name="uq_refused_attempts_minute",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    guarantee_id: Mapped[str] = mapped_column(ForeignKey("guarantees.id"), index=True)
+    guarantor: Mapped[str] = mapped_column(String(3))
+    delegate: Mapped[str] = mapped_column(String(100))
+    instrument: Mapped[str] = mapped_column(String(32))
+    minute: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    tries: Mapped[int] = mapped_column(Integer)
+    decision: Mapped[str] = mapped_column(Text)
 
 
 class ServiceKey(Base):

@@ -22,6 +22,7 @@ from pact24.service.schemas import (
     IncidentIn,
     NotificationOut,
     Recorded,
+    RefusedOut,
     ResolutionIn,
 )
 
@@ -130,6 +131,14 @@ def record_decision(
     """A delegate's signed decision for its own guarantor. 403 for another guarantor, 400 for
     a bad signature, 409 (naming the deadline) once the deadline has passed."""
     return _answer(response, service.record_decision(actor, guarantee_id, req, idempotency_key))
+
+
+@router.get("/{guarantee_id}/refused", response_model=list[RefusedOut], responses=responses(404))
+def list_refused(
+    guarantee_id: GuaranteeId, service: ServiceDep, actor: ActorDep
+) -> list[RefusedOut]:
+    """Signed decisions refused because they arrived at or after the deadline: none counted."""
+    return service.refused(actor, guarantee_id)
 
 
 @router.post(

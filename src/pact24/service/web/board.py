@@ -48,9 +48,10 @@ class AnswerCount:
 
 
 def board_version(board: BoardOut) -> str:
-    """Changes whenever the board does: the htmx poll sends it back to learn whether to swap."""
+    """Changes whenever the board does (a refused late attempt included): the htmx poll sends
+    it back to learn whether to swap."""
     g = board.guarantee
-    return f"{g.event_count}.{g.ledger_size}.{g.phase}"
+    return f"{g.event_count}.{g.ledger_size}.{g.phase}.{board.refused_late}"
 
 
 def answer_counts(board: BoardOut) -> list[AnswerCount]:
@@ -147,6 +148,26 @@ def event_text(event: Event, names: Mapping[str, str]) -> str:
     return f"{w.sentence} (signed by {w.by})" if w.by else w.sentence
 
 
+def refused_lines(
+    service: Service, actor: Actor, board: BoardOut, names: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """The decisions refused after the deadline, newest first, in words (none when the board
+    counts none, so a board without any asks nothing more)."""
+    if not board.refused_late:
+        return []
+    lines = []
+    for r in reversed(service.refused(actor, board.guarantee.id)):
+        w = wording.event_words(codec.from_dict(r.decision), when=utc_text)
+        who = names.get(r.guarantor, r.guarantor)
+        lines.append(
+            {
+                "at": r.received_at,
+                "text": wording.refused_late(who, w.what, r.delegate, r.tries),
+            }
+        )
+    return lines
+
+
 def board_context(
     service: Service, actor: Actor, guarantee_id: str, board: BoardOut | None = None
 ) -> dict[str, Any]:
@@ -183,6 +204,8 @@ def board_context(
         "answers": sum(len(board.instruments) - len(row.silent) for row in board.guarantors),
         "cells_total": len(board.instruments) * len(board.guarantors),
         "events": events,
+        "refused": refused_lines(service, actor, board, names),
+        "refused_heading": wording.REFUSED_LATE,
         "ledger": ledger,
         "root_hex": root_hex(ledger.root),
         "countdown": countdown_text(board.seconds_left),
