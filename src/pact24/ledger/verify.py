@@ -107,13 +107,39 @@ def verify_records(
     after every earlier entry has verified. With ``pinned_checkpoint`` (a checkpoint obtained
     earlier, out of band), the ledger must also extend it.
     """
-    tree = MerkleTree()
-    registry = KeyRegistry(origin)
-    for index, record in enumerate(records):
-        _check_record(index, record, tree, registry, origin, log_key)
+    verifier = Verifier(origin, log_key)
+    for record in records:
+        verifier.add(record)
     if pinned_checkpoint is not None:
-        _check_pinned(pinned_checkpoint, tree, origin, log_key)
-    return Verified(origin, tree.size, tree.root())
+        verifier.check_pinned(pinned_checkpoint)
+    return verifier.verified()
+
+
+class Verifier:
+    """``verify_records`` one record at a time: a reader that keeps it between visits checks
+    only the entries added since, as a witness does (each new checkpoint must still match the
+    tree it rebuilt). After a ``TamperDetected`` it is spent: start a new one."""
+
+    def __init__(self, origin: str, log_key: Ed25519PublicKey) -> None:
+        self.origin = origin
+        self.log_key = log_key
+        self.tree = MerkleTree()
+        self.registry = KeyRegistry(origin)
+
+    @property
+    def size(self) -> int:
+        return self.tree.size
+
+    def add(self, record: Record) -> None:
+        """Verify the next record (entry ``size``) and take it into the tree."""
+        _check_record(self.tree.size, record, self.tree, self.registry, self.origin, self.log_key)
+
+    def check_pinned(self, note: str) -> None:
+        """The log verified so far extends ``note``, a checkpoint obtained out of band."""
+        _check_pinned(note, self.tree, self.origin, self.log_key)
+
+    def verified(self) -> Verified:
+        return Verified(self.origin, self.tree.size, self.tree.root())
 
 
 def _check_pinned(note: str, tree: MerkleTree, origin: str, log_key: Ed25519PublicKey) -> None:

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from pact24.clock import Clock, SystemClock
 from pact24.designs.schema import Design
 from pact24.errors import Conflict, DeadlinePassed
+from pact24.ledger.verify import Record
 from pact24.mechanism import Phase
 from pact24.mechanism.state import CLOSE_PENDING, overdue
 from pact24.service import (
@@ -400,6 +401,10 @@ class Service:
 
     def ledger_jsonl(self, actor: Actor, guarantee_id: str) -> bytes:
         return self._read(lambda s: transparency.jsonl(s, self.store, actor, guarantee_id))
+
+    def ledger_records(self, actor: Actor, guarantee_id: str, start: int = 0) -> list[Record]:
+        """The ledger's stored entries from ``start`` on, with their checkpoints."""
+        return self._read(lambda s: transparency.records(s, actor, guarantee_id, start))
 
     # --- webhooks -----------------------------------------------------------------------------
 

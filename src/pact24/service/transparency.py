@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from pact24.errors import InvalidInput, NotFound
 from pact24.ledger import Ledger, MerkleTree, dumps_jsonl, encode_public_key, parse_checkpoint
+from pact24.ledger.verify import Record
 from pact24.service.auth import Actor, require_reader
 from pact24.service.schemas import CheckpointOut, ConsistencyOut, EntryOut, InclusionOut
 from pact24.store.db import Store
@@ -133,3 +134,16 @@ def jsonl(session: Session, store: Store, actor: Actor, guarantee_id: str) -> by
 def export_jsonl(session: Session, store: Store, guarantee_id: str) -> bytes:
     g = get_guarantee(session, guarantee_id)
     return dumps_jsonl(build_ledger(session, store, g))
+
+
+def records(session: Session, actor: Actor, guarantee_id: str, start: int) -> list[Record]:
+    """The stored entries from index ``start`` on, each with the checkpoint signed after it:
+    the rows the export is made of, for a reader that verified the entries before ``start``."""
+    require_reader(actor, guarantee_id)
+    g = get_guarantee(session, guarantee_id)
+    rows = session.execute(
+        select(LedgerRow.entry, LedgerRow.checkpoint)
+        .where(LedgerRow.guarantee_id == g.id, LedgerRow.idx >= start)
+        .order_by(LedgerRow.idx)
+    )
+    return [Record(json.loads(entry), checkpoint) for entry, checkpoint in rows]
