@@ -15,7 +15,8 @@ from markupsafe import escape
 from pact24 import wording
 from pact24.errors import Pact24Error, TooManyRequests, Unauthorized
 from pact24.service.api.deps import ServiceDep
-from pact24.service.web.board import board_context, board_version
+from pact24.service.web.board import board_version
+from pact24.service.web.board_cache import BOARDS
 from pact24.service.web.render import (
     STATIC_DIR,
     csrf_refused,
@@ -209,7 +210,7 @@ def board_page(
     if session is None:
         return to_login(request)
     try:
-        ctx = board_context(service, session.actor, guarantee_id)
+        ctx = BOARDS.context(service, session.actor, guarantee_id)
     except Pact24Error as exc:
         return error_page(request, session, exc, back="/web/")
     flash = None
@@ -236,7 +237,7 @@ def board_fragment(
         board = service.board(session.actor, guarantee_id)
         if v is not None and v == board_version(board):
             return harden(Response(status_code=204))
-        ctx = board_context(service, session.actor, guarantee_id, board)
+        ctx = BOARDS.context(service, session.actor, guarantee_id, board)
     except Pact24Error as exc:
         # In place of the board, without polling on: the page around it stays as it was.
         status, title, detail = plain_refusal(exc)
