@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -51,6 +52,10 @@ PREDICT_COLUMNS: tuple[str, ...] = (
 FIT_COLUMNS: tuple[str, ...] = (*PREDICT_COLUMNS, "lag_days", "censored")
 #: Columns ``calibrate backtest`` needs (the crisis defines the held-out groups).
 BACKTEST_COLUMNS: tuple[str, ...] = (*FIT_COLUMNS, "crisis")
+#: Optional columns: read when present, defaulted when absent (older tables still load).
+#: ``framework``: a standing, pre-agreed procedure governed the decision (default false).
+#: The timing model does not use it yet (issue 11); it is carried on :class:`EventRow`.
+OPTIONAL_COLUMNS: tuple[str, ...] = ("framework",)
 
 _TRUE = {"true", "t", "yes", "y", "1"}
 _FALSE = {"false", "f", "no", "n", "0"}
@@ -68,6 +73,7 @@ class EventRow:
     crisis: str | None = None
     lag_days: float | None = None
     censored: bool | None = None
+    framework: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,14 @@ class EventTable:
     def censored(self) -> np.ndarray:
         return np.array([bool(r.censored) for r in self.rows], dtype=bool)
 
+    def framework(self) -> np.ndarray:
+        """``framework`` per row (false where the file had no such column)."""
+        return np.array([r.framework for r in self.rows], dtype=bool)
+
+    def nth_of_kind(self) -> np.ndarray:
+        """The escalation-ladder rank of each row; see :func:`nth_of_kind`."""
+        return nth_of_kind(self.rows)
+
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """``(lo, hi)`` per row: ``[d, d+1)`` days if observed, ``[c, inf)`` if censored."""
         return observation_bounds(self.lags(), self.censored())
@@ -119,6 +133,47 @@ class EventTable:
         )
 
 
+def actor_key(actor: str) -> str:
+    """The actor as :func:`nth_of_kind` groups it: parenthesised qualifiers dropped
+    (``NATO (NAC)`` -> ``NATO``, ``US (+coalition)`` -> ``US``) and the members of a coalition
+    sorted (``Germany + US`` and ``US + Germany`` are one actor). Different bodies stay apart
+    (``US`` and ``US Congress``, ``EU`` and ``EU Commission``, ``UN Security Council`` and
+    ``UN General Assembly``), and so do coalitions written with different members."""
+    text = re.sub(r"\([^)]*\)", " ", actor)
+    parts = [p.strip() for p in re.split(r"[+/;,&]| and ", text)]
+    return "+".join(sorted({" ".join(p.split()) for p in parts if p.strip()}))
+
+
+def nth_of_kind(rows: Sequence[EventRow]) -> np.ndarray:
+    """Rank of each row among the decisions of its kind in its crisis (1 for the first).
+
+    The kind is (crisis, :func:`actor_key`, instrument, stage); the crisis is the ``crisis``
+    column, else the trigger date. Rows are ordered by trigger date, then by the outcome date
+    (``trigger_date + lag_days``; for a censored row the end of the observed time). A row's rank
+    is 1 + the number of decisions of its kind actually taken (uncensored rows) strictly before
+    it, so rows of one kind on the same day share a rank and a decision never taken (censored)
+    ranks as the next one. Computed from the table, so it is not stored; pass the rows of
+    several tables together to rank across them. Needs ``lag_days``.
+    """
+    keys = []
+    times = []
+    for r in rows:
+        if r.lag_days is None:
+            raise ValueError("nth_of_kind needs lag_days (a fit table)")
+        crisis = r.crisis if r.crisis else f"trigger {r.trigger_date}"
+        cov = r.covariates
+        keys.append((crisis, actor_key(r.actor), cov.instrument, cov.stage))
+        times.append((r.trigger_date.toordinal(), r.trigger_date.toordinal() + r.lag_days))
+    out = np.ones(len(rows), dtype=np.int64)
+    for i in range(len(rows)):
+        out[i] = 1 + sum(
+            1
+            for j in range(len(rows))
+            if keys[j] == keys[i] and not rows[j].censored and times[j] < times[i]
+        )
+    return out
+
+
 def shipped_events_path() -> Path:
     """Path of the shipped ``decision_lags.csv``."""
     return Path(str(resources.files("pact24") / "data" / "decision_lags.csv"))
@@ -128,6 +183,12 @@ def shipped_holdout_path() -> Path:
     """Path of the shipped ``decision_lags_holdout.csv``: rows of crises collected after the
     shipped fit was frozen, never used to fit or to choose anything (``calibrate holdout``)."""
     return Path(str(resources.files("pact24") / "data" / "decision_lags_holdout.csv"))
+
+
+def shipped_framework_path() -> Path:
+    """Path of the shipped ``decision_lags_framework.csv``: decisions taken (or never taken)
+    under standing, pre-agreed procedures (issue 11), in neither table above. Not fitted yet."""
+    return Path(str(resources.files("pact24") / "data" / "decision_lags_framework.csv"))
 
 
 def read_events(path: str | Path, required: Sequence[str] = FIT_COLUMNS) -> EventTable:
@@ -222,6 +283,7 @@ def parse_events(
                             f"{lag:g} does not equal outcome_date - trigger_date "
                             f"({(outcome - trigger).days} days)",
                         )
+        framework = get.boolean("framework") if "framework" in index else False
         crisis = get.text("crisis") if want_crisis else None
         if crisis is None and "crisis" in index:
             crisis = cells[index["crisis"]].strip() or None
@@ -235,6 +297,7 @@ def parse_events(
                 crisis=crisis,
                 lag_days=lag,
                 censored=censored,
+                framework=framework,
             )
         )
     if not rows:
