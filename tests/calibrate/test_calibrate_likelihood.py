@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 from scipy import stats
+from tests.sim.timinghelp import SEED, sample_rows, small_model
 
 from pact24.calibrate.likelihood import (
     interval_loglik,
@@ -21,37 +22,12 @@ from pact24.sim.models.timing import (
     FEATURES,
     PARAMS,
     LagCovariates,
-    TimingModel,
-    default_prior,
     design_matrix,
 )
 
-SEED = 20240824
-
-
-def _rows() -> list[LagCovariates]:
-    return [
-        LagCovariates("troops"),
-        LagCovariates("troops", stage="delivery", n_deciders=30, commitment="ally"),
-        LagCovariates("sanctions", n_deciders=27, attribution="contested", severity="low"),
-        LagCovariates("economic_aid", legislature_required=True, nuclear_adversary=False),
-        LagCovariates("defence_support", stage="delivery", severity="medium", commitment="self"),
-        LagCovariates("collective_defence", commitment="partner"),
-        LagCovariates("consultation", n_deciders=2),
-    ]
-
-
-def _model(family: str = "lognormal", tau: float = 0.5) -> TimingModel:
-    rng = np.random.default_rng(SEED)
-    theta = 0.3 * rng.standard_normal(len(PARAMS))
-    theta[0] = 1.5
-    theta[-3:] = [math.log(1.2), math.log(0.8), math.log(tau)]
-    cov = np.diag(np.full(len(PARAMS), 0.02))
-    return TimingModel.from_theta(family, theta, covariance=cov, prior=default_prior(family))
-
 
 def test_censored_row_contributes_log_survival() -> None:
-    model = _model()
+    model = small_model()
     cov = LagCovariates("sanctions", n_deciders=27, attribution="contested", severity="medium")
     d = design_matrix([cov, cov])
     ll = loglik_rows(model, d, [24, 24], [True, False])
@@ -77,13 +53,13 @@ def test_observation_bounds() -> None:
 @pytest.mark.parametrize("family", FAMILIES)
 def test_gradients_match_finite_differences(family: str) -> None:
     rng = np.random.default_rng(SEED)
-    rows = _rows() * 3
+    rows = sample_rows() * 3
     d = design_matrix(rows)
     lag = rng.integers(0, 200, size=d.n).astype(float)
     cens = rng.random(d.n) < 0.2
     lo, hi = observation_bounds(lag, cens)
     groups = np.arange(d.n) % 4
-    theta = _model(family).theta + 0.1 * rng.standard_normal(len(PARAMS))
+    theta = small_model(family).theta + 0.1 * rng.standard_normal(len(PARAMS))
     eps = 1e-6
 
     def cond(t: np.ndarray) -> float:
@@ -103,8 +79,8 @@ def test_gradients_match_finite_differences(family: str) -> None:
 
 
 def test_marginal_likelihood_quadrature_and_limits() -> None:
-    model = _model("frechet", tau=0.7)
-    d = design_matrix(_rows() * 4)
+    model = small_model("frechet", tau=0.7)
+    d = design_matrix(sample_rows() * 4)
     rng = np.random.default_rng(SEED)
     lag = rng.integers(0, 100, size=d.n).astype(float)
     lo, hi = observation_bounds(lag, np.zeros(d.n, bool))
@@ -122,9 +98,9 @@ def test_marginal_likelihood_quadrature_and_limits() -> None:
 
 def test_the_likelihood_ignores_the_predictive_scale() -> None:
     """kappa widens predictions only: the likelihood is of the fitted parameters."""
-    model = _model("lognormal")
+    model = small_model("lognormal")
     wide = model.with_predictive_scale(1.5)
-    d = design_matrix(_rows())
+    d = design_matrix(sample_rows())
     lag, cens = np.array([0.0, 3.0, 40.0, 2.0, 9.0, 1.0, 5.0]), np.zeros(7, dtype=bool)
     assert loglik(wide, d, lag, cens) == loglik(model, d, lag, cens)
     np.testing.assert_array_equal(loglik_rows(wide, d, lag, cens), loglik_rows(model, d, lag, cens))

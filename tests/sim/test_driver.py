@@ -50,6 +50,6 @@ def test_an_unexpected_refusal_is_a_bug_and_raises() -> None:
         driver.offer(commit(driver, 1.0, revision=2), DeadlinePassed)
     with pytest.raises(InvalidEvent):
         driver.offer(
-            DecisionRecorded(driver.at(1.0), "XXX", Instrument.TROOPS, Choice.COMMIT, 1, "x"),
+            DecisionRecorded(driver.at(1.0), "ZZZ", Instrument.TROOPS, Choice.COMMIT, 1, "x"),
             DeadlinePassed,
         )

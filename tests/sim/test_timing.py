@@ -9,15 +9,14 @@ from enum import StrEnum
 import numpy as np
 import pytest
 from scipy import stats
+from tests.sim.timinghelp import SEED, sample_rows, small_model
 
 from pact24.sim.models.lags import sample_crises
 from pact24.sim.models.timing import (
     FAMILIES,
     FEATURES,
-    PARAMS,
     LagCovariates,
     TimingModel,
-    default_prior,
     design_matrix,
     log_cdf,
     log_interval_prob,
@@ -28,8 +27,6 @@ from pact24.sim.models.timing import (
     std_cdf,
 )
 
-SEED = 20240824
-
 # scipy equivalents of the standard error distributions
 SCIPY = {
     "lognormal": stats.norm(),
@@ -37,27 +34,6 @@ SCIPY = {
     "weibull": stats.gumbel_l(),
     "frechet": stats.gumbel_r(),
 }
-
-
-def _rows() -> list[LagCovariates]:
-    return [
-        LagCovariates("troops"),
-        LagCovariates("troops", stage="delivery", n_deciders=30, commitment="ally"),
-        LagCovariates("sanctions", n_deciders=27, attribution="contested", severity="low"),
-        LagCovariates("economic_aid", legislature_required=True, nuclear_adversary=False),
-        LagCovariates("defence_support", stage="delivery", severity="medium", commitment="self"),
-        LagCovariates("collective_defence", commitment="partner"),
-        LagCovariates("consultation", n_deciders=2),
-    ]
-
-
-def _model(family: str = "lognormal", tau: float = 0.5) -> TimingModel:
-    rng = np.random.default_rng(SEED)
-    theta = 0.3 * rng.standard_normal(len(PARAMS))
-    theta[0] = 1.5
-    theta[-3:] = [math.log(1.2), math.log(0.8), math.log(tau)]
-    cov = np.diag(np.full(len(PARAMS), 0.02))
-    return TimingModel.from_theta(family, theta, covariance=cov, prior=default_prior(family))
 
 
 # --- covariates ----------------------------------------------------------------------------
@@ -90,7 +66,7 @@ def test_covariates_accept_str_enums_and_are_frozen() -> None:
 
 
 def test_design_matrix_codes_every_level() -> None:
-    d = design_matrix(_rows())
+    d = design_matrix(sample_rows())
     assert d.X.shape == (7, len(FEATURES))
     assert list(d.stage) == [0, 1, 0, 0, 1, 0, 0]
     idx = {n: i for i, n in enumerate(FEATURES)}
@@ -167,7 +143,7 @@ def test_from_dict_rejects_a_foreign_document() -> None:
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_quantile_inverts_cdf_and_cdf_is_monotone(family: str) -> None:
-    model = _model(family)
+    model = small_model(family)
     cov = LagCovariates("troops")
     for q in (0.1, 0.5, 0.9):
         t = model.quantile(cov, q)
@@ -176,13 +152,13 @@ def test_quantile_inverts_cdf_and_cdf_is_monotone(family: str) -> None:
     assert f.shape == (5,)
     assert np.all(np.diff(f) > 0)
     assert model.prob_within(cov) == pytest.approx(float(model.cdf(cov, 1.0)))
-    d = design_matrix(_rows())
+    d = design_matrix(sample_rows())
     lp = model.log_prob_batch(d, np.zeros(d.n), np.ones(d.n))
     np.testing.assert_allclose(np.exp(lp), model.cdf_batch(d, 1.0), rtol=1e-9)
 
 
 def test_sampling_matches_the_predictive_cdf() -> None:
-    model = _model("frechet")
+    model = small_model("frechet")
     cov = LagCovariates("troops")
     one = design_matrix([cov])
     a = sample_crises(model, one, np.random.default_rng(SEED), 40_000)[:, 0]
@@ -200,7 +176,7 @@ def test_sampling_matches_the_predictive_cdf() -> None:
 
 
 def test_batch_sampling_shares_the_crisis_effect_within_a_sample() -> None:
-    model = _model("lognormal", tau=1.5)
+    model = small_model("lognormal", tau=1.5)
     d = design_matrix([LagCovariates("troops"), LagCovariates("sanctions")])
     s = sample_crises(model, d, np.random.default_rng(SEED), 20_000)
     assert s.shape == (20_000, 2)
@@ -225,7 +201,7 @@ def test_prob_within_draws_summarise_parameter_uncertainty() -> None:
 
 
 def test_predictive_scale_widens_predictions() -> None:
-    model = _model("lognormal")
+    model = small_model("lognormal")
     wide = model.with_predictive_scale(1.5)
     assert model.predictive_scale == 1.0 and wide.predictive_scale == 1.5
     assert wide.draws is model.draws  # the same fit, the same draws
@@ -240,7 +216,7 @@ def test_predictive_scale_widens_predictions() -> None:
                 dist = math.log(model.quantile(cov, q, parameter_uncertainty=False)) - med
                 dist_w = math.log(wide.quantile(cov, q, parameter_uncertainty=False)) - med_w
                 assert dist_w == pytest.approx(1.5 * dist, rel=1e-6)
-    d = design_matrix(_rows())
+    d = design_matrix(sample_rows())
     mu, sigma = model.predictive_params(d, parameter_uncertainty=False)
     mu_w, sigma_w = wide.predictive_params(d, parameter_uncertainty=False)
     np.testing.assert_allclose(sigma_w, 1.5 * sigma)
@@ -251,7 +227,7 @@ def test_predictive_scale_widens_predictions() -> None:
 
 
 def test_sampling_uses_the_predictive_scale() -> None:
-    wide = _model("frechet").with_predictive_scale(1.4)
+    wide = small_model("frechet").with_predictive_scale(1.4)
     cov = LagCovariates("troops")
     a = sample_crises(wide, design_matrix([cov]), np.random.default_rng(SEED), 40_000)[:, 0]
     for t in (1.0, 7.0, 60.0):
@@ -261,7 +237,7 @@ def test_sampling_uses_the_predictive_scale() -> None:
 
 
 def test_predictive_scale_round_trips_and_is_validated() -> None:
-    model = _model("frechet").with_predictive_scale(1.3)
+    model = small_model("frechet").with_predictive_scale(1.3)
     again = TimingModel.from_json(model.to_json())
     assert again.predictive_scale == 1.3 and again == model
     doc = model.to_dict()

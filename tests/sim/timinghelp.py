@@ -1,0 +1,34 @@
+"""A small timing model and covariate rows shared by the timing and likelihood tests."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from pact24.sim.models.timing import PARAMS, LagCovariates, TimingModel, default_prior
+
+SEED = 20240824
+
+
+def sample_rows() -> list[LagCovariates]:
+    """One row of each instrument, with the covariates varied."""
+    return [
+        LagCovariates("troops"),
+        LagCovariates("troops", stage="delivery", n_deciders=30, commitment="ally"),
+        LagCovariates("sanctions", n_deciders=27, attribution="contested", severity="low"),
+        LagCovariates("economic_aid", legislature_required=True, nuclear_adversary=False),
+        LagCovariates("defence_support", stage="delivery", severity="medium", commitment="self"),
+        LagCovariates("collective_defence", commitment="partner"),
+        LagCovariates("consultation", n_deciders=2),
+    ]
+
+
+def small_model(family: str = "lognormal", tau: float = 0.5) -> TimingModel:
+    """A model with random effects of a known size and a tight covariance."""
+    rng = np.random.default_rng(SEED)
+    theta = 0.3 * rng.standard_normal(len(PARAMS))
+    theta[0] = 1.5
+    theta[-3:] = [math.log(1.2), math.log(0.8), math.log(tau)]
+    cov = np.diag(np.full(len(PARAMS), 0.02))
+    return TimingModel.from_theta(family, theta, covariance=cov, prior=default_prior(family))
