@@ -9,8 +9,6 @@ the same run, on the same machine.
 from __future__ import annotations
 
 import json
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -18,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.bench import machine
 
 from pact24 import demo
 from pact24.designs import preset_names, resolve_design
@@ -98,12 +97,7 @@ def test_cli_start_up(argv: list[str]) -> None:
 def teardown_module() -> None:
     OUT.parent.mkdir(exist_ok=True)
     payload = {
-        "machine": {
-            "platform": platform.platform(),
-            "processor": platform.processor() or platform.machine(),
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-        },
+        "machine": machine.describe(),
         "results": {
             **RESULTS,
             "reference_runs_per_s_overt_invasion": RUNS_PER_S,

@@ -13,14 +13,15 @@ from __future__ import annotations
 import csv
 import json
 import os
-import platform
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
 import pytest
-from tests.service.test_restart import CLI, free_port, wait_healthy
+from tests.bench import machine
+from tests.service.serving import free_port
+from tests.service.test_restart import CLI, wait_healthy
 
 pytestmark = [pytest.mark.bench, pytest.mark.timeout(600)]
 OUT = Path("bench-results") / "load.json"
@@ -128,13 +129,7 @@ def teardown_module() -> None:
         return
     OUT.parent.mkdir(exist_ok=True)
     payload = {
-        "machine": {
-            "platform": platform.platform(),
-            "processor": platform.processor() or platform.machine(),
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "load_average_before": [round(x, 2) for x in os.getloadavg()],
-        },
+        "machine": machine.describe(),
         "mix": "60 % board fragment polls, 20 % API timeline, 20 % signed decisions (16)",
         "results": RESULTS,
     }

@@ -6,15 +6,13 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from tests.service.serving import serve_in_thread
 
 from pact24.errors import InvalidInput
 from pact24.service import limits
@@ -34,27 +32,10 @@ def app() -> Iterator[FastAPI]:
     store.dispose()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(app: FastAPI) -> Iterator[int]:
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, name="pact24-limits-test", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield port
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(app, name="pact24-limits-test") as port:
+        yield port
 
 
 def test_a_declared_10_mb_body_is_refused_before_it_is_sent(server: int) -> None:

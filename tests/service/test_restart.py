@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests.service.serving import free_port
 
 from pact24.clock import SystemClock
 from pact24.designs.loader import preset_path
@@ -41,12 +41,6 @@ def short_design() -> str:
     text = preset_path("meloni-24h").read_text()
     text = text.replace("window_hours: 24", f"window_hours: {WINDOW_HOURS}")
     return text.replace("reminders_hours_before: [12, 3, 1]", "reminders_hours_before: []")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager

@@ -8,16 +8,14 @@ guarantee, its log and the event count it was made against: it counts there and 
 
 from __future__ import annotations
 
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
+from tests.service.serving import serve_in_thread
 from tests.service.support import EVIDENCE, T0, World, after, bearer
 
 from pact24.designs import resolve_design
@@ -144,29 +142,12 @@ def test_a_signature_against_a_record_not_yet_reached_is_refused(opened: World) 
 # --- concurrency, over a real server ------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def served(world: World) -> Iterator[tuple[World, str]]:
     """``world``'s service behind uvicorn on 127.0.0.1, in a thread: requests really overlap."""
     app = create_app(service=world.service, scheduler=False, run_migrations=False)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, name="pact24-concurrency-test", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield world, f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(app, name="pact24-concurrency-test") as port:
+        yield world, f"http://127.0.0.1:{port}"
 
 
 def test_sixteen_concurrent_delegates_all_get_their_decisions_recorded(

@@ -12,7 +12,6 @@ missing browser fails the test.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 import uvicorn
+from tests.service.serving import free_port
 from tests.service.web_support import (
     FRA,
     GBR,
@@ -65,12 +65,6 @@ def _need_browser() -> None:
     assert Path(CHROMIUM).exists(), f"the browser test needs {CHROMIUM} (apt-get install chromium)"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
 class Live:
     url: str
@@ -108,7 +102,7 @@ def _serve(service: Service, seeded: Seeded, *, scheduler: bool) -> Iterator[Liv
     """The app on 127.0.0.1 and a free port, in a thread, until the caller is done."""
     store = service.store
     app = create_app(service=service, scheduler=scheduler, tick=1.0, run_migrations=False)
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     )
