@@ -254,7 +254,7 @@ def test_manoeuvres_show_in_the_record() -> None:
     setup = prepare(
         design("meloni-24h"),
         "overt_invasion",
-        {**sure_attack("overt_invasion"), **FAST, "guarantor.demand_prob": 0.3},
+        {**sure_attack("overt_invasion"), **FAST, "demand.prob": 0.6},
     )
     kinds: set[ConditionKind] = set()
     revisions = silent = demands = 0
@@ -277,7 +277,7 @@ def test_manoeuvres_show_in_the_record() -> None:
         "meloni-24h",
         "overt_invasion",
         60,
-        overrides={**sure_attack("overt_invasion"), "guarantor.demand_prob": 0.0},
+        overrides={**sure_attack("overt_invasion"), "demand.prob": 0.0},
     )
     assert sum(r["demands"] for r in none) == 0
 

@@ -25,6 +25,7 @@ from pact24.sim.models import (
     adversary,
     attribution,
     delivery,
+    demands,
     front,
     guarantor,
     lags,
@@ -34,7 +35,18 @@ from pact24.sim.models import (
 )
 from pact24.sim.params import Parameter, Params
 
-MODULES = (scenario, adversary, attribution, guarantor, states, lags, delivery, front, window)
+MODULES = (
+    scenario,
+    adversary,
+    attribution,
+    guarantor,
+    demands,
+    states,
+    lags,
+    delivery,
+    front,
+    window,
+)
 
 
 class Registry(Mapping[str, Parameter]):

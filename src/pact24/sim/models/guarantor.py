@@ -35,8 +35,8 @@ revision lag. For troops, in this order:
 5. a parliament must approve and the government does not take the emergency route: conditional
    on ``parliament_approval``; the vote comes at the timing model's time (legislature covariate)
    and fails with ``legislature_reject_prob``;
-6. with ``demand_prob``: conditional on a concession by the beneficiary, which it accepts with
-   ``beneficiary.accept_prob`` after ``beneficiary.reply_hours``;
+6. where it raised a demand (``models.demands``: sourced per state and instrument): conditional
+   on a concession by the beneficiary, which answers in days by the demand's type;
 7. otherwise: commit.
 
 A condition the design does not allow is not attached: the guarantor waits silently instead.
@@ -215,33 +215,6 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Probability that an unwilling guarantor stays silent instead of declining",
     ),
     Parameter(
-        "guarantor.demand_prob",
-        0.1,
-        0.0,
-        0.5,
-        "probability",
-        "assumption, after the seed: 'negotiate concessions from Ukraine in exchange for help'",
-        "Probability that a willing guarantor attaches a demand on the beneficiary",
-    ),
-    Parameter(
-        "beneficiary.accept_prob",
-        0.3,
-        0.0,
-        1.0,
-        "probability",
-        ASSUMPTION,
-        "Probability that the beneficiary accepts a guarantor's demand",
-    ),
-    Parameter(
-        "beneficiary.reply_hours",
-        6.0,
-        0.5,
-        72.0,
-        "hours",
-        ASSUMPTION,
-        "Mean time the beneficiary takes to answer a demand (exponential)",
-    ),
-    Parameter(
         "guarantor.legislature_reject_prob",
         0.1,
         0.0,
@@ -281,9 +254,6 @@ class GuarantorParams:
     engaged_boost: float
     engaged_confirm_prob: float
     silence_when_unwilling: float
-    demand_prob: float
-    accept_prob: float
-    reply_hours: float
     reject_prob: float
     revision_lag_hours: float
     deadline_speedup: float
@@ -305,9 +275,6 @@ class GuarantorParams:
             engaged_boost=p["guarantor.engaged_boost"],
             engaged_confirm_prob=p["guarantor.engaged_confirm_prob"],
             silence_when_unwilling=p["guarantor.silence_when_unwilling"],
-            demand_prob=p["guarantor.demand_prob"],
-            accept_prob=p["beneficiary.accept_prob"],
-            reply_hours=p["beneficiary.reply_hours"],
             reject_prob=p["guarantor.legislature_reject_prob"],
             revision_lag_hours=p["guarantor.revision_lag_hours"],
             deadline_speedup=p["guarantor.deadline_speedup"],
@@ -315,14 +282,6 @@ class GuarantorParams:
 
 
 _SEVERITY_LEVEL = {Severity.LOW: -1.0, Severity.MEDIUM: 0.0, Severity.HIGH: 1.0}
-
-DEMANDS: tuple[str, ...] = (
-    "open talks on the line of contact",
-    "accept a ceasefire on current lines",
-    "drop claims to occupied territory",
-    "cap the size of its armed forces",
-)
-"""What guarantors demand of the beneficiary (after the seed: 'give up some land to appease')."""
 
 
 def static_willingness(

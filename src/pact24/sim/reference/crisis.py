@@ -113,9 +113,10 @@ class _Window:
         self.agenda = Agenda()
         self.procedures = Procedures(
             gp,
+            setup.demands,
             setup.profiles,
             draws,
-            len(design.instruments),
+            design.instruments,
             troop_index(design),
             self.lags.vote,
             self.agenda,
