@@ -317,14 +317,14 @@ def test_readiness_cost_follows_the_rule_of_thirds() -> None:
 
 
 def test_territory_grows_with_the_attack_and_the_time_to_an_effective_response() -> None:
-    fast = front.assess(20_000, 1_400, 27_000, [(24.0, 10_000)], P)
-    slow = front.assess(20_000, 1_400, 27_000, [(240.0, 10_000)], P)
+    fast = front.assess(20_000, 1_400, 27_000, 0.0, [(24.0, 10_000)], P)
+    slow = front.assess(20_000, 1_400, 27_000, 0.0, [(240.0, 10_000)], P)
     assert fast.effective_hours == 24.0 and slow.effective_hours == 240.0
     assert slow.territory_km2 > fast.territory_km2
-    bigger = front.assess(40_000, 2_800, 27_000, [(24.0, 20_000)], P)
+    bigger = front.assess(40_000, 2_800, 27_000, 0.0, [(24.0, 20_000)], P)
     assert bigger.territory_km2 > fast.territory_km2
-    too_few = front.assess(20_000, 1_400, 27_000, [(24.0, 1_000)], P)
+    too_few = front.assess(20_000, 1_400, 27_000, 0.0, [(24.0, 1_000)], P)
     assert math.isnan(too_few.effective_hours) and too_few.territory_km2 == 27_000  # capped
-    stationed = front.assess(1_000, 20, 200, [(0.0, 1_000)], P)
+    stationed = front.assess(1_000, 20, 200, 0.0, [(0.0, 1_000)], P)
     assert stationed.territory_km2 == 0.0
-    assert front.assess(0.0, 0.0, 0.0, [], P).territory_km2 == 0.0  # a strike takes no ground
+    assert front.assess(0.0, 0.0, 0.0, 0.0, [], P).territory_km2 == 0.0  # a strike takes no ground

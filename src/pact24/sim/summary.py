@@ -4,6 +4,9 @@ Proportions (boolean columns) get a Wilson score interval; means get a normal in
 standard error (``mean +- z * sd / sqrt(n)``), which is what the tests use too. Crisis columns are
 summarised over the runs in which the adversary attacked (they describe a crisis that happened);
 campaign columns over every run.
+
+``pledge_table`` puts the outcome vector beside the design's own verdict: P(at least k troop
+pledges) at each horizon, and P(honoured), each with its standard error ``sqrt(p(1-p)/n)``.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from pact24.sim.results import COLUMNS
+from pact24.sim.results import COLUMNS, PLEDGE_HORIZONS
 
 Z95 = float(special.ndtri(0.975))
 
@@ -95,3 +98,44 @@ def summarise(rows: Sequence[Mapping[str, Any]]) -> list[Stat]:
             n, m, lo, hi = mean_ci([float(r[c.name]) for r in pool])
             out.append(Stat(c.name, "mean", n, m, lo, hi, over))
     return out
+
+
+PLEDGE_KS: tuple[int, ...] = (1, 3, 5)
+"""The ``k`` of P(troop pledges >= k) in the summary."""
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """P(``label``) over ``n`` attacked runs, with its standard error."""
+
+    label: str
+    n: int
+    p: float
+    se: float
+
+
+def share(label: str, hits: int, n: int) -> Share:
+    if n == 0:
+        return Share(label, 0, math.nan, math.nan)
+    p = hits / n
+    return Share(label, n, p, math.sqrt(p * (1.0 - p) / n))
+
+
+def pledge_table(rows: Sequence[Mapping[str, Any]]) -> tuple[Share, list[list[Share]]]:
+    """P(honoured), and per horizon (``PLEDGE_HORIZONS``) P(troop pledges >= k) for each k in
+    ``PLEDGE_KS``, over the runs with an attack."""
+    attacked = [r for r in rows if r["attacked"]]
+    n = len(attacked)
+    honoured = share("honoured", sum(1 for r in attacked if r["decided"]), n)
+    table = [
+        [
+            share(
+                f"pledges_{label} >= {k}",
+                sum(1 for r in attacked if r[f"troop_pledges_{label}"] >= k),
+                n,
+            )
+            for k in PLEDGE_KS
+        ]
+        for label in PLEDGE_HORIZONS
+    ]
+    return honoured, table

@@ -91,7 +91,14 @@ def _row(
         troops_arrived_30d=c.troops_arrived_30d,
         attack_size=c.attack.size,
         territory_first_crisis_km2=c.territory_km2,
+        troops_pledged=c.troops_pledged,
+        troops_needed=c.troops_needed,
+        package_eur_7d=c.package_eur_7d,
+        engaged=c.engaged,
+        posture_held=not c.lapsed,
     )
+    for label, hours in results.PLEDGE_HORIZONS.items():
+        row[f"troop_pledges_{label}"] = sum(1 for h in c.pledge_hours if h <= hours)
     outcome = c.state.outcome
     if outcome is not None:
         for t in outcome.tallies:

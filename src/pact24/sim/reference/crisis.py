@@ -21,7 +21,7 @@ import numpy as np
 from pact24.designs.schema import Design
 from pact24.mechanism import IncidentReported, engine
 from pact24.mechanism.queries import activation_threshold
-from pact24.sim.models import front
+from pact24.sim.models import delivery, front
 from pact24.sim.models.scenario import Attack
 from pact24.sim.reference import arrivals
 from pact24.sim.reference.agenda import DECIDE, REPLY, REVISE, SIGNAL, TICK, VOTE, Agenda
@@ -33,6 +33,9 @@ from pact24.sim.reference.procedures import Procedures
 from pact24.sim.reference.records import CrisisRecord
 from pact24.sim.reference.setup import Setup
 from pact24.vocab import ConditionKind, Instrument
+
+PACKAGE_HOURS = 7 * 24.0
+"""The horizon of ``package_eur_7d``: what is delivered or in force a week after the attack."""
 
 
 def run_crisis(
@@ -63,7 +66,7 @@ def run_crisis(
     agenda_ticks = ticks(p, p["activation.max_wait_days"] * 24.0 + span)
     open_h = _activate(driver, assessment, agenda_ticks, p["activation.max_wait_days"] * 24.0)
     if open_h is None:
-        return _no_window(setup, attack, driver)
+        return _no_window(setup, design, attack, driver)
     driver.apply(engine.open_window(driver.state, driver.at(open_h)))
     return _Window(setup, design, attack, draws, driver, assessment, open_h, rng).run(agenda_ticks)
 
@@ -185,11 +188,12 @@ class _Window:
         )
         arrivals.report(driver, setup.profiles, items, close_h)
         landed = [(h, amt) for h, _, ins, amt, _ in items if ins is Instrument.TROOPS]
-        fr = front.assess(
-            attack.size, attack.rate_km2_per_day, attack.objective_km2, landed, setup.params
-        )
+        fr = _front(setup, attack, landed)
         state = driver.state
         assert state.outcome is not None
+        pledged = sum(
+            r.amount for r in state.receipts if r.instrument is Instrument.TROOPS and r.counts
+        )
         return CrisisRecord(
             index=0,
             day=0.0,
@@ -208,11 +212,31 @@ class _Window:
             territory_km2=fr.territory_km2,
             attribution_at_close=state.attribution,
             state=state,
+            engaged=_engaged(setup, self.design),
+            pledge_hours=tuple(sorted(troop_commits)),
+            troops_pledged=float(pledged),
+            troops_needed=fr.troops_needed,
+            package_eur_7d=delivery.package_value(
+                setup.dp, ((h, ins, amt) for h, _, ins, amt, _ in items), PACKAGE_HOURS
+            ),
         )
 
 
-def _no_window(setup: Setup, attack: Attack, driver: Driver) -> CrisisRecord:
-    fr = front.assess(attack.size, attack.rate_km2_per_day, attack.objective_km2, (), setup.params)
+def _front(setup: Setup, attack: Attack, landed: list[tuple[float, float]]) -> front.FrontResult:
+    p = setup.params
+    ukraine = front.ukraine_forces(attack.family, p)
+    return front.assess(
+        attack.size, attack.rate_km2_per_day, attack.objective_km2, ukraine, landed, p
+    )
+
+
+def _engaged(setup: Setup, design: Design) -> bool:
+    """Whether the posture engages some guarantor's forces (today: whenever it has forces)."""
+    return any(design.posture.engaged(pr.iso3) for pr in setup.profiles)
+
+
+def _no_window(setup: Setup, design: Design, attack: Attack, driver: Driver) -> CrisisRecord:
+    fr = _front(setup, attack, [])
     return CrisisRecord(
         index=0,
         day=0.0,
@@ -231,4 +255,9 @@ def _no_window(setup: Setup, attack: Attack, driver: Driver) -> CrisisRecord:
         territory_km2=fr.territory_km2,
         attribution_at_close=driver.state.attribution,
         state=driver.state,
+        engaged=_engaged(setup, design),
+        pledge_hours=(),
+        troops_pledged=0.0,
+        troops_needed=fr.troops_needed,
+        package_eur_7d=0.0,
     )
