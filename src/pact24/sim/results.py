@@ -107,9 +107,18 @@ COLUMNS: tuple[Column, ...] = (
         "float64",
         "years the posture was kept up, out of readiness.horizon_years",
     ),
+    Column(
+        "attack_pattern",
+        "string",
+        "one letter per opportunity of the campaign: '-' the adversary waited, 'H' it attacked "
+        "and the guarantee was honoured, 'U' it attacked and it was not",
+    ),
 )
 
 NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+
+NO_ATTACK, HONOURED, UNANSWERED = "-", "H", "U"
+"""The letters of ``attack_pattern``."""
 
 
 def schema() -> pa.Schema:
