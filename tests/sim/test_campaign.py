@@ -55,6 +55,6 @@ def test_an_informed_adversary_attacks_a_bluff_at_once() -> None:
     """Knowing that meloni-24h is rarely honoured, the informed adversary attacks at the first
     opportunity more often than one that only has the posture's prior."""
     one = {**WARY, "campaign.opportunities": 1.0, "adversary.informed_pilot_crises": 20.0}
-    naive = rows("meloni-24h", "adaptive", 200, overrides=one)
-    informed = rows("meloni-24h", "adaptive", 200, overrides={**one, "adversary.informed": 1.0})
+    naive = rows("meloni-24h", "adaptive", 120, overrides=one)
+    informed = rows("meloni-24h", "adaptive", 120, overrides={**one, "adversary.informed": 1.0})
     assert_greater(attacks_at(informed, 1), attacks_at(naive, 1), "P(attack at 1)")
