@@ -80,21 +80,64 @@ def test_disinformation_slows_attribution_and_splits_beliefs() -> None:
 # --- adversary ---------------------------------------------------------------------------------
 
 
+def _cred(belief: adversary.Belief, f: Family, kind: PostureKind = PostureKind.NONE) -> float:
+    return adversary.credibility(belief, f, adversary.posture_prior(f, kind, True, P), True, P)
+
+
 def test_an_unanswered_probe_makes_the_adversary_bolder() -> None:
     b = adversary.Belief()
-    c0 = adversary.credibility(b, PostureKind.NONE, True, P)
-    c1 = adversary.credibility(b.observe(False), PostureKind.NONE, True, P)
-    c2 = adversary.credibility(b.observe(True), PostureKind.NONE, True, P)
-    assert c1 < c0 < c2
     for f in scenario.FAMILIES:
+        c0, c1, c2 = _cred(b, f), _cred(b.observe(f, False), f), _cred(b.observe(f, True), f)
+        assert c1 < c0 < c2
         assert adversary.attack_probability(f, c1, P) > adversary.attack_probability(f, c0, P)
         assert adversary.attack_probability(f, c2, P) < adversary.attack_probability(f, c0, P)
 
 
+def test_a_green_men_probe_teaches_about_the_invasion_only_through_the_link() -> None:
+    """An unanswered hybrid probe adds ``w * link`` to the overt belief's 'unanswered' count:
+    nothing with link 0, the whole probe with link 1, ``apart`` when the design waits on
+    attribution, ``alike`` when it does not."""
+    overt, hybrid = Family.OVERT_INVASION, Family.HYBRID_INCURSION
+    probe = adversary.Belief().observe(hybrid, False)
+    prior = adversary.posture_prior(overt, PostureKind.NONE, True, P)
+
+    def after(link: float, gated: bool) -> float:
+        p = resolve(
+            {
+                "adversary.learning_weight": 2.0,
+                "adversary.evidence_link.apart": link,
+                "adversary.evidence_link.alike": 0.9,
+            }
+        )
+        return adversary.credibility(probe, overt, prior, gated, p)
+
+    untouched = prior.alpha / (prior.alpha + prior.beta)
+    assert after(0.0, gated=True) == pytest.approx(untouched)
+    assert after(0.5, gated=True) == pytest.approx(prior.alpha / (prior.alpha + prior.beta + 1.0))
+    assert after(1.0, gated=True) < after(0.5, gated=True) < untouched
+    assert after(0.0, gated=False) == pytest.approx(prior.alpha / (prior.alpha + prior.beta + 1.8))
+    # the probe teaches in full about its own family, whatever the link
+    assert _cred(probe, hybrid) < _cred(adversary.Belief(), hybrid)
+
+
+def test_the_presets_make_answers_wait_on_attribution() -> None:
+    """Every preset allows attribution_confirmed conditions, so a deniable probe and an invasion
+    are linked by ``evidence_link.apart``; a design without the condition links them closer."""
+    d = design("meloni-24h")
+    assert adversary.waits_on_attribution(d)
+    plain = d.model_copy(
+        update={
+            "conditions": d.conditions.model_copy(
+                update={"allowed": (ConditionKind.PARLIAMENT_APPROVAL,)}
+            )
+        }
+    )
+    assert not adversary.waits_on_attribution(plain)
+
+
 def test_visible_postures_look_more_credible() -> None:
     b = adversary.Belief()
-    creds = [adversary.credibility(b, k, True, P) for k in PostureKind]
-    by = dict(zip(PostureKind, creds, strict=True))
+    by = {k: _cred(b, Family.OVERT_INVASION, k) for k in PostureKind}
     assert by[PostureKind.NONE] < by[PostureKind.QRF] < by[PostureKind.TRIPWIRE]
     assert by[PostureKind.TRIPWIRE] < by[PostureKind.MEMBERSHIP]
 
@@ -105,10 +148,13 @@ def test_the_adversary_picks_families_by_its_credibility_estimate() -> None:
     rng = np.random.default_rng(2)
     n = 2000
 
-    def picks(cred: float) -> dict[Family | None, float]:
+    def picks(scale: float) -> dict[Family | None, float]:
+        """Choices when the credibility estimate of every family is ``scale`` times its prior
+        mean against no posture (``perceived_f`` keeps deniable attacks looking safer)."""
+        creds = {f: scale * P[f"adversary.perceived_response.{f.value}"] for f in scenario.FAMILIES}
         out: dict[Family | None, float] = {}
         for _ in range(n):
-            f = adversary.choose(None, cred, P, rng)
+            f = adversary.choose(None, creds, P, rng)
             out[f] = out.get(f, 0) + 1 / n
         return out
 

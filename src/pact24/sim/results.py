@@ -161,9 +161,18 @@ COLUMNS: tuple[Column, ...] = (
         "bool",
         "the posture was still in place at the first crisis (not posture_lapsed)",
     ),
+    Column(
+        "attack_pattern",
+        "string",
+        "one letter per opportunity of the campaign: '-' the adversary waited, 'H' it attacked "
+        "and the guarantee was honoured, 'U' it attacked and it was not",
+    ),
 )
 
 NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+
+NO_ATTACK, HONOURED, UNANSWERED = "-", "H", "U"
+"""The letters of ``attack_pattern``."""
 
 
 def schema() -> pa.Schema:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from pact24.sim.results import COLUMNS, PLEDGE_HORIZONS
+from pact24.sim.results import COLUMNS, HONOURED, NO_ATTACK, PLEDGE_HORIZONS
 
 Z95 = float(special.ndtri(0.975))
 
@@ -35,7 +35,7 @@ CAMPAIGN = frozenset(
 )
 """Columns summarised over all runs; the others over the runs with an attack."""
 
-SKIP = frozenset({"design", "scenario", "run", "first_family", "incident_kind"})
+SKIP = frozenset({"design", "scenario", "run", "first_family", "incident_kind", "attack_pattern"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,7 @@ class Stat:
     lo: float
     hi: float
     over: str
-    """``all runs`` or ``attacked``."""
+    """``all runs``, ``attacked`` or ``attacked at j`` (opportunity ``j``)."""
 
 
 def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float, float]:
@@ -97,6 +97,23 @@ def summarise(rows: Sequence[Mapping[str, Any]]) -> list[Stat]:
         else:
             n, m, lo, hi = mean_ci([float(r[c.name]) for r in pool])
             out.append(Stat(c.name, "mean", n, m, lo, hi, over))
+    return out + by_opportunity(rows)
+
+
+def by_opportunity(rows: Sequence[Mapping[str, Any]]) -> list[Stat]:
+    """From ``attack_pattern``: P(the adversary attacks at opportunity j) over all runs, and
+    P(the guarantee is honoured | it attacked at j), for j = 1 .. the campaign's opportunities.
+    Later opportunities show what the adversary learnt from the earlier ones."""
+    patterns = [str(r["attack_pattern"]) for r in rows]
+    out: list[Stat] = []
+    for j in range(max((len(x) for x in patterns), default=0)):
+        at = [x[j] for x in patterns if len(x) > j]
+        hit = [a for a in at if a != NO_ATTACK]
+        p, lo, hi = wilson(len(hit), len(at))
+        out.append(Stat(f"attack_at_{j + 1}", "proportion", len(at), p, lo, hi, "all runs"))
+        p, lo, hi = wilson(hit.count(HONOURED), len(hit))
+        over = f"attacked at {j + 1}"
+        out.append(Stat(f"honoured_at_{j + 1}", "proportion", len(hit), p, lo, hi, over))
     return out
 
 
