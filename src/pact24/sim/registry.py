@@ -28,13 +28,25 @@ from pact24.sim.models import (
     front,
     guarantor,
     lags,
+    posture,
     scenario,
     states,
     window,
 )
 from pact24.sim.params import Parameter, Params
 
-MODULES = (scenario, adversary, attribution, guarantor, states, lags, delivery, front, window)
+MODULES = (
+    scenario,
+    adversary,
+    attribution,
+    guarantor,
+    states,
+    lags,
+    delivery,
+    posture,
+    front,
+    window,
+)
 
 
 class Registry(Mapping[str, Parameter]):

@@ -1,8 +1,10 @@
 """One crisis: one ``Deliberation`` of the design driven through the real mechanism.
 
-1. ``IncidentReported`` at the attack, and the first ``AttributionAssessed``;
-2. activation: at once on the report, or once the assessment reaches the mechanism's
-   activation threshold (within ``activation.max_wait_days``);
+1. ``IncidentReported`` at the attack, naming the guarantors whose stationed forces it touched
+   (``models.posture``), and the first ``AttributionAssessed``;
+2. activation: at once on the report, once the assessment reaches the mechanism's activation
+   threshold, or (``on_invocation``) when the council invokes by consensus (``models.window``),
+   within ``activation.max_wait_days``;
 3. the window: guarantors answer at the times the timing model gives (``models.lags``), votes
    and the beneficiary's replies come in, attribution moves, the adversary may issue a nuclear
    warning — each an entry on the agenda, handled in time order;
@@ -21,8 +23,9 @@ import numpy as np
 from pact24.designs.schema import Design
 from pact24.mechanism import IncidentReported, engine
 from pact24.mechanism.queries import activation_threshold
-from pact24.sim.models import front
+from pact24.sim.models import front, posture
 from pact24.sim.models.scenario import Attack
+from pact24.sim.params import Params
 from pact24.sim.reference import arrivals
 from pact24.sim.reference.agenda import DECIDE, REPLY, REVISE, SIGNAL, TICK, VOTE, Agenda
 from pact24.sim.reference.assessment import Assessment, ticks
@@ -46,6 +49,7 @@ def run_crisis(
     """The crisis of ``attack`` at ``t0`` under ``design`` (the posture may have lapsed)."""
     p = setup.params
     draws = draw(attack, len(setup.profiles), len(design.instruments), p, setup.gp, rng)
+    engaged = posture.draw_engaged(design.posture, attack, p, rng)
     driver = Driver(design, t0)
     driver.apply(
         IncidentReported(
@@ -56,12 +60,13 @@ def run_crisis(
             evidence=(hashlib.sha256(incident_id.encode()).hexdigest(),),
             reported_by=design.beneficiary.iso3,
             summary=attack.summary(),
+            engaged=engaged,
         )
     )
     assessment = Assessment(driver, draws, p)
     span = design.window_hours or p["consultation.horizon_days"] * 24.0
     agenda_ticks = ticks(p, p["activation.max_wait_days"] * 24.0 + span)
-    open_h = _activate(driver, assessment, agenda_ticks, p["activation.max_wait_days"] * 24.0)
+    open_h = _activate(driver, assessment, agenda_ticks, p)
     if open_h is None:
         return _no_window(setup, attack, driver)
     driver.apply(engine.open_window(driver.state, driver.at(open_h)))
@@ -69,12 +74,23 @@ def run_crisis(
 
 
 def _activate(
-    driver: Driver, assessment: Assessment, agenda_ticks: list[float], max_wait_h: float
+    driver: Driver, assessment: Assessment, agenda_ticks: list[float], p: Params
 ) -> float | None:
-    """The hour the window opens, or None if attribution never gets there in time."""
+    """The hour the window opens, or None if it cannot open within ``max_wait_days``."""
     if engine.activation_due(driver.state):
         return 0.0
-    threshold = activation_threshold(driver.state.design)
+    design = driver.state.design
+    threshold = activation_threshold(design)
+    max_wait_h = p["activation.max_wait_days"] * 24.0
+    if design.activation.rule == "on_invocation":
+        earliest = p["activation.invocation_hours"]
+        for t in sorted({earliest, *(h for h in agenda_ticks if h > earliest)}):
+            if t > max_wait_h:
+                break
+            assessment.assess(t, force=assessment.confidence(t) >= threshold)
+            if engine.activation_open(driver.state) and min(assessment.beliefs(t)) >= threshold:
+                return t
+        return None
     for t in agenda_ticks:
         if t > max_wait_h:
             break

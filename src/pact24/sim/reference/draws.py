@@ -32,6 +32,7 @@ class CrisisDraws:
     u: list[list[float]]
     silent_if_unwilling: list[list[bool]]
     confirms: list[bool]
+    withdraw_u: list[float]
     demand_on: npt.NDArray[np.bool_]
     demand_pick: npt.NDArray[np.int64]
     accepts: npt.NDArray[np.bool_]
@@ -52,6 +53,7 @@ def draw(
     u: list[list[float]] = rng.random((n_g, n_i)).tolist()
     silent: list[list[bool]] = (rng.random((n_g, n_i)) < gp.silence_when_unwilling).tolist()
     confirms: list[bool] = (rng.random(n_g) < gp.engaged_confirm_prob).tolist()
+    withdraw_u: list[float] = rng.random(n_g).tolist()
     demand_on = rng.random((n_g, n_i)) < gp.demand_prob
     demand_pick = rng.integers(0, len(guarantor.DEMANDS), size=(n_g, n_i))
     accepts = rng.random((n_g, n_i)) < gp.accept_prob
@@ -66,6 +68,7 @@ def draw(
         u=u,
         silent_if_unwilling=silent,
         confirms=confirms,
+        withdraw_u=withdraw_u,
         demand_on=demand_on,
         demand_pick=demand_pick,
         accepts=accepts,
