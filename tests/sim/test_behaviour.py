@@ -345,3 +345,22 @@ def test_a_consultation_without_deadline_ends_by_the_chair_or_when_all_decided()
         assert c.close_hours <= c.hours_to_activation + 30 * 24 + 1e-6
         assert not rec.row["decided"] or rec.row["commits_troops"] >= 3
     assert reasons <= {"chair", "all_decided"} and reasons
+
+
+def test_withdrawal_and_lapse_rates_move_the_headline() -> None:
+    base = sure_attack("overt_invasion")
+    held = rows("tripwire-presence", "overt_invasion", 100, overrides={**base, **HOLD})
+    quit_ = rows(
+        "tripwire-presence",
+        "overt_invasion",
+        100,
+        overrides={**base, **HOLD, "posture.withdraw_prob.garrison": 1.0},
+    )
+    assert_greater(column(held, "decided"), column(quit_, "decided"), "withdrawal")
+    lapsing = rows(
+        "tripwire-presence",
+        "overt_invasion",
+        100,
+        overrides={**base, **HOLD, "posture.lapse_rate.garrison": 0.2},
+    )
+    assert_greater(column(held, "decided"), column(lapsing, "decided"), "lapse")
