@@ -304,11 +304,27 @@ def test_credible_postures_deter() -> None:
 
 
 def test_a_faster_response_means_less_territory_at_risk() -> None:
-    mel = rows("meloni-24h", "overt_invasion", 200, overrides=sure_attack("overt_invasion"))
-    nato = rows("nato-membership", "overt_invasion", 200, overrides=sure_attack("overt_invasion"))
+    # an invasion of about 60,000 meets 24,000 stationed troops: more than a third of it is in
+    # place from the first hour wherever the attack engages them
+    small = {**sure_attack("overt_invasion"), **HOLD, "scenario.size.overt_invasion": 60_000.0}
+    trip = design("tripwire-presence")
+    strong = trip.model_copy(
+        update={
+            "name": "tripwire-strong",
+            "posture": trip.posture.model_copy(
+                update={
+                    "forces": tuple(
+                        f.model_copy(update={"troops": 6_000}) for f in trip.posture.forces
+                    )
+                }
+            ),
+        }
+    )
+    mel = rows("meloni-24h", "overt_invasion", 200, overrides=small)
+    held = rows(strong, "overt_invasion", 200, overrides=small)
     assert_greater(
         column(mel, "territory_first_crisis_km2"),
-        column(nato, "territory_first_crisis_km2"),
+        column(held, "territory_first_crisis_km2"),
         "territory",
     )
     strikes = rows("meloni-24h", "strike", 50, overrides=sure_attack("strike"))
