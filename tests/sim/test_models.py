@@ -209,7 +209,6 @@ def _z(**kw: object) -> float:
         election_near=False,
         opinion=0.0,
         disinformation=False,
-        engaged=False,
     )
     args.update(kw)
     return guarantor.static_willingness(**args)  # type: ignore[arg-type]
@@ -221,7 +220,6 @@ def test_willingness_rises_with_severity_and_attribution_and_falls_with_fear() -
     assert _z(election_near=True) < _z()
     assert _z(disinformation=True) < _z()
     assert _z(opinion=0.5) > _z()
-    assert _z(engaged=True) > _z()
     own = Profile("YYY", "Nukeland", "y", True, 0.0, 2, 0.0, own_nuclear=True)
     assert _z(prof=own) > _z()  # its own deterrent relieves part of the fear
     # escalation fear weighs most on troops, not on economic aid
@@ -244,6 +242,7 @@ def _sit(**kw: object) -> Situation:
         silent_if_unwilling=False,
         committed=False,
         engaged=False,
+        withdraws_if_engaged=False,
         confirms_if_engaged=True,
         belief=0.95,
         others_committed=5,
@@ -289,12 +288,15 @@ def test_unwilling_guarantors_decline_or_stay_silent_and_frightened_ones_back_of
     assert a is not None and a.condition == Condition(ConditionKind.UN_MANDATE)
 
 
-def test_an_engaged_guarantor_stays_engaged() -> None:
-    a = _answer(_sit(engaged=True, belief=0.1, others_committed=0, parliament="pending"))
+def test_an_engaged_guarantor_stands_by_its_forces_unless_it_withdraws_them() -> None:
+    a = _answer(_sit(engaged=True, others_committed=0, parliament="pending", willing=False))
     assert a is not None and a.choice is Choice.COMMIT and a.condition is None
     assert _answer(_sit(engaged=True, confirms_if_engaged=False)) is None  # silence commits
-    a = _answer(_sit(engaged=True, willing=False))
+    a = _answer(_sit(engaged=True, withdraws_if_engaged=True))
     assert a is not None and a.choice is Choice.DECLINE
+    # it still sees attribution: unconvinced, it commits only once the attacker is confirmed
+    a = _answer(_sit(engaged=True, belief=0.3))
+    assert a is not None and a.condition == Condition(ConditionKind.ATTRIBUTION_CONFIRMED)
 
 
 def test_profiles_read_the_registry() -> None:
@@ -330,33 +332,6 @@ def test_tiers_split_an_amount_by_the_offer() -> None:
     t = delivery.tiers(offer, offer.amount)
     assert sum(t.values()) == pytest.approx(offer.amount)
     assert t[ReadinessTier.VERY_HIGH] == offer.readiness[ReadinessTier.VERY_HIGH]
-
-
-def test_readiness_cost_follows_the_rule_of_thirds() -> None:
-    trip = design("tripwire-presence")
-    stationed = sum(f.troops for f in trip.posture.forces)
-    expected = stationed * (
-        P["readiness.stationed_cost_per_troop_year_eur"]
-        + (P["readiness.rule_of_thirds"] - 1) * P["readiness.cost_per_troop_year_eur"]
-    )
-    assert delivery.annual_cost(trip, P) == pytest.approx(expected)
-    assert delivery.annual_cost(design("meloni-24h"), P) == 0.0
-    qrf = design("meloni-24h").model_copy(
-        update={
-            "posture": trip.posture.model_validate(
-                {"kind": "qrf", "readiness": "very_high", "size": 5000}
-            )
-        }
-    )
-    assert delivery.annual_cost(qrf, P) == pytest.approx(
-        5000 * 3 * P["readiness.cost_per_troop_year_eur"] * P["readiness.premium.very_high"]
-    )
-    # holding more troops at readiness makes the posture harder to keep up
-    rng = np.random.default_rng(5)
-    cheap = np.mean([delivery.draw_lapse_years(1e8, P, rng) for _ in range(2000)])
-    dear = np.mean([delivery.draw_lapse_years(5e9, P, rng) for _ in range(2000)])
-    assert dear < cheap
-    assert delivery.draw_lapse_years(0.0, P, rng) == math.inf
 
 
 # --- front -------------------------------------------------------------------------------------

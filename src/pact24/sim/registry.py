@@ -29,6 +29,7 @@ from pact24.sim.models import (
     front,
     guarantor,
     lags,
+    posture,
     scenario,
     states,
     window,
@@ -44,6 +45,7 @@ MODULES = (
     states,
     lags,
     delivery,
+    posture,
     front,
     window,
 )

@@ -1,4 +1,4 @@
-"""Delivery and readiness: when committed troops and aid arrive, and what readiness costs.
+"""Delivery: when committed troops and aid arrive.
 
 Arrival of troops
 -----------------
@@ -44,23 +44,11 @@ lag::
 aid at their amount (offers are in EUR million), each guarantor's sanctions at
 ``package.sanctions_eur`` (the revenue they deny the attacker in a year).
 
-Readiness cost
---------------
-By the rule of thirds it takes ``rule_of_thirds`` units to keep one ready (one ready, one
-training, one recovering). A year of posture costs::
-
-    qrf:           size * rule * cost_per_troop_year * premium[readiness]
-    tripwire, dmz: stationed * (stationed_cost_per_troop_year + (rule - 1) * cost_per_troop_year)
-    none, membership: 0 (membership's costs are NATO's and not attributed here)
-
-Whether the cost is kept up: each year the coalition may give the posture up, with hazard
-``lapse_hazard_per_year * annual_cost / lapse_reference_eur``. Crises after a lapse meet the
-design with posture ``none``.
+What a posture costs and how long it is kept up is in ``posture``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -68,7 +56,7 @@ import numpy as np
 
 from pact24.designs.schema import Design, Offer
 from pact24.sim.params import ASSUMPTION, Parameter, Params, flag
-from pact24.vocab import Instrument, PostureKind, ReadinessTier
+from pact24.vocab import Instrument, ReadinessTier
 
 _VJTF = (
     "SHAPE 'The Very High Readiness Joint Task Force' Q&A (some units ready to deploy in two "
@@ -339,90 +327,6 @@ PARAMETERS: tuple[Parameter, ...] = (
         "assumption (resolution of the simulation)",
         "Deliveries later than this after the attack are not simulated",
     ),
-    Parameter(
-        "readiness.rule_of_thirds",
-        3.0,
-        2.0,
-        5.0,
-        "units per ready unit",
-        "Rule of thirds (military), Wikipedia: one third ready, one preparing, one recovering",
-        "Units needed to keep one unit ready",
-    ),
-    Parameter(
-        "readiness.cost_per_troop_year_eur",
-        75_000.0,
-        40_000.0,
-        150_000.0,
-        "EUR/year",
-        "Tagesspiegel 2024 on Panzerbrigade 45: running a regular brigade (~4,800) at home "
-        "costs over EUR 30 million a month",
-        "Yearly cost of one soldier held at home",
-    ),
-    Parameter(
-        "readiness.stationed_cost_per_troop_year_eur",
-        200_000.0,
-        100_000.0,
-        400_000.0,
-        "EUR/year",
-        "Spiegel/SZ Apr 2024: the Lithuania brigade's running costs about "
-        "EUR 1 bn a year for ~4,800 soldiers and 200 civilians",
-        "Yearly cost of one soldier stationed abroad",
-    ),
-    Parameter(
-        "readiness.premium.very_high",
-        1.5,
-        1.0,
-        3.0,
-        "factor",
-        "assumption, after NATO's Gen. Palomeros (AFP, Sep 2014): holding the spearhead "
-        "at readiness costs 'several hundred million euros' a year",
-        "Cost factor of holding troops at very high readiness",
-    ),
-    Parameter(
-        "readiness.premium.high",
-        1.2,
-        1.0,
-        2.0,
-        "factor",
-        ASSUMPTION,
-        "Cost factor of holding troops at high readiness",
-    ),
-    Parameter(
-        "readiness.premium.low",
-        1.0,
-        1.0,
-        1.5,
-        "factor",
-        ASSUMPTION,
-        "Cost factor of holding troops at low readiness",
-    ),
-    Parameter(
-        "readiness.horizon_years",
-        10.0,
-        1.0,
-        30.0,
-        "years",
-        ASSUMPTION,
-        "Years over which the posture's cost is counted",
-    ),
-    Parameter(
-        "readiness.lapse_hazard_per_year",
-        0.05,
-        0.0,
-        0.5,
-        "1/year",
-        ASSUMPTION,
-        "Yearly hazard that the coalition gives the posture up, at the reference cost",
-    ),
-    Parameter(
-        "readiness.lapse_reference_eur",
-        1e9,
-        1e8,
-        1e10,
-        "EUR/year",
-        ASSUMPTION,
-        "Yearly cost at which the lapse hazard equals lapse_hazard_per_year",
-    ),
 )
 
 
@@ -565,28 +469,6 @@ def package_value(
             continue
         total += dp.sanctions_eur * amount if instrument is Instrument.SANCTIONS else amount * 1e6
     return total
-
-
-def annual_cost(design: Design, p: Params) -> float:
-    """Yearly cost (EUR) of the design's posture, by the rule of thirds."""
-    post = design.posture
-    rule = p["readiness.rule_of_thirds"]
-    home = p["readiness.cost_per_troop_year_eur"]
-    if post.kind is PostureKind.QRF:
-        assert post.size is not None and post.readiness is not None
-        return post.size * rule * home * p[f"readiness.premium.{post.readiness.value}"]
-    if post.kind in (PostureKind.TRIPWIRE, PostureKind.DMZ):
-        stationed = sum(f.troops for f in post.forces)
-        return stationed * (p["readiness.stationed_cost_per_troop_year_eur"] + (rule - 1) * home)
-    return 0.0
-
-
-def draw_lapse_years(cost: float, p: Params, rng: np.random.Generator) -> float:
-    """Years until the coalition gives the posture up (``inf`` for a posture that costs nothing)."""
-    hazard = p["readiness.lapse_hazard_per_year"] * cost / p["readiness.lapse_reference_eur"]
-    if hazard <= 0.0:
-        return math.inf
-    return float(rng.exponential(1.0 / hazard))
 
 
 def offer_of(design: Design, iso3: str, instrument: Instrument) -> Offer | None:

@@ -11,7 +11,6 @@ Each guarantor ``g`` and instrument ``i`` has a willingness on the logit scale::
         - signal_effect * warned [troops, defence support]
         - election_penalty * election_near_g [troops, defence support]
         + opinion_g - disinformation_shift [disinformation]
-        + engaged_boost * engaged_g [troops]
 
 and is *willing* while ``u_gi < logistic(z)`` for a uniform ``u_gi`` drawn once per crisis (so
 a change of ``z`` flips the answer one way only). ``stance_g`` is the reading of the state's stated
@@ -24,8 +23,11 @@ A guarantor first looks at an instrument when its time to decision (timing model
 others' commitments, a vote, the beneficiary's reply, a nuclear warning), answering after a short
 revision lag. For troops, in this order:
 
-1. engaged by the posture (its forces are stationed where the attack falls): it stays silent
-   (which commits it) or confirms; only if unwilling does it withdraw (decline);
+1. engaged (the attack touched its stationed forces, ``models.posture``): it withdraws them
+   with the historical rate for its kind of deployment (``posture.withdraw_prob.<kind>``);
+   otherwise, while its own belief is below ``attribution_needed``, its forces defend themselves
+   but it commits only on ``attribution_confirmed``; once convinced it confirms, or stays
+   silent, which the mechanism counts as committing its stationed forces;
 2. unwilling: silence (blame avoidance, with ``silence_when_unwilling``) or an explicit decline;
    a guarantor that had committed and is frightened off by a nuclear warning falls back on a
    condition it knows will not be met (a UN mandate), or declines;
@@ -187,16 +189,6 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Fall in every guarantor's willingness under a disinformation campaign",
     ),
     Parameter(
-        "guarantor.engaged_boost",
-        4.5,
-        0.0,
-        8.0,
-        "logit",
-        "assumption, after NATO eFP (decision_lags.csv E012, E013): forces under attack engage "
-        "their state",
-        "Rise in troop willingness of a guarantor whose stationed forces are attacked",
-    ),
-    Parameter(
         "guarantor.engaged_confirm_prob",
         0.8,
         0.0,
@@ -251,7 +243,6 @@ class GuarantorParams:
     election_penalty: float
     opinion_sd: float
     disinformation_shift: float
-    engaged_boost: float
     engaged_confirm_prob: float
     silence_when_unwilling: float
     reject_prob: float
@@ -272,7 +263,6 @@ class GuarantorParams:
             election_penalty=p["guarantor.election_penalty"],
             opinion_sd=p["guarantor.opinion_sd"],
             disinformation_shift=p["disinformation.opinion_shift"],
-            engaged_boost=p["guarantor.engaged_boost"],
             engaged_confirm_prob=p["guarantor.engaged_confirm_prob"],
             silence_when_unwilling=p["guarantor.silence_when_unwilling"],
             reject_prob=p["guarantor.legislature_reject_prob"],
@@ -293,14 +283,11 @@ def static_willingness(
     election_near: bool,
     opinion: float,
     disinformation: bool,
-    engaged: bool,
 ) -> float:
     """The part of ``z`` that does not change during a window."""
     z = gp.base[instrument] + gp.severity_effect * _SEVERITY_LEVEL[severity] + opinion
     if instrument is Instrument.TROOPS:
         z += prof.stance
-        if engaged:
-            z += gp.engaged_boost
     if nuclear_adversary:
         z -= gp.fear[instrument] * (1.0 - (gp.relief if prof.own_nuclear else 0.0))
     if election_near and instrument in (Instrument.TROOPS, Instrument.DEFENCE_SUPPORT):
@@ -341,6 +328,7 @@ class Situation:
     silent_if_unwilling: bool
     committed: bool
     engaged: bool
+    withdraws_if_engaged: bool
     confirms_if_engaged: bool
     belief: float
     others_committed: int
@@ -360,17 +348,18 @@ def answer(
 ) -> Answer | None:
     """The answer the guarantor wants on record now, or ``None`` to stay silent / wait."""
     if instrument is Instrument.TROOPS and s.engaged:
-        if not s.willing:
-            return (
-                None
-                if s.silent_if_unwilling
-                else Answer(Choice.DECLINE, note="withdraws its stationed forces")
+        if s.withdraws_if_engaged:
+            return Answer(Choice.DECLINE, note="withdraws its forces after they were attacked")
+        if s.belief < gp.attribution_needed and ConditionKind.ATTRIBUTION_CONFIRMED in allowed:
+            return Answer(
+                Choice.CONDITIONAL,
+                Condition(ConditionKind.ATTRIBUTION_CONFIRMED),
+                f"its forces defend themselves; it commits once the attacker is confirmed "
+                f"(belief {s.belief:.2f})",
             )
-        return (
-            Answer(Choice.COMMIT, note="its stationed forces are engaged")
-            if (s.confirms_if_engaged)
-            else None
-        )
+        if s.confirms_if_engaged:
+            return Answer(Choice.COMMIT, note="its forces were attacked; it stands by them")
+        return None
     if not s.willing:
         if s.committed:
             if ConditionKind.UN_MANDATE in allowed:

@@ -19,7 +19,7 @@ import numpy as np
 from pact24.designs.schema import Design
 from pact24.mechanism import DecisionRecorded
 from pact24.sim import results
-from pact24.sim.models import adversary, delivery
+from pact24.sim.models import adversary, posture
 from pact24.sim.models.scenario import FAMILIES, Family, draw_attack
 from pact24.sim.reference.crisis import run_crisis
 from pact24.sim.reference.records import CrisisRecord, RunRecord
@@ -39,7 +39,7 @@ def run_one(
     """Run ``run`` of the campaign with its own generator ``rng``; ``known``: what an informed
     adversary knows (:func:`informed_priors`)."""
     p, design = setup.params, setup.design
-    lapse_years = delivery.draw_lapse_years(setup.annual_cost, p, rng)
+    lapse_years = posture.draw_lapse_years(design.posture, p, rng)
     horizon_years = p["readiness.horizon_years"]
     salami = setup.family is Family.SALAMI
     n_opp = round(p["campaign.salami_opportunities" if salami else "campaign.opportunities"])

@@ -32,6 +32,7 @@ class CrisisDraws:
     u: list[list[float]]
     silent_if_unwilling: list[list[bool]]
     confirms: list[bool]
+    withdraw_u: list[float]
     demand_u: npt.NDArray[np.float64]
     """Whether a guarantor raises a demand (``< demand.prob``), which one, whether the
     beneficiary accepts it (``< beneficiary.accept.<type>``) and when it answers."""
@@ -55,6 +56,7 @@ def draw(
     u: list[list[float]] = rng.random((n_g, n_i)).tolist()
     silent: list[list[bool]] = (rng.random((n_g, n_i)) < gp.silence_when_unwilling).tolist()
     confirms: list[bool] = (rng.random(n_g) < gp.engaged_confirm_prob).tolist()
+    withdraw_u: list[float] = rng.random(n_g).tolist()
     demand_u, pick_u, accept_u, reply_u = rng.random((4, n_g, n_i))
     warn_u, warn_at_u = float(rng.random()), float(rng.random())
     return CrisisDraws(
@@ -67,6 +69,7 @@ def draw(
         u=u,
         silent_if_unwilling=silent,
         confirms=confirms,
+        withdraw_u=withdraw_u,
         demand_u=demand_u,
         pick_u=pick_u,
         accept_u=accept_u,

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from pact24.designs.schema import Design, Posture
 from pact24.errors import InvalidInput
-from pact24.sim.models import adversary, delivery, states
+from pact24.sim.models import adversary, delivery, posture, states
 from pact24.sim.models.demands import DemandParams
 from pact24.sim.models.guarantor import GuarantorParams
 from pact24.sim.models.lags import LagSampler
@@ -81,7 +81,7 @@ def prepare(
             commitment=commitment,
             nuclear_adversary=nuclear,
         ),
-        annual_cost=delivery.annual_cost(design, p),
+        annual_cost=posture.annual_cost(design.posture, p),
         start=start,
         nuclear=nuclear,
         allowed=frozenset(design.conditions.allowed),
