@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from pact24.cli import app
 from pact24.errors import InvalidInput
 from pact24.sim.backcast.cases import COLUMNS, HORIZONS, load_cases, parse_cases
-from pact24.sim.backcast.score import backcast, brier, leave_one_out_rates
+from pact24.sim.backcast.score import backcast, brier, difference_se, leave_one_out_rates
 from pact24.sim.models import states
 from pact24.sim.registry import REGISTRY, resolve
 
@@ -76,7 +76,7 @@ def test_backcast_runs_on_the_shipped_cases_and_prints_both_brier_scores(tmp_pat
     doc = json.loads(out.read_text())
     n = len(load_cases())
     assert len(doc["cases"]) == n and doc["horizons"] == [h for h, _ in HORIZONS]
-    for key in ("brier_model", "brier_base_rate"):
+    for key in ("brier_model", "brier_base_rate", "brier_difference_se"):
         assert len(doc[key]) == len(HORIZONS) and all(0.0 <= b <= 1.0 for b in doc[key])
     verdict = "does NOT beat" if "does NOT beat" in res.output else "beats the base rate at every"
     assert verdict in res.output
@@ -106,6 +106,8 @@ def test_brier_and_leave_one_out_base_rate() -> None:
     assert leave_one_out_rates([True, False, False]) == [0.0, 0.5, 0.5]
     with pytest.raises(ValueError):
         leave_one_out_rates([True])
+    # per-case differences -0.25 and 0.25: mean 0, sd 0.354, SE 0.25
+    assert difference_se([1.0, 0.5], [0.5, 0.0], [True, False]) == pytest.approx(0.25)
 
 
 def test_every_shipped_case_has_a_source_and_none_is_reserved() -> None:

@@ -57,12 +57,14 @@ def backcast_cmd(
     scores.add_column("horizon")
     scores.add_column("model", justify="right")
     scores.add_column("base rate", justify="right")
+    scores.add_column("difference (SE)", justify="right")
     scores.add_column("model beats base rate")
     for i, h in enumerate(labels):
         scores.add_row(
             h,
             f"{result.brier_model[i]:.3f}",
             f"{result.brier_base[i]:.3f}",
+            f"{result.brier_model[i] - result.brier_base[i]:+.3f} ({result.difference_se[i]:.3f})",
             "yes" if result.model_wins()[i] else "NO",
         )
     out.print(scores)
@@ -71,6 +73,16 @@ def backcast_cmd(
         out.print(f"The model does NOT beat the base rate at {', '.join(losing)}.")
     else:
         out.print("The model beats the base rate at every horizon.")
+    within = [
+        h
+        for i, h in enumerate(labels)
+        if abs(result.brier_model[i] - result.brier_base[i]) < 2 * result.difference_se[i]
+    ]
+    if within:
+        out.print(
+            f"At {', '.join(within)} the difference is within two standard errors: "
+            f"{len(result.predictions)} cases cannot tell the two apart."
+        )
     if json_path is not None:
         doc = {
             "runs": result.runs,
@@ -78,6 +90,7 @@ def backcast_cmd(
             "horizons": labels,
             "brier_model": list(result.brier_model),
             "brier_base_rate": list(result.brier_base),
+            "brier_difference_se": list(result.difference_se),
             "cases": [
                 {
                     "case": pr.case.name,

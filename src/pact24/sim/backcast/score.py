@@ -56,6 +56,9 @@ class Backcast:
     predictions: tuple[Prediction, ...]
     brier_model: tuple[float, ...]
     brier_base: tuple[float, ...]
+    difference_se: tuple[float, ...]
+    """Standard error of the mean per-case difference of squared errors (model - base rate):
+    with a dozen cases, a difference smaller than about two of these is not evidence."""
     runs: int
     seed: int
 
@@ -132,6 +135,13 @@ def brier(prob: Sequence[float], outcome: Sequence[bool]) -> float:
     return float(np.mean((p - y) ** 2))
 
 
+def difference_se(prob: Sequence[float], base: Sequence[float], outcome: Sequence[bool]) -> float:
+    """Standard error of the mean of ``(prob - y)^2 - (base - y)^2`` over the cases."""
+    y = np.asarray(outcome, dtype=float)
+    d = (np.asarray(prob, dtype=float) - y) ** 2 - (np.asarray(base, dtype=float) - y) ** 2
+    return float(np.std(d, ddof=1) / np.sqrt(len(d)))
+
+
 def leave_one_out_rates(outcome: Sequence[bool]) -> list[float]:
     """For each case, the share of the other cases with the outcome."""
     y = np.asarray(outcome, dtype=float)
@@ -168,6 +178,9 @@ def backcast(
         predictions=preds,
         brier_model=tuple(brier([pr[h] for pr in probs], outcomes[h]) for h in range(n_h)),
         brier_base=tuple(brier(base[h], outcomes[h]) for h in range(n_h)),
+        difference_se=tuple(
+            difference_se([pr[h] for pr in probs], base[h], outcomes[h]) for h in range(n_h)
+        ),
         runs=runs,
         seed=seed,
     )

@@ -261,7 +261,7 @@ READINGS: dict[str, Reading] = {
 def _parameters() -> tuple[Parameter, ...]:
     out: list[Parameter] = []
     for iso3, r in READINGS.items():
-        src = f"{CSV}, {iso3} reassurance_force_stance: {r.quote!r}, read as {r.category!r}"
+        src = f'{CSV}, {iso3} reassurance_force_stance: "{r.quote}", read as {r.category}'
         out.append(
             Parameter(
                 f"guarantor.stance.{iso3}",
