@@ -8,9 +8,10 @@ registry parameters, each with the csv as its source:
     Troop willingness offset (logit units). Each state's quoted words in
     ``reassurance_force_stance`` are read as one category (:data:`STANCE_SCALE`): "ready" +1.5
     (troops "if necessary"), "yes" +1.0, "in principle" +0.5, "open" 0 (conditional yes, or a
-    deployment that disclaims fighting), "undecided" -0.5, "not in Ukraine" -2.0 (troops only
-    next to Ukraine, or air support only), "no" -2.5. The category rests on the quote; the value
-    of each category is an assumption, and each state's parameter sweeps [-4, 3]. The statements
+    deployment that disclaims fighting), "undecided" -0.5, "next to Ukraine" -1.0 (forces for the
+    force but based on NATO soil next to Ukraine), "air only" -2.0 (no ground troops), "no" -2.5.
+    The category rests on the quote; the value of each category is an assumption, and each
+    state's parameter sweeps [-4, 3]. The statements
     are about a post-ceasefire reassurance force, so they are read as an upper bound on
     willingness to fight a renewed attack (the guarantor model's troop base lowers every state
     alike).
@@ -91,7 +92,8 @@ STANCE_SCALE: dict[str, float] = {
     "in principle": 0.5,
     "open": 0.0,
     "undecided": -0.5,
-    "not in Ukraine": -2.0,
+    "next to Ukraine": -1.0,
+    "air only": -2.0,
     "no": -2.5,
 }
 
@@ -133,12 +135,14 @@ READINGS: dict[str, Reading] = {
         "co-leader, so it moves first (k 0), but it disclaims fighting Russia: open, not ready",
     ),
     "DEU": Reading(
-        "not in Ukraine",
+        "next to Ukraine",
         4,
         0.2,
         "participation 'on NATO territory neighbouring Ukraine, not in Ukraine'; conditions incl. "
         "legally binding US guarantee and US backstop; any deployment needs a Bundestag mandate",
-        "troops outside Ukraine only; two named conditions (k 4); emergency route rare",
+        "forces for the multinational force, based on neighbouring NATO territory (Merz, AFP "
+        "6 Jan 2026: 'not ruling anything out'); two named conditions (k 4); emergency route "
+        "rare",
     ),
     "ITA": Reading(
         "no",
@@ -205,7 +209,7 @@ READINGS: dict[str, Reading] = {
         "undecided, conditions named",
     ),
     "LTU": Reading(
-        "in principle",
+        "yes",
         8,
         0.0,
         "'ready to provide ... very concrete numbers of our military troops', provided all "
@@ -228,7 +232,7 @@ READINGS: dict[str, Reading] = {
         "conditional yes for a maritime role, not ground troops",
     ),
     "USA": Reading(
-        "not in Ukraine",
+        "air only",
         4,
         None,
         "'You have my assurance' no US troops; could help 'probably ... by air'",
