@@ -20,7 +20,10 @@ from pact24.sim.reference import iter_runs, prepare
 from pact24.sim.summary import wilson
 from pact24.vocab import ConditionKind, PostureKind, ReadinessTier
 
-FAST = {"guarantor.deadline_speedup": 6.0}
+FAST = {"guarantor.deadline_speedup": 10.0}
+#: Troops willing enough that meloni-24h's rule (three troop commitments in 24 h) is met often
+#: enough to observe what follows it; at the stance readings alone it is rare.
+WILLING = {"guarantor.base.troops": 1.0}
 N = 300
 
 
@@ -132,7 +135,12 @@ def test_a_qrf_arrives_at_its_readiness_after_the_guarantee_is_honoured() -> Non
     setup = prepare(
         d,
         "overt_invasion",
-        {**sure_attack("overt_invasion"), **FAST, "readiness.lapse_hazard_per_year": 0.0},
+        {
+            **sure_attack("overt_invasion"),
+            **FAST,
+            **WILLING,
+            "readiness.lapse_hazard_per_year": 0.0,
+        },
     )
     honoured = qrf_seen = 0
     for rec in iter_runs(setup, 200, seed=5):
@@ -283,7 +291,7 @@ def test_manoeuvres_show_in_the_record() -> None:
 
 
 def test_a_faster_deadline_response_decides_more_often() -> None:
-    base = sure_attack("overt_invasion")
+    base = {**sure_attack("overt_invasion"), **WILLING}
     slow = rows("meloni-24h", "overt_invasion", N, overrides=base)
     fast = rows("meloni-24h", "overt_invasion", N, overrides={**base, **FAST})
     assert_greater(column(fast, "decided"), column(slow, "decided"), "decided")

@@ -117,7 +117,7 @@ class Reading:
 
 
 #: One reading per csv state, each resting on the quoted words of its ``reassurance_force_stance``
-#: (re-read for issue 10: FRA, DEU, LTU, NLD and SWE changed; see docs/model.md).
+#: (re-read for issue 10: FRA, DEU, LTU, NLD and SWE changed; see docs/model.md §7.4).
 READINGS: dict[str, Reading] = {
     "GBR": Reading(
         "ready",
