@@ -23,7 +23,9 @@ def backcast_cmd(
         help="Cases to backcast (default: the shipped backcast_cases.csv).",
     ),
     runs: int = typer.Option(2000, "--runs", "-n", min=10, help="Runs per case."),
-    seed: int = typer.Option(2026, "--seed", min=0, help="Seed; case i draws from the i-th stream spawned from it."),
+    seed: int = typer.Option(
+        2026, "--seed", min=0, help="Seed; case i draws from the i-th stream spawned from it."
+    ),
     overrides: list[str] = typer.Option(
         [], "--set", help="Override a model parameter: name=value (repeatable)."
     ),
