@@ -50,6 +50,10 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "pact24.sim.cli:simulate_cmd",
         "Simulate crises under a guarantee design and summarise how credible it is.",
     ),
+    "backcast": Subcommand(
+        "pact24.sim.backcast.cli:backcast_cmd",
+        "Backcast the guarantor model on historical guarantees; Brier score against a base rate.",
+    ),
     "serve": Subcommand(
         "pact24.service.cli:serve",
         "Serve the API (migrations run first; overdue windows close before the first answer).",
