@@ -8,10 +8,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from tests.service.support import EVIDENCE, World, after, bearer, make_world
 
 from pact24 import wording
 from pact24.designs.loader import preset_path
+from pact24.errors import Conflict
+from pact24.service import client
 from pact24.service.core import Service
 from pact24.service.scheduler import Scheduler
 from pact24.service.web.board import board_context
@@ -172,3 +175,14 @@ def test_a_restart_keeps_the_invocation_and_the_scheduler_closes_at_its_deadline
         g = world.get("").json()
         assert g["phase"] == "declared"
         assert datetime.fromisoformat(g["closed_at"]) == deadline
+
+
+def test_the_client_invokes_once_and_says_why_not_twice(article5: World) -> None:
+    assert _incident(article5).status_code == 201
+    _attribute(article5, 0.6)
+    chair = TestClient(article5.client.app, headers=bearer(article5.admin))
+    answer = client.invoke(chair, article5.gid, "invoke-1")
+    assert [e["type"] for e in answer["events"]] == ["WindowOpened"]
+    assert client.invoke(chair, article5.gid, "invoke-1") == answer  # a retry records once
+    with pytest.raises(Conflict, match="window_open"):
+        client.invoke(chair, article5.gid)
