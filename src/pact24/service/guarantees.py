@@ -21,7 +21,7 @@ from pact24.designs import load_design_text, preset_names
 from pact24.designs.loader import preset_path
 from pact24.designs.schema import Design
 from pact24.errors import Conflict, InvalidInput, UnknownDesign
-from pact24.mechanism import Phase
+from pact24.mechanism import IncidentReported, Phase
 from pact24.mechanism.queries import awaits_invocation
 from pact24.service import views
 from pact24.service.auth import Actor, Role, new_id, require, require_reader
@@ -147,7 +147,8 @@ def _engaged(session: Session, guarantee_id: str) -> list[str]:
     recorded them (none before the report)."""
     body = session.scalar(
         select(EventRow.body).where(
-            EventRow.guarantee_id == guarantee_id, EventRow.type == "IncidentReported"
+            EventRow.guarantee_id == guarantee_id,
+            EventRow.type == IncidentReported.__name__,
         )
     )
     return [] if body is None else list(json.loads(body).get("engaged", []))
