@@ -62,6 +62,10 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "pact24.service.cli:decide",
         "Sign a decision with the delegate's key, here, and send it; print what was recorded.",
     ),
+    "invoke": Subcommand(
+        "pact24.service.cli:invoke",
+        "Record the guarantors' council's invocation (chair): the window opens if the rules allow.",
+    ),
     "witness": Subcommand(
         "pact24.service.cli:witness",
         "Keep a copy of every checkpoint; exit 3 on a split view or a rewritten log.",
