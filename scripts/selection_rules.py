@@ -11,18 +11,29 @@ The outer scores judge the rules, so choosing a rule from this table is choosing
 folds: the table is a disclosure of how much the result depends on the rule, not a selection
 procedure. Run: ``.venv/bin/python scripts/selection_rules.py [--jobs N]`` (about a minute on
 2 cores).
+
+``--structures`` instead scores the structure pieces of issue 11 (the ``framework`` effect, the
+escalation rank ``log nth_of_kind``, the spread per instrument and actor kind): each candidate
+structure is the shipped model with some pieces switched off (their prior sd set to
+:data:`OFF`, which holds the coefficient at 0), backtested leave-one-crisis-out with its
+``kappa`` chosen per fold by the inner leave-one-crisis-out (nested). A piece is kept only if
+the outer mean log score with it is lower than without it; like the table above, this is judged
+on the outer folds (docs/calibration.md discloses it).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
 
-from pact24.calibrate.events import read_events, shipped_events_path
+from pact24.calibrate.backtest import backtest
+from pact24.calibrate.events import BACKTEST_COLUMNS, read_events, shipped_events_path
 from pact24.calibrate.fit import (
     FAMILY_CANDIDATES,
     SCALE_GRID,
@@ -31,7 +42,13 @@ from pact24.calibrate.fit import (
     fit_arrays,
 )
 from pact24.calibrate.scores import interval_score
-from pact24.sim.models.timing import FAMILIES, DesignMatrix, TimingModel
+from pact24.sim.models.timing import (
+    FAMILIES,
+    SCALE_FEATURES,
+    DesignMatrix,
+    TimingModel,
+    default_prior,
+)
 
 ALPHA = 0.2
 Scores = dict[float, dict[str, np.ndarray]]
@@ -144,10 +161,57 @@ RULES: tuple[tuple[str, tuple[str, ...], str, str | float], ...] = (
 )
 
 
+#: Prior sd that switches a piece off (its coefficient held at 0 by the prior).
+OFF = 1e-4
+#: The structure pieces of issue 11 and the parameters each one adds.
+PIECES: dict[str, tuple[str, ...]] = {
+    "framework": ("framework",),
+    "nth_of_kind": ("log_nth_of_kind",),
+    "spread": tuple(n for n in SCALE_FEATURES if n.startswith("log_sigma:")),
+}
+
+
+def structure_prior(pieces: Sequence[str]) -> dict[str, tuple[float, float]]:
+    """The log-normal default prior with every piece not in ``pieces`` switched off."""
+    prior = default_prior("lognormal")
+    for piece, names in PIECES.items():
+        if piece not in pieces:
+            for name in names:
+                prior[name] = (0.0, OFF)
+    return prior
+
+
+def structures(jobs: int) -> None:
+    """The nested leave-one-crisis-out scores of every combination of the pieces."""
+    events = read_events(shipped_events_path(), BACKTEST_COLUMNS)
+    print("| structure | coverage | interval score (days) | interval score (log-days) | CRPS "
+          "| log score | kappa per fold | seconds |")
+    print("|---|---:|---:|---:|---:|---:|---|---:|")
+    for k in range(len(PIECES) + 1):
+        for pieces in itertools.combinations(PIECES, k):
+            start = time.perf_counter()
+            res = backtest(events, family="lognormal", prior=structure_prior(pieces), n_jobs=jobs)
+            m = res.overall_for("pact24")
+            kappas = sorted({f["kappa"] for f in res.folds})
+            name = " + ".join(("base", *pieces))
+            print(
+                f"| {name} | {m['coverage']:.3f} | {m['interval_score']:.1f} | "
+                f"{m['interval_score_log']:.3f} | {m['crps']:.1f} | {m['log_score']:.4f} | "
+                f"{kappas[0]}-{kappas[-1]} | {time.perf_counter() - start:.0f} |",
+                flush=True,
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
+    parser.add_argument(
+        "--structures", action="store_true", help="score the structure pieces instead"
+    )
     args = parser.parse_args()
+    if args.structures:
+        structures(args.jobs)
+        return
     events = read_events(shipped_events_path())
     crises = list(dict.fromkeys(events.crises))
     tasks = [(c, f) for c in crises for f in FAMILIES]

@@ -84,11 +84,13 @@ probabilities and quantiles (``cdf``, ``prob_within``, ``quantile``), not means.
 """
 
 from pact24.sim.models.timing.covariates import (
+    ACTOR_KINDS,
     ATTRIBUTIONS,
     COMMITMENTS,
     FEATURES,
     INSTRUMENTS,
     PARAMS,
+    SCALE_FEATURES,
     SCALE_PARAMS,
     SEVERITIES,
     STAGES,
@@ -114,6 +116,7 @@ from pact24.sim.models.timing.model import TimingModel
 from pact24.sim.models.timing.prior import DEFAULT_PRIOR, default_prior
 
 __all__ = [
+    "ACTOR_KINDS",
     "ATTRIBUTIONS",
     "COMMITMENTS",
     "DEFAULT_FAMILY",
@@ -122,6 +125,7 @@ __all__ = [
     "FEATURES",
     "INSTRUMENTS",
     "PARAMS",
+    "SCALE_FEATURES",
     "SCALE_PARAMS",
     "SEVERITIES",
     "STAGES",
