@@ -127,6 +127,42 @@ def marginal_loglik(
     return np.asarray(ll_groups, dtype=np.float64), grad
 
 
+def group_gradients(
+    family: str,
+    theta: FloatArray,
+    design: DesignMatrix,
+    lo: FloatArray,
+    hi: FloatArray,
+    groups: IntArray,
+    n_nodes: int = 96,
+) -> FloatArray:
+    """``(G, len(PARAMS))``: the gradient of each crisis' marginal log-likelihood (the rows of
+    :func:`marginal_loglik`'s gradient before they are summed)."""
+    beta, gamma, log_tau = _split(theta)
+    groups = np.asarray(groups, dtype=np.int64)
+    n_groups = int(groups.max()) + 1 if groups.size else 0
+    x, log_w = _gauss_hermite(n_nodes)
+    u = math.sqrt(2.0) * math.exp(log_tau) * x
+    mu = (design.X @ beta)[:, None] + u[None, :]
+    sigma = np.exp(design.Z @ gamma)[:, None]
+    ll, d_mu, d_logsig = _row_terms(family, mu, sigma, lo[:, None], hi[:, None])
+    per_group = np.zeros((n_groups, n_nodes), dtype=np.float64)
+    np.add.at(per_group, groups, ll)
+    a = log_w[None, :] + per_group
+    omega = np.exp(a - special.logsumexp(a, axis=1)[:, None])[groups]
+    rows = np.concatenate(
+        [
+            design.X * np.sum(omega * d_mu, axis=1)[:, None],
+            design.Z * np.sum(omega * d_logsig, axis=1)[:, None],
+            np.sum(omega * d_mu * u[None, :], axis=1)[:, None],
+        ],
+        axis=1,
+    )
+    out = np.zeros((n_groups, len(PARAMS)), dtype=np.float64)
+    np.add.at(out, groups, rows)
+    return out
+
+
 def observation_bounds(lag_days: ArrayLike, censored: ArrayLike) -> tuple[FloatArray, FloatArray]:
     """``(lo, hi)`` for day-precision lags: ``[d, d+1)`` if observed, ``[c, inf)`` if censored."""
     lag = np.asarray(lag_days, dtype=np.float64)
