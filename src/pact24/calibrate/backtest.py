@@ -3,9 +3,10 @@
 For every crisis, pact24's timing model (same priors, refitted by
 :func:`pact24.calibrate.fit.fit_events`, which also chooses its error family and its predictive
 scale by an inner leave-one-crisis-out over the training crises, unless a family is fixed) and
-every baseline of :data:`pact24.calibrate.predictive.BASELINES` are fitted on the *other* crises
-and predict the held-out crisis' rows. Nothing is tuned on the held-out rows. The family and ``kappa`` each fold
-chose, and the inner scores of every family, are kept in :attr:`BacktestResult.folds`.
+every baseline of :data:`pact24.calibrate.predictive.BASELINES` are fitted on the *other*
+crises and predict the held-out crisis' rows. Nothing is tuned on the held-out rows. The family
+and ``kappa`` each fold chose, and the inner scores of every family, are kept in
+:attr:`BacktestResult.folds`.
 
 Per held-out row and method (observation ``y = d + 0.5`` days, the middle of the reported day):
 

@@ -21,7 +21,6 @@ import numpy as np
 from pact24.calibrate.likelihood import group_codes, observation_bounds
 from pact24.errors import InvalidInput
 from pact24.sim.models.timing import (
-    ACTOR_KINDS,
     ATTRIBUTIONS,
     COMMITMENTS,
     INSTRUMENTS,
@@ -31,6 +30,8 @@ from pact24.sim.models.timing import (
     LagCovariates,
     design_matrix,
 )
+
+ACTOR_KINDS: tuple[str, ...] = ("state", "eu", "nato", "coalition", "un")
 
 #: Columns ``calibrate predict`` needs (others are ignored).
 PREDICT_COLUMNS: tuple[str, ...] = (
@@ -62,8 +63,8 @@ _FALSE = {"false", "f", "no", "n", "0"}
 @dataclass(frozen=True)
 class EventRow:
     """One validated row. Its ``covariates`` carry the table-derived ``nth_of_kind``
-    (:func:`nth_of_kind`, computed when the whole table has been read), its ``framework`` flag
-    and its ``actor_kind``."""
+    (:func:`nth_of_kind`, computed when the whole table has been read) and its ``framework``
+    flag."""
 
     event_id: str
     trigger_date: date
@@ -260,7 +261,6 @@ def parse_events(
             nuclear_adversary=nuclear,
             legislature_required=legislature,
             framework=framework,
-            actor_kind=actor_kind,
         )
         lag: float | None = None
         censored: bool | None = None

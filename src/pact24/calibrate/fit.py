@@ -112,8 +112,10 @@ def leave_one_crisis_out_fits(
     need one Hessian in all instead of one each. BFGS runs to a gradient of
     :data:`INNER_GTOL`, so the mode is the refit's own; its Laplace covariance is the inverse
     of that Hessian (at ``theta``, not at the refit's mode: the one approximation, worth at
-    most a few hundredths in a held-out row's log score on the shipped data). Only the rows
-    given are used."""
+    most a few hundredths in a held-out row's log score on the shipped data). Where that
+    Hessian is not positive definite (``theta`` is far from the refit's mode: small tables),
+    the refit is done from scratch by :func:`fit_arrays`, with the Hessian at its own mode.
+    Only the rows given are used."""
     pri = dict(prior) if prior is not None else default_prior(family)
     mean, sd = prior_arrays(pri)
     g = np.asarray(groups, dtype=np.int64)
@@ -132,20 +134,37 @@ def leave_one_crisis_out_fits(
     models = []
     for held in range(n_groups):
         train = g != held
+        d_tr, lo_tr, hi_tr = design.take(train), lo[train], hi[train]
+        g_tr = np.unique(g[train], return_inverse=True)[1]
+        vals, vecs = np.linalg.eigh(full - parts[held])
+        if float(vals.min()) <= 0.0:  # not a maximum there: refit from scratch, own Hessian
+            models.append(
+                fit_arrays(
+                    d_tr,
+                    lo_tr,
+                    hi_tr,
+                    g_tr,
+                    family=family,
+                    prior=pri,
+                    theta0=theta,
+                    n_nodes=INNER_N_NODES,
+                    precise=False,
+                ).model
+            )
+            continue
+        cov = (vecs / vals) @ vecs.T
+        cov = 0.5 * (cov + cov.T)
         objective = partial(
             neg_log_posterior,
             family=family,
-            design=design.take(train),
-            lo=lo[train],
-            hi=hi[train],
-            groups=np.unique(g[train], return_inverse=True)[1],
+            design=d_tr,
+            lo=lo_tr,
+            hi=hi_tr,
+            groups=g_tr,
             prior_mean=mean,
             prior_sd=sd,
             n_nodes=INNER_N_NODES,
         )
-        vals, vecs = np.linalg.eigh(full - parts[held])
-        cov = (vecs / np.clip(vals, 1e-6, None)) @ vecs.T
-        cov = 0.5 * (cov + cov.T)
         res = optimize.minimize(
             objective,
             theta,
@@ -230,9 +249,7 @@ def calibrate_predictive_scale(
     log_scores = [
         np.concatenate(
             [
-                -refits[c].with_predictive_scale(kappa).log_prob_batch(
-                    design.take(t), lo[t], hi[t]
-                )
+                -refits[c].with_predictive_scale(kappa).log_prob_batch(design.take(t), lo[t], hi[t])
                 for c, t in enumerate(tests)
             ]
         )

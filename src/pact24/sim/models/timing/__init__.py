@@ -34,9 +34,8 @@ for one decision (:mod:`.covariates`, :data:`FEATURES`):
   instrument, stage) in the crisis, ``log n`` for the n-th.
 
 The spread ``sigma`` of a row has its own design ``z`` (:data:`SCALE_FEATURES`): one log scale
-per stage plus a deviation per instrument and per actor kind (state, EU, NATO, coalition, UN),
-each with a prior centred on 0, so a consultation or an alliance can have narrower intervals
-than a heavy-weapons delivery or a single state.
+per stage. (Issue 11 tried a deviation per instrument and per actor kind too; it made the
+leave-one-crisis-out log score worse and was dropped.)
 
 Categorical covariates are coded with one column per level and an exchangeable prior, so a level
 with little data shrinks towards the average level, not towards an arbitrary reference (partial
@@ -60,8 +59,7 @@ interval-censored, ``d <= T < d + 1`` (a same-day decision, ``d = 0``, is ``T < 
 Public API
 ----------
 - :class:`LagCovariates` (frozen, validated): ``instrument, stage, n_deciders, commitment,
-  attribution, severity, nuclear_adversary, legislature_required, framework, nth_of_kind,
-  actor_kind``.
+  attribution, severity, nuclear_adversary, legislature_required, framework, nth_of_kind``.
 - :func:`design_matrix(rows) -> DesignMatrix` (``X`` of shape ``(n, len(FEATURES))``, ``Z`` of
   shape ``(n, len(SCALE_FEATURES))`` and the stage index per row), for vectorised use.
 - :class:`TimingModel` (frozen, :mod:`.model`):
@@ -94,7 +92,6 @@ probabilities and quantiles (``cdf``, ``prob_within``, ``quantile``), not means.
 """
 
 from pact24.sim.models.timing.covariates import (
-    ACTOR_KINDS,
     ATTRIBUTIONS,
     COMMITMENTS,
     FEATURES,
@@ -126,7 +123,6 @@ from pact24.sim.models.timing.model import TimingModel
 from pact24.sim.models.timing.prior import DEFAULT_PRIOR, default_prior
 
 __all__ = [
-    "ACTOR_KINDS",
     "ATTRIBUTIONS",
     "COMMITMENTS",
     "DEFAULT_FAMILY",

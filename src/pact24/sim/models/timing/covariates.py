@@ -3,9 +3,9 @@
 Categorical covariates get one column per level (an exchangeable prior pools them towards the
 average level, not towards an arbitrary reference); yes/no covariates and the stage are
 effect-coded as +-1/2 so the intercept sits between the two. The spread of a row, ``log sigma``,
-has its own design: one scale per stage plus a deviation per instrument and per actor kind
-(:data:`SCALE_FEATURES`), because a consultation's timing varies less than a heavy-weapons
-delivery's and an alliance's less than a single state's.
+has its own design ``Z`` (:data:`SCALE_FEATURES`): one scale per stage. (A deviation per
+instrument and per actor kind was tried for issue 11 and dropped: it made the
+leave-one-crisis-out log score worse; docs/calibration.md.)
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ STAGES: tuple[str, ...] = ("decision", "delivery")
 COMMITMENTS: tuple[str, ...] = ("treaty_guarantee", "ally", "partner", "self")
 ATTRIBUTIONS: tuple[str, ...] = ("clear", "contested")
 SEVERITIES: tuple[str, ...] = ("low", "medium", "high")
-ACTOR_KINDS: tuple[str, ...] = ("state", "eu", "nato", "coalition", "un")
 
 FEATURES: tuple[str, ...] = (
     "intercept",
@@ -48,13 +47,8 @@ FEATURES: tuple[str, ...] = (
     "framework",
     "log_nth_of_kind",
 )
-#: Columns of the spread's design: ``log sigma = Z . gamma`` (one scale per stage, then the
-#: deviations of each instrument and actor kind).
-SCALE_FEATURES: tuple[str, ...] = (
-    *(f"log_sigma[{s}]" for s in STAGES),
-    *(f"log_sigma:instrument[{i}]" for i in INSTRUMENTS),
-    *(f"log_sigma:actor_kind[{k}]" for k in ACTOR_KINDS),
-)
+#: Columns of the spread's design: ``log sigma = Z . gamma`` (one scale per stage).
+SCALE_FEATURES: tuple[str, ...] = tuple(f"log_sigma[{s}]" for s in STAGES)
 SCALE_PARAMS: tuple[str, ...] = (*SCALE_FEATURES, "log_tau[crisis]")
 PARAMS: tuple[str, ...] = FEATURES + SCALE_PARAMS
 
@@ -89,7 +83,6 @@ class LagCovariates:
     legislature_required: bool = False
     framework: bool = False
     nth_of_kind: int = 1
-    actor_kind: str = "state"
 
     def __post_init__(self) -> None:
         object.__setattr__(
@@ -103,9 +96,6 @@ class LagCovariates:
             self, "attribution", _check_choice("attribution", self.attribution, ATTRIBUTIONS)
         )
         object.__setattr__(self, "severity", _check_choice("severity", self.severity, SEVERITIES))
-        object.__setattr__(
-            self, "actor_kind", _check_choice("actor_kind", self.actor_kind, ACTOR_KINDS)
-        )
         for count in ("n_deciders", "nth_of_kind"):
             n = getattr(self, count)
             if isinstance(n, bool) or not isinstance(n, int | np.integer) or int(n) < 1:
@@ -139,8 +129,6 @@ class LagCovariates:
         """This row of the spread's design ``Z`` (length ``len(SCALE_FEATURES)``)."""
         z = np.zeros(len(SCALE_FEATURES), dtype=np.float64)
         z[_SCALE_INDEX[f"log_sigma[{self.stage}]"]] = 1.0
-        z[_SCALE_INDEX[f"log_sigma:instrument[{self.instrument}]"]] = 1.0
-        z[_SCALE_INDEX[f"log_sigma:actor_kind[{self.actor_kind}]"]] = 1.0
         return z
 
 

@@ -189,7 +189,7 @@ class TimingModel:
                 entry["prior_mean"], entry["prior_sd"] = prior[name]
             params.append(entry)
         return {
-            "model": "pact24 guarantor timing: AFT survival model in days with a crisis effect and a per-row spread",
+            "model": "pact24 guarantor timing: AFT survival model in days with a crisis effect",
             "family": self.family,
             "n_draws": self.n_draws,
             "draw_seed": self.draw_seed,

@@ -28,9 +28,8 @@ def default_prior(family: str = DEFAULT_FAMILY) -> dict[str, tuple[float, float]
     tenfold increase in deciders by a factor ~3 (sd 0.5 per e-fold); the escalation rank by
     ~e per e-fold of ``nth_of_kind`` (sd 1.0: the 4th rung up to ~4 times slower or faster
     than the first). The spread of log-lag within a crisis,
-    ``sigma * sd(eps)``, is centred on 1.5 with sd 0.5 on the log scale per stage; each
-    instrument and actor kind may widen or narrow it by a factor ~1.6 (sd 0.5, centred on 0:
-    partial pooling towards the stage's spread); the crisis effect's sd
+    ``sigma * sd(eps)``, is centred on 1.5 with sd 0.5 on the log scale per stage; the crisis
+    effect's sd
     ``tau`` on 0.5 with sd 0.75 on the log scale (crises differing in overall speed by a factor of
     1.6, give or take a factor of 2).
     """
@@ -49,10 +48,7 @@ def default_prior(family: str = DEFAULT_FAMILY) -> dict[str, tuple[float, float]
         else:
             prior[name] = (0.0, 1.0)
     for name in SCALE_FEATURES:
-        if name.startswith("log_sigma["):
-            prior[name] = (math.log(1.5 / _ERROR_SD[family]), 0.5)
-        else:
-            prior[name] = (0.0, 0.5)
+        prior[name] = (math.log(1.5 / _ERROR_SD[family]), 0.5)
     prior["log_tau[crisis]"] = (math.log(0.5), 0.75)
     return prior
 
