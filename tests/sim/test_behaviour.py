@@ -144,7 +144,7 @@ def test_a_qrf_arrives_at_its_readiness_after_the_guarantee_is_honoured() -> Non
         },
     )
     honoured = qrf_seen = 0
-    for rec in iter_runs(setup, 300, seed=5):  # about 6 % honoured: enough honoured runs
+    for rec in iter_runs(setup, 300, seed=5):  # enough honoured runs to see the QRF arrive
         c = rec.crises[0]
         assert rec.row["readiness_cost_eur"] > 0
         leads = [e for e in c.events if isinstance(e, DeliveryReported) and "QRF lead" in e.note]

@@ -127,8 +127,8 @@ class _Window:
             self.end_h = open_h + p["consultation.horizon_days"] * 24.0
         beliefs = assessment.beliefs(open_h)
         clear = np.array([b >= p["attribution.clear_at"] for b in beliefs])
-        speedup = gp.deadline_speedup if design.window_hours is not None else 1.0
-        self.lags = setup.lags.draw(rng, attack.severity, clear, speedup)
+        framework = design.window_hours is not None
+        self.lags = setup.lags.draw(rng, attack.severity, clear, framework, gp.deadline_speedup)
         self.agenda = Agenda()
         self.procedures = Procedures(
             gp,
