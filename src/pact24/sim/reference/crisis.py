@@ -3,9 +3,10 @@
 1. ``IncidentReported`` at the attack, and the first ``AttributionAssessed``;
 2. activation: at once on the report, or once the assessment reaches the mechanism's
    activation threshold (within ``activation.max_wait_days``);
-3. the window: guarantors answer at the times the timing model gives (``models.lags``), votes
-   and the beneficiary's replies come in, attribution moves, the adversary may issue a nuclear
-   warning — each an entry on the agenda, handled in time order;
+3. the window: guarantors answer at the times the timing model gives (``models.lags``) or,
+   under a deadline, when their answer falls due shortly before it (``models.guarantor``,
+   "Answering by a deadline"); votes and the beneficiary's replies come in, attribution moves,
+   the adversary may issue a nuclear warning — each an entry on the agenda, in time order;
 4. ``engine.close`` at the deadline (or, without one, when all decided or the chair ends it);
 5. ``DeliveryReported`` for what arrives; the front model (``models.front``) reads the arrivals.
 """
@@ -24,7 +25,7 @@ from pact24.mechanism.queries import activation_threshold
 from pact24.sim.models import front
 from pact24.sim.models.scenario import Attack
 from pact24.sim.reference import arrivals
-from pact24.sim.reference.agenda import DECIDE, REPLY, REVISE, SIGNAL, TICK, VOTE, Agenda
+from pact24.sim.reference.agenda import DECIDE, DUE, REPLY, REVISE, SIGNAL, TICK, VOTE, Agenda
 from pact24.sim.reference.assessment import Assessment, ticks
 from pact24.sim.reference.draws import CrisisDraws, draw
 from pact24.sim.reference.driver import Driver
@@ -32,7 +33,7 @@ from pact24.sim.reference.guarantors import Guarantors, troop_index
 from pact24.sim.reference.procedures import Procedures
 from pact24.sim.reference.records import CrisisRecord
 from pact24.sim.reference.setup import Setup
-from pact24.vocab import ConditionKind, Instrument
+from pact24.vocab import ConditionKind, Instrument, Severity
 
 
 def run_crisis(
@@ -66,6 +67,18 @@ def run_crisis(
         return _no_window(setup, attack, driver)
     driver.apply(engine.open_window(driver.state, driver.at(open_h)))
     return _Window(setup, design, attack, draws, driver, assessment, open_h, rng).run(agenda_ticks)
+
+
+def lag_severity(severity: Severity) -> Severity:
+    """The severity at which the timing model is asked for this attack's lags.
+
+    The timing model's ``low`` level rests on a single row (E017, EU sanctions two days after the
+    DNR/LNR recognition in 2022), so it reads a low-severity attack as faster to decide than a
+    high-severity one (median troop decision about 6 days against 9). No troop decision in the
+    data is below ``medium``; a low-severity attack is read at ``medium``, and the lesser attack
+    is never decided faster (severity still lowers willingness, ``guarantor.severity_effect``).
+    """
+    return Severity.MEDIUM if severity is Severity.LOW else severity
 
 
 def _activate(
@@ -109,7 +122,7 @@ class _Window:
         beliefs = assessment.beliefs(open_h)
         clear = np.array([b >= p["attribution.clear_at"] for b in beliefs])
         speedup = gp.deadline_speedup if design.window_hours is not None else 1.0
-        self.lags = setup.lags.draw(rng, attack.severity, clear, speedup)
+        self.lags = setup.lags.draw(rng, lag_severity(attack.severity), clear, speedup)
         self.agenda = Agenda()
         self.procedures = Procedures(
             gp,
@@ -133,14 +146,19 @@ class _Window:
         return self._record(close_h)
 
     def _schedule(self, agenda_ticks: list[float]) -> None:
-        """Each offered answer's time to decision, attribution's ticks, a nuclear warning."""
+        """Each offered answer's time to decision and, under a deadline, the time it falls due;
+        attribution's ticks; a nuclear warning."""
         setup, design, open_h, end_h = self.setup, self.design, self.open_h, self.end_h
+        lead = min(setup.gp.deadline_answer_hours, (end_h - open_h) / 2.0)
         for g, pr in enumerate(setup.profiles):
             for i, ins in enumerate(design.instruments):
                 if design.offered(pr.iso3, ins) > 0:
                     t = max(open_h, float(self.lags.decision[g, i]))
                     if t < end_h:
                         self.agenda.push(t, DECIDE, g, i)
+                    if design.window_hours is not None:
+                        due = end_h - lead * (1.0 - float(self.draws.due_u[g, i]))
+                        self.agenda.push(due, DUE, g, i)
         for t in agenda_ticks:
             if open_h < t < end_h:
                 self.agenda.push(t, TICK)
@@ -168,6 +186,8 @@ class _Window:
             guarantors.wake(g, i, h)
         elif kind == REVISE:
             guarantors.revise(g, i, h)
+        elif kind == DUE:
+            guarantors.due(g, i, h)
         elif kind == VOTE:
             approved, note = self.procedures.vote(g)
             guarantors.hear(g, i, h, ConditionKind.PARLIAMENT_APPROVAL, approved, note)

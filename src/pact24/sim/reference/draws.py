@@ -37,6 +37,10 @@ class CrisisDraws:
     accepts: npt.NDArray[np.bool_]
     warn_u: float
     warn_at_u: float
+    silent_at_deadline: list[list[bool]]
+    commits_unfinished: list[list[bool]]
+    due_u: npt.NDArray[np.float64]
+    """Where in the last ``deadline_answer_hours`` each guarantor gives its deadline answer."""
 
 
 def draw(
@@ -56,6 +60,13 @@ def draw(
     demand_pick = rng.integers(0, len(guarantor.DEMANDS), size=(n_g, n_i))
     accepts = rng.random((n_g, n_i)) < gp.accept_prob
     warn_u, warn_at_u = float(rng.random()), float(rng.random())
+    silent_at_deadline: list[list[bool]] = (
+        rng.random((n_g, n_i)) < gp.deadline_silence_prob
+    ).tolist()
+    commits_unfinished: list[list[bool]] = (
+        rng.random((n_g, n_i)) < gp.unfinished_commit_prob
+    ).tolist()
+    due_u = rng.random((n_g, n_i))
     return CrisisDraws(
         path=path,
         offsets=offsets,
@@ -71,4 +82,7 @@ def draw(
         accepts=accepts,
         warn_u=warn_u,
         warn_at_u=warn_at_u,
+        silent_at_deadline=silent_at_deadline,
+        commits_unfinished=commits_unfinished,
+        due_u=due_u,
     )
