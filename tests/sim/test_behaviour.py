@@ -283,7 +283,8 @@ def test_manoeuvres_show_in_the_record() -> None:
 
 
 def test_a_faster_deadline_response_decides_more_often() -> None:
-    base = sure_attack("overt_invasion")
+    """A faster deliberation matters where an unfinished one does not commit at the deadline."""
+    base = {**sure_attack("overt_invasion"), "guarantor.unfinished_commit_prob": 0.0}
     slow = rows("meloni-24h", "overt_invasion", N, overrides=base)
     fast = rows("meloni-24h", "overt_invasion", N, overrides={**base, **FAST})
     assert_greater(column(fast, "decided"), column(slow, "decided"), "decided")

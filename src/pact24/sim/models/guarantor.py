@@ -245,12 +245,12 @@ PARAMETERS: tuple[Parameter, ...] = (
         "guarantor.deadline_silence_prob",
         0.1,
         0.0,
-        0.5,
+        1.0,
         "probability",
         "assumption: no rate is measured; informed by NATO's silence procedure of 6-10 February "
         "2003 (defence of Turkey), where the three objecting allies (France, Germany, Belgium) "
         "'broke silence' explicitly rather than let the deadline pass (UPI in The Washington "
-        "Times, 11 February 2003)",
+        "Times, 11 February 2003); 1 reads every undecided guarantor as silent",
         "Probability that a guarantor obliged to answer by a pre-agreed deadline lets it pass "
         "in silence (per guarantor and instrument)",
     ),
