@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from pact24.designs import Design, resolve_design
@@ -79,20 +79,20 @@ def _line(label: str, family: str, c: Mapping[str, Any]) -> str:
     )
 
 
-def tables(runs: int, seed: int, families: Sequence[str]) -> str:
-    """Both tables as markdown."""
+def tables(runs: int, seed: int, families: Sequence[str]) -> Iterator[str]:
+    """Both tables as markdown, line by line (each cell printed as soon as it is run)."""
     base = resolve_design("meloni-24h")
-    out = [_HEAD.format(label="window")]
+    yield _HEAD.format(label="window")
     for label, hours in WINDOWS:
         design = base.model_copy(update={"window_hours": hours})
         for family in families:
-            out.append(_line(label, family, cell(design, family, runs, seed, {})))
-    out += ["", _HEAD.format(label="unfinished_commit_prob")]
+            yield _line(label, family, cell(design, family, runs, seed, {}))
+    yield ""
+    yield _HEAD.format(label="unfinished_commit_prob")
     for v in UNFINISHED:
         for family in families:
             c = cell(base, family, runs, seed, {"guarantor.unfinished_commit_prob": v})
-            out.append(_line(f"{v:g}", family, c))
-    return "\n".join(out)
+            yield _line(f"{v:g}", family, c)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -101,7 +101,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--families", default=",".join(FAMILIES))
     args = ap.parse_args(argv)
-    print(tables(args.runs, args.seed, args.families.split(",")))
+    for line in tables(args.runs, args.seed, args.families.split(",")):
+        print(line, flush=True)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,11 @@ def test_an_obliged_guarantor_answers_from_its_disposition() -> None:
     a = _obliged(willing=False)  # silent_if_unwilling no longer holds once the answer is due
     assert a is not None and a.choice is Choice.DECLINE
     assert _obliged(willing=False, silent_at_deadline=True) is None
+    # unwilling only for want of attribution: "if it is determined ..." (NAC, 12 September 2001)
+    a = _obliged(willing=False, willing_if_attributed=True, belief=0.5)
+    assert a is not None and a.condition == Condition(ConditionKind.ATTRIBUTION_CONFIRMED)
+    a = _obliged(willing=False, willing_if_attributed=True, belief=0.95)
+    assert a is not None and a.choice is Choice.DECLINE
     a = _obliged(belief=0.5)
     assert a is not None and a.condition == Condition(ConditionKind.ATTRIBUTION_CONFIRMED)
     a = _obliged(parliament="pending")

@@ -54,9 +54,12 @@ that hour, through the same steps:
 
 - with ``deadline_silence_prob`` it lets the deadline pass in silence, a choice (the design's
   silence rule then reads it); a deliberated, willing guarantor still answers what it decided;
-- otherwise silence is no longer an option: an unwilling guarantor declines (step 2), and a
-  condition the design does not allow becomes an explicit decline ("cannot commit by the
-  deadline") instead of waiting;
+- otherwise silence is no longer an option: an unwilling guarantor declines (step 2) — unless
+  it is unwilling only for want of attribution (it would be willing at belief 1), when it answers
+  conditional on ``attribution_confirmed``, as the North Atlantic Council did on 12 September
+  2001 ("if it is determined that this attack was directed from abroad"); a condition the design
+  does not allow becomes an explicit decline ("cannot commit by the deadline") instead of
+  waiting;
 - a willing guarantor that has not finished deliberating gives the answer its situation implies
   (steps 3-6: conditional on attribution, on others, on parliament, on a concession); where
   nothing is left to wait for, it commits with ``unfinished_commit_prob`` and otherwise reserves
@@ -463,6 +466,8 @@ class Situation:
     """The design's deadline is upon it: it owes an answer (designs with a window only)."""
     silent_at_deadline: bool = False
     """Obliged, it lets the deadline pass in silence (``deadline_silence_prob``)."""
+    willing_if_attributed: bool = False
+    """It would be willing were the attacker confirmed (its belief at 1)."""
     commits_unfinished: bool = False
     """Willing, nothing to wait for, not deliberated: it commits (``unfinished_commit_prob``)."""
 
@@ -503,6 +508,17 @@ def answer(
         return None  # lets the deadline pass in silence
     if not s.willing:
         if s.obliged:
+            if (
+                instrument is Instrument.TROOPS
+                and s.willing_if_attributed
+                and s.belief < gp.attribution_needed
+                and ConditionKind.ATTRIBUTION_CONFIRMED in allowed
+            ):
+                return Answer(
+                    Choice.CONDITIONAL,
+                    Condition(ConditionKind.ATTRIBUTION_CONFIRMED),
+                    f"would act once the attacker is confirmed (belief {s.belief:.2f})",
+                )
             note = "" if s.deliberated else "answers before its deliberation is finished"
             return Answer(Choice.DECLINE, note=note)
         return None if s.silent_if_unwilling else Answer(Choice.DECLINE)

@@ -161,6 +161,9 @@ class Guarantors:
         willing = guarantor.willing(
             self._gp, self._z_static[g][i], ins, belief, self.warned, self._u[g][i]
         )
+        attributed = guarantor.willing(
+            self._gp, self._z_static[g][i], ins, 1.0, self.warned, self._u[g][i]
+        )
         others = len(self._standing) - (prof.iso3 in self._standing) if troops else 0
         parliament = procedures.parliament[g] if troops else "none"
         demand_state = procedures.demand_state[g][i]
@@ -173,6 +176,7 @@ class Guarantors:
             cur,
             self._deliberated[g][i],
             self._obliged[g][i],
+            attributed,
         )
         if not immediate and key == self._seen[g][i]:
             return
@@ -191,6 +195,7 @@ class Guarantors:
             deliberated=self._deliberated[g][i],
             obliged=self._obliged[g][i],
             silent_at_deadline=self._silent_at_deadline[g][i],
+            willing_if_attributed=attributed,
             commits_unfinished=self._commits_unfinished[g][i],
         )
         want = guarantor.answer(self._gp, prof, ins, s, self._allowed)
