@@ -21,6 +21,8 @@ from pact24.sim.reference.setup import START
 from pact24.vocab import Choice, ConditionKind, Instrument, Severity
 
 N = 300
+FEW = 100
+"""Runs per arm where the effect is many standard errors wide (silence at the deadline)."""
 SILENCE = "guarantor.deadline_silence_prob"
 ALL = frozenset(ConditionKind)
 
@@ -98,11 +100,11 @@ def test_the_deadline_draws_explicit_answers() -> None:
     """Silent states at the close: the deadline's own silence choice, against the reading in
     which everyone undecided stays silent (``deadline_silence_prob`` = 1)."""
     base = sure_attack("overt_invasion")
-    answering = rows("meloni-24h", "overt_invasion", N, overrides=base)
+    answering = rows("meloni-24h", "overt_invasion", FEW, overrides=base)
     mute = rows(
         "meloni-24h",
         "overt_invasion",
-        N,
+        FEW,
         overrides={**base, SILENCE: 1.0},
     )
     assert_greater(
@@ -121,14 +123,14 @@ def test_silence_at_the_deadline_follows_its_parameter() -> None:
     low = rows(
         "meloni-24h",
         "overt_invasion",
-        N,
-        overrides={**base, "guarantor.deadline_silence_prob": 0.0},
+        FEW,
+        overrides={**base, SILENCE: 0.0},
     )
     high = rows(
         "meloni-24h",
         "overt_invasion",
-        N,
-        overrides={**base, "guarantor.deadline_silence_prob": 0.4},
+        FEW,
+        overrides={**base, SILENCE: 0.4},
     )
     assert_greater(column(high, "silent_troops"), column(low, "silent_troops"), "silent_troops")
 
