@@ -519,7 +519,7 @@ def answer(
                     Condition(ConditionKind.ATTRIBUTION_CONFIRMED),
                     f"would act once the attacker is confirmed (belief {s.belief:.2f})",
                 )
-            note = "" if s.deliberated else "answers before its deliberation is finished"
+            note = "" if s.deliberated else "declines at the deadline, its deliberation unfinished"
             return Answer(Choice.DECLINE, note=note)
         return None if s.silent_if_unwilling else Answer(Choice.DECLINE)
     if instrument is Instrument.TROOPS:
