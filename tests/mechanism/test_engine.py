@@ -184,11 +184,44 @@ def test_on_attribution_waits_for_the_threshold():
     assert s.deadline == hours(54)
 
 
-def test_posture_engages_silent_stationed_states():
-    s = closed(opened("tripwire-presence"))
+def test_the_attack_engages_only_the_forces_it_touched():
+    s = closed(opened("tripwire-presence", engaged=("GBR", "FRA", "CAN")))
     r = s.receipt("GBR", TROOPS)
     assert r.status is ReceiptStatus.COMMIT and r.engaged_by_posture and r.amount == 1000
-    assert s.outcome.honoured  # GBR, FRA, CAN, NLD engaged
+    assert s.outcome.honoured  # GBR, FRA, CAN engaged
+    nld = s.receipt("NLD", TROOPS)  # stationed, but not attacked: its silence declines
+    assert nld.status is ReceiptStatus.DECLINE and not nld.engaged_by_posture
+    assert not closed(opened("tripwire-presence")).outcome.honoured  # aimed around them all
+
+
+def test_membership_engages_no_silent_ally_without_forces_there():
+    s = closed(opened("nato-membership", engaged=("GBR",)))
+    counted = s.outcome.tally(TROOPS).counted
+    assert counted == ("GBR",) and not s.outcome.honoured
+
+
+def test_only_stationed_guarantors_can_be_engaged():
+    s = engine.start(resolve_design("tripwire-presence"))
+    for engaged in (("DEU",), ("GBR", "GBR")):
+        incident = IncidentReported(
+            T0, "i", IncidentKind.STRIKE, Severity.MEDIUM, EVIDENCE, "UKR", engaged=engaged
+        )
+        with pytest.raises(InvalidEvent):
+            engine.apply(s, incident)
+
+
+def test_an_invoked_design_opens_only_when_the_council_opens_it_on_attribution():
+    s = engine.start(resolve_design("article5-consensus"))
+    s = engine.apply(
+        s,
+        IncidentReported(T0, "i", IncidentKind.HYBRID_INCURSION, Severity.MEDIUM, EVIDENCE, "UKR"),
+    )
+    with pytest.raises(OutOfOrder):
+        engine.apply(s, engine.open_window(s, hours(1)))
+    s = engine.apply(s, AttributionAssessed(hours(20), 0.6, "cell"))
+    assert not engine.activation_due(s) and engine.activation_open(s)
+    s = engine.apply(s, engine.open_window(s, hours(24)))
+    assert s.opened_at == hours(24) and s.deadline is None
 
 
 def test_no_deadline_design_closes_when_all_decided_or_by_the_chair():
@@ -232,3 +265,12 @@ def test_codec_names_the_bad_field():
     body["instrument"] = "nukes"
     with pytest.raises(InvalidEvent, match="DecisionRecorded"):
         codec.from_dict(body)
+
+
+def test_an_incident_records_whom_it_engaged_and_old_records_keep_their_bytes():
+    plain = IncidentReported(T0, "i", IncidentKind.STRIKE, Severity.MEDIUM, EVIDENCE, "UKR")
+    assert "engaged" not in codec.to_dict(plain)
+    hit = IncidentReported(
+        T0, "i", IncidentKind.STRIKE, Severity.MEDIUM, EVIDENCE, "UKR", engaged=("GBR",)
+    )
+    assert codec.from_dict(codec.to_dict(hit)) == hit

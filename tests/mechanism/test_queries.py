@@ -76,9 +76,9 @@ def test_standing_commitments_are_explicit_unconditional_commits():
 
 
 def test_standing_commitments_include_silent_engaged_guarantors_until_they_answer():
-    s = opened("tripwire-presence")
+    s = opened("tripwire-presence", engaged=("GBR", "FRA", "CAN"))
     engaged = standing_commitments(s, TROOPS)
-    assert engaged == {"GBR", "FRA", "CAN", "NLD"}
+    assert engaged == {"GBR", "FRA", "CAN"}  # NLD is stationed too, but was not attacked
     s = engine.apply(s, decide("GBR", Choice.DECLINE, 1))
     assert standing_commitments(s, TROOPS) == engaged - {"GBR"}
     assert standing_commitments(s, Instrument.SANCTIONS) == frozenset()
@@ -93,7 +93,7 @@ def test_standing_commitments_leave_silence_rules_to_the_close():
 
 
 def test_stands_follows_the_guarantor_s_latest_answer():
-    s = opened("tripwire-presence")
+    s = opened("tripwire-presence", engaged=("GBR",))
     assert stands(s, "GBR", TROOPS) and not stands(s, "DEU", TROOPS)
     s = engine.apply(s, decide("GBR", Choice.DECLINE, 1))
     s = engine.apply(s, decide("DEU", Choice.COMMIT, 1))

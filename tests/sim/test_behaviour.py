@@ -21,6 +21,13 @@ from pact24.sim.summary import wilson
 from pact24.vocab import ConditionKind, PostureKind, ReadinessTier
 
 FAST = {"guarantor.deadline_speedup": 6.0}
+HOLD = {
+    "posture.lapse_rate.garrison": 0.0,
+    "posture.lapse_rate.interposition": 0.0,
+    "posture.withdraw_prob.garrison": 0.0,
+    "posture.withdraw_prob.interposition": 0.0,
+}
+"""Postures that are kept up and forces that stay when attacked."""
 N = 300
 
 
@@ -101,7 +108,7 @@ def test_an_on_attribution_design_waits_for_its_threshold() -> None:
 
 
 def test_with_stationed_forces_first_arrival_is_not_bounded_by_the_window() -> None:
-    keep = {**sure_attack("overt_invasion"), "readiness.lapse_hazard_per_year": 0.0}
+    keep = {**sure_attack("overt_invasion"), **HOLD}
     trip = rows("tripwire-presence", "overt_invasion", 150, overrides=keep)
     arrivals = column(trip, "hours_to_first_arrival")
     assert arrivals.size == 150 and arrivals.max() == 0.0  # stationed forces are there at once
@@ -113,12 +120,7 @@ def test_with_stationed_forces_first_arrival_is_not_bounded_by_the_window() -> N
     )
     mel_arrivals = column(mel, "hours_to_first_arrival")
     assert mel_arrivals.size > 20 and mel_arrivals.min() >= window
-    dmz = rows(
-        "dmz-western",
-        "hybrid_incursion",
-        100,
-        overrides={**sure_attack("hybrid_incursion"), "readiness.lapse_hazard_per_year": 0.0},
-    )
+    dmz = rows("dmz-western", "overt_invasion", 100, overrides=keep)
     assert column(dmz, "hours_to_first_arrival").max() == 0.0
 
 
@@ -132,10 +134,10 @@ def test_a_qrf_arrives_at_its_readiness_after_the_guarantee_is_honoured() -> Non
     setup = prepare(
         d,
         "overt_invasion",
-        {**sure_attack("overt_invasion"), **FAST, "readiness.lapse_hazard_per_year": 0.0},
+        {**sure_attack("overt_invasion"), **FAST, **HOLD},
     )
     honoured = qrf_seen = 0
-    for rec in iter_runs(setup, 200, seed=5):
+    for rec in iter_runs(setup, 300, seed=5):  # about 6 % honoured: enough honoured runs
         c = rec.crises[0]
         assert rec.row["readiness_cost_eur"] > 0
         leads = [e for e in c.events if isinstance(e, DeliveryReported) and "QRF lead" in e.note]
@@ -151,30 +153,28 @@ def test_a_qrf_arrives_at_its_readiness_after_the_guarantee_is_honoured() -> Non
     assert honoured > 10 and qrf_seen == honoured
 
 
-def test_engaged_guarantors_commit_and_membership_is_honoured() -> None:
+def test_membership_is_honoured_when_an_invasion_meets_its_forward_presence() -> None:
     rs = rows("nato-membership", "overt_invasion", 200, overrides=sure_attack("overt_invasion"))
     _, lo, _ = wilson(sum(r["decided"] for r in rs), len(rs))
-    assert lo > 0.95
-    assert column(rs, "hours_to_first_troop_commitment").max() == 0.0
+    assert lo > 0.9
+    assert column(rs, "hours_to_first_troop_commitment").min() == 0.0
 
 
-def test_stationed_states_count_even_when_silent() -> None:
-    setup = prepare(
-        design("tripwire-presence"),
-        "strike",
-        {
-            **sure_attack("strike"),
-            "guarantor.engaged_confirm_prob": 0.0,
-            "readiness.lapse_hazard_per_year": 0.0,
-        },
-    )
-    for rec in iter_runs(setup, 20, seed=1):
-        o = rec.crises[0].state.outcome
-        assert o is not None
-        stationed = {f.guarantor for f in design("tripwire-presence").posture.forces}
-        engaged = {r.guarantor for r in rec.crises[0].state.receipts if r.engaged_by_posture}
-        assert engaged <= stationed
-        assert len(engaged) >= 3 or not rec.row["decided"]
+def test_only_the_states_whose_forces_were_hit_count_when_silent() -> None:
+    stationed = {f.guarantor for f in design("tripwire-presence").posture.forces}
+    quiet = {"guarantor.engaged_confirm_prob": 0.0, **HOLD}
+    for family, seen in (("overt_invasion", stationed), ("strike", set())):
+        setup = prepare(design("tripwire-presence"), family, {**sure_attack(family), **quiet})
+        hit_runs = 0
+        for rec in iter_runs(setup, 20, seed=1):
+            state = rec.crises[0].state
+            assert state.incident is not None
+            engaged = set(state.incident.engaged)
+            silent_engaged = {r.guarantor for r in state.receipts if r.engaged_by_posture}
+            assert silent_engaged <= engaged <= stationed
+            hit_runs += engaged == seen
+        # a front-wide invasion touches every contingent; strikes are aimed around them
+        assert hit_runs >= 15
 
 
 def test_the_bandwagon_threshold_holds_commitments_back() -> None:
@@ -254,7 +254,7 @@ def test_manoeuvres_show_in_the_record() -> None:
     setup = prepare(
         design("meloni-24h"),
         "overt_invasion",
-        {**sure_attack("overt_invasion"), **FAST, "guarantor.demand_prob": 0.3},
+        {**sure_attack("overt_invasion"), **FAST, "demand.prob": 0.6},
     )
     kinds: set[ConditionKind] = set()
     revisions = silent = demands = 0
@@ -277,7 +277,7 @@ def test_manoeuvres_show_in_the_record() -> None:
         "meloni-24h",
         "overt_invasion",
         60,
-        overrides={**sure_attack("overt_invasion"), "guarantor.demand_prob": 0.0},
+        overrides={**sure_attack("overt_invasion"), "demand.prob": 0.0},
     )
     assert sum(r["demands"] for r in none) == 0
 
@@ -305,11 +305,33 @@ def test_credible_postures_deter() -> None:
 
 
 def test_a_faster_response_means_less_territory_at_risk() -> None:
-    mel = rows("meloni-24h", "overt_invasion", 200, overrides=sure_attack("overt_invasion"))
-    nato = rows("nato-membership", "overt_invasion", 200, overrides=sure_attack("overt_invasion"))
+    # an invasion of about 150,000 needs 50,000 defenders by the 3:1 rule; Ukraine has 10,000 in
+    # the sector and the strong tripwire 48,000 stationed troops (4 x 12,000), in place from the
+    # first hour wherever the attack engages them
+    small = {
+        **sure_attack("overt_invasion"),
+        **HOLD,
+        "scenario.size.overt_invasion": 150_000.0,
+        "front.ukraine_forces.overt_invasion": 10_000.0,
+    }
+    trip = design("tripwire-presence")
+    strong = trip.model_copy(
+        update={
+            "name": "tripwire-strong",
+            "posture": trip.posture.model_copy(
+                update={
+                    "forces": tuple(
+                        f.model_copy(update={"troops": 12_000}) for f in trip.posture.forces
+                    )
+                }
+            ),
+        }
+    )
+    mel = rows("meloni-24h", "overt_invasion", 200, overrides=small)
+    held = rows(strong, "overt_invasion", 200, overrides=small)
     assert_greater(
         column(mel, "territory_first_crisis_km2"),
-        column(nato, "territory_first_crisis_km2"),
+        column(held, "territory_first_crisis_km2"),
         "territory",
     )
     strikes = rows("meloni-24h", "strike", 50, overrides=sure_attack("strike"))
@@ -329,7 +351,8 @@ def test_readiness_cost_is_counted_while_the_posture_is_held() -> None:
     held = column(rs, "posture_years_held", False)
     cost = column(rs, "readiness_cost_eur", False)
     annual = cost / held
-    assert np.allclose(annual, annual[0]) and annual[0] > 1e9
+    stationed = sum(f.troops for f in design("tripwire-presence").posture.forces)
+    assert np.allclose(annual, stationed * 200_000)  # Lithuania brigade's all-in cost, once
     assert 0 < held.mean() < 10  # some coalitions give the posture up within the horizon
     assert column(rows("meloni-24h", "strike", 20), "readiness_cost_eur", False).max() == 0.0
 
@@ -341,6 +364,26 @@ def test_a_consultation_without_deadline_ends_by_the_chair_or_when_all_decided()
         c = rec.crises[0]
         closed = next(e for e in c.events if isinstance(e, WindowClosed))
         reasons.add(closed.reason)
-        assert c.close_hours <= 30 * 24 + 1e-6
-        assert not rec.row["decided"] or rec.row["commits_troops"] == 16
+        assert c.hours_to_activation >= 24.0  # the council invokes the day after, at the earliest
+        assert c.close_hours <= c.hours_to_activation + 30 * 24 + 1e-6
+        assert not rec.row["decided"] or rec.row["commits_troops"] >= 3
     assert reasons <= {"chair", "all_decided"} and reasons
+
+
+def test_withdrawal_and_lapse_rates_move_the_headline() -> None:
+    base = sure_attack("overt_invasion")
+    held = rows("tripwire-presence", "overt_invasion", 100, overrides={**base, **HOLD})
+    quit_ = rows(
+        "tripwire-presence",
+        "overt_invasion",
+        100,
+        overrides={**base, **HOLD, "posture.withdraw_prob.garrison": 1.0},
+    )
+    assert_greater(column(held, "decided"), column(quit_, "decided"), "withdrawal")
+    lapsing = rows(
+        "tripwire-presence",
+        "overt_invasion",
+        100,
+        overrides={**base, **HOLD, "posture.lapse_rate.garrison": 0.2},
+    )
+    assert_greater(column(held, "decided"), column(lapsing, "decided"), "lapse")

@@ -80,21 +80,64 @@ def test_disinformation_slows_attribution_and_splits_beliefs() -> None:
 # --- adversary ---------------------------------------------------------------------------------
 
 
+def _cred(belief: adversary.Belief, f: Family, kind: PostureKind = PostureKind.NONE) -> float:
+    return adversary.credibility(belief, f, adversary.posture_prior(f, kind, True, P), True, P)
+
+
 def test_an_unanswered_probe_makes_the_adversary_bolder() -> None:
     b = adversary.Belief()
-    c0 = adversary.credibility(b, PostureKind.NONE, True, P)
-    c1 = adversary.credibility(b.observe(False), PostureKind.NONE, True, P)
-    c2 = adversary.credibility(b.observe(True), PostureKind.NONE, True, P)
-    assert c1 < c0 < c2
     for f in scenario.FAMILIES:
+        c0, c1, c2 = _cred(b, f), _cred(b.observe(f, False), f), _cred(b.observe(f, True), f)
+        assert c1 < c0 < c2
         assert adversary.attack_probability(f, c1, P) > adversary.attack_probability(f, c0, P)
         assert adversary.attack_probability(f, c2, P) < adversary.attack_probability(f, c0, P)
 
 
+def test_a_green_men_probe_teaches_about_the_invasion_only_through_the_link() -> None:
+    """An unanswered hybrid probe adds ``w * link`` to the overt belief's 'unanswered' count:
+    nothing with link 0, the whole probe with link 1, ``apart`` when the design waits on
+    attribution, ``alike`` when it does not."""
+    overt, hybrid = Family.OVERT_INVASION, Family.HYBRID_INCURSION
+    probe = adversary.Belief().observe(hybrid, False)
+    prior = adversary.posture_prior(overt, PostureKind.NONE, True, P)
+
+    def after(link: float, gated: bool) -> float:
+        p = resolve(
+            {
+                "adversary.learning_weight": 2.0,
+                "adversary.evidence_link.apart": link,
+                "adversary.evidence_link.alike": 0.9,
+            }
+        )
+        return adversary.credibility(probe, overt, prior, gated, p)
+
+    untouched = prior.alpha / (prior.alpha + prior.beta)
+    assert after(0.0, gated=True) == pytest.approx(untouched)
+    assert after(0.5, gated=True) == pytest.approx(prior.alpha / (prior.alpha + prior.beta + 1.0))
+    assert after(1.0, gated=True) < after(0.5, gated=True) < untouched
+    assert after(0.0, gated=False) == pytest.approx(prior.alpha / (prior.alpha + prior.beta + 1.8))
+    # the probe teaches in full about its own family, whatever the link
+    assert _cred(probe, hybrid) < _cred(adversary.Belief(), hybrid)
+
+
+def test_the_presets_make_answers_wait_on_attribution() -> None:
+    """Every preset allows attribution_confirmed conditions, so a deniable probe and an invasion
+    are linked by ``evidence_link.apart``; a design without the condition links them closer."""
+    d = design("meloni-24h")
+    assert adversary.waits_on_attribution(d)
+    plain = d.model_copy(
+        update={
+            "conditions": d.conditions.model_copy(
+                update={"allowed": (ConditionKind.PARLIAMENT_APPROVAL,)}
+            )
+        }
+    )
+    assert not adversary.waits_on_attribution(plain)
+
+
 def test_visible_postures_look_more_credible() -> None:
     b = adversary.Belief()
-    creds = [adversary.credibility(b, k, True, P) for k in PostureKind]
-    by = dict(zip(PostureKind, creds, strict=True))
+    by = {k: _cred(b, Family.OVERT_INVASION, k) for k in PostureKind}
     assert by[PostureKind.NONE] < by[PostureKind.QRF] < by[PostureKind.TRIPWIRE]
     assert by[PostureKind.TRIPWIRE] < by[PostureKind.MEMBERSHIP]
 
@@ -105,10 +148,13 @@ def test_the_adversary_picks_families_by_its_credibility_estimate() -> None:
     rng = np.random.default_rng(2)
     n = 2000
 
-    def picks(cred: float) -> dict[Family | None, float]:
+    def picks(scale: float) -> dict[Family | None, float]:
+        """Choices when the credibility estimate of every family is ``scale`` times its prior
+        mean against no posture (``perceived_f`` keeps deniable attacks looking safer)."""
+        creds = {f: scale * P[f"adversary.perceived_response.{f.value}"] for f in scenario.FAMILIES}
         out: dict[Family | None, float] = {}
         for _ in range(n):
-            f = adversary.choose(None, cred, P, rng)
+            f = adversary.choose(None, creds, P, rng)
             out[f] = out.get(f, 0) + 1 / n
         return out
 
@@ -163,7 +209,6 @@ def _z(**kw: object) -> float:
         election_near=False,
         opinion=0.0,
         disinformation=False,
-        engaged=False,
     )
     args.update(kw)
     return guarantor.static_willingness(**args)  # type: ignore[arg-type]
@@ -175,7 +220,6 @@ def test_willingness_rises_with_severity_and_attribution_and_falls_with_fear() -
     assert _z(election_near=True) < _z()
     assert _z(disinformation=True) < _z()
     assert _z(opinion=0.5) > _z()
-    assert _z(engaged=True) > _z()
     own = Profile("YYY", "Nukeland", "y", True, 0.0, 2, 0.0, own_nuclear=True)
     assert _z(prof=own) > _z()  # its own deterrent relieves part of the fear
     # escalation fear weighs most on troops, not on economic aid
@@ -198,6 +242,7 @@ def _sit(**kw: object) -> Situation:
         silent_if_unwilling=False,
         committed=False,
         engaged=False,
+        withdraws_if_engaged=False,
         confirms_if_engaged=True,
         belief=0.95,
         others_committed=5,
@@ -243,12 +288,15 @@ def test_unwilling_guarantors_decline_or_stay_silent_and_frightened_ones_back_of
     assert a is not None and a.condition == Condition(ConditionKind.UN_MANDATE)
 
 
-def test_an_engaged_guarantor_stays_engaged() -> None:
-    a = _answer(_sit(engaged=True, belief=0.1, others_committed=0, parliament="pending"))
+def test_an_engaged_guarantor_stands_by_its_forces_unless_it_withdraws_them() -> None:
+    a = _answer(_sit(engaged=True, others_committed=0, parliament="pending", willing=False))
     assert a is not None and a.choice is Choice.COMMIT and a.condition is None
     assert _answer(_sit(engaged=True, confirms_if_engaged=False)) is None  # silence commits
-    a = _answer(_sit(engaged=True, willing=False))
+    a = _answer(_sit(engaged=True, withdraws_if_engaged=True))
     assert a is not None and a.choice is Choice.DECLINE
+    # it still sees attribution: unconvinced, it commits only once the attacker is confirmed
+    a = _answer(_sit(engaged=True, belief=0.3))
+    assert a is not None and a.condition == Condition(ConditionKind.ATTRIBUTION_CONFIRMED)
 
 
 def test_profiles_read_the_registry() -> None:
@@ -286,45 +334,18 @@ def test_tiers_split_an_amount_by_the_offer() -> None:
     assert t[ReadinessTier.VERY_HIGH] == offer.readiness[ReadinessTier.VERY_HIGH]
 
 
-def test_readiness_cost_follows_the_rule_of_thirds() -> None:
-    trip = design("tripwire-presence")
-    stationed = sum(f.troops for f in trip.posture.forces)
-    expected = stationed * (
-        P["readiness.stationed_cost_per_troop_year_eur"]
-        + (P["readiness.rule_of_thirds"] - 1) * P["readiness.cost_per_troop_year_eur"]
-    )
-    assert delivery.annual_cost(trip, P) == pytest.approx(expected)
-    assert delivery.annual_cost(design("meloni-24h"), P) == 0.0
-    qrf = design("meloni-24h").model_copy(
-        update={
-            "posture": trip.posture.model_validate(
-                {"kind": "qrf", "readiness": "very_high", "size": 5000}
-            )
-        }
-    )
-    assert delivery.annual_cost(qrf, P) == pytest.approx(
-        5000 * 3 * P["readiness.cost_per_troop_year_eur"] * P["readiness.premium.very_high"]
-    )
-    # holding more troops at readiness makes the posture harder to keep up
-    rng = np.random.default_rng(5)
-    cheap = np.mean([delivery.draw_lapse_years(1e8, P, rng) for _ in range(2000)])
-    dear = np.mean([delivery.draw_lapse_years(5e9, P, rng) for _ in range(2000)])
-    assert dear < cheap
-    assert delivery.draw_lapse_years(0.0, P, rng) == math.inf
-
-
 # --- front -------------------------------------------------------------------------------------
 
 
 def test_territory_grows_with_the_attack_and_the_time_to_an_effective_response() -> None:
-    fast = front.assess(20_000, 1_400, 27_000, [(24.0, 10_000)], P)
-    slow = front.assess(20_000, 1_400, 27_000, [(240.0, 10_000)], P)
+    fast = front.assess(20_000, 1_400, 27_000, 0.0, [(24.0, 10_000)], P)
+    slow = front.assess(20_000, 1_400, 27_000, 0.0, [(240.0, 10_000)], P)
     assert fast.effective_hours == 24.0 and slow.effective_hours == 240.0
     assert slow.territory_km2 > fast.territory_km2
-    bigger = front.assess(40_000, 2_800, 27_000, [(24.0, 20_000)], P)
+    bigger = front.assess(40_000, 2_800, 27_000, 0.0, [(24.0, 20_000)], P)
     assert bigger.territory_km2 > fast.territory_km2
-    too_few = front.assess(20_000, 1_400, 27_000, [(24.0, 1_000)], P)
+    too_few = front.assess(20_000, 1_400, 27_000, 0.0, [(24.0, 1_000)], P)
     assert math.isnan(too_few.effective_hours) and too_few.territory_km2 == 27_000  # capped
-    stationed = front.assess(1_000, 20, 200, [(0.0, 1_000)], P)
+    stationed = front.assess(1_000, 20, 200, 0.0, [(0.0, 1_000)], P)
     assert stationed.territory_km2 == 0.0
-    assert front.assess(0.0, 0.0, 0.0, [], P).territory_km2 == 0.0  # a strike takes no ground
+    assert front.assess(0.0, 0.0, 0.0, 0.0, [], P).territory_km2 == 0.0  # a strike takes no ground

@@ -52,14 +52,14 @@ def show(name: str = typer.Argument(..., help="A preset name or a design file"))
         f"conditions allowed: {allowed} "
         f"(count only if met: {'yes' if d.conditions.counts_only_if_met else 'no'})"
     )
-    table = Table("iso3", "guarantor", "legislature for troops", "troops offered", "engaged")
+    table = Table("iso3", "guarantor", "legislature for troops", "troops offered", "stationed")
     for g in d.guarantors:
         table.add_row(
             g.iso3,
             g.name,
             "yes" if g.legislature_approval_for_troops else "no",
             f"{d.offered(g.iso3, Instrument.TROOPS):,.0f}",
-            "yes" if d.posture.engaged(g.iso3) else "",
+            f"{d.posture.stationed(g.iso3):,}" if d.posture.stations(g.iso3) else "",
         )
     out.print(table)
     for s in d.sources:

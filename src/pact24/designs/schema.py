@@ -89,15 +89,18 @@ class Guarantor(State):
 
 
 class Activation(_Frozen):
-    """When the decision window opens: on the report, or once attribution is confident enough."""
+    """When the decision window opens: on the report; once attribution is confident enough; or
+    ``on_invocation``, when the guarantors' council invokes the guarantee by consensus, which it
+    may do only once attribution reaches ``threshold`` (NATO, 12 September 2001: Article 5
+    applies "if it is determined that this attack was directed from abroad")."""
 
-    rule: Literal["on_report", "on_attribution"]
+    rule: Literal["on_report", "on_attribution", "on_invocation"]
     threshold: float | None = Field(default=None, gt=0, le=1)
 
     @model_validator(mode="after")
     def _threshold_when_needed(self) -> Activation:
-        if self.rule == "on_attribution" and self.threshold is None:
-            raise ValueError("on_attribution needs a threshold in (0, 1]")
+        if self.rule != "on_report" and self.threshold is None:
+            raise ValueError(f"{self.rule} needs a threshold in (0, 1]")
         if self.rule == "on_report" and self.threshold is not None:
             raise ValueError("on_report takes no threshold")
         return self
@@ -153,16 +156,23 @@ OutcomeRule = Annotated[MinGuarantors | MinAmount | Consensus, Field(discriminat
 
 
 class StationedForce(_Frozen):
+    """A guarantor's contingent in the beneficiary before any attack, and where it stands:
+    ``distance_km`` behind the line of contact (0: on it, or inside a DMZ)."""
+
     guarantor: ISO3
     troops: int = Field(ge=1)
+    distance_km: float = Field(default=0.0, ge=0)
 
 
 class Posture(_Frozen):
     """What stands before any attack, and what it costs.
 
     ``qrf``: a quick-reaction force of ``size`` troops at ``readiness``. ``tripwire`` and
-    ``dmz``: ``forces`` stationed in the beneficiary (or its DMZ), so an attack engages their
-    states at once. ``membership``: integrated command; every guarantor is engaged.
+    ``dmz``: ``forces`` stationed in the beneficiary (or in a DMZ ``dmz_depth_km`` deep along the
+    line of contact). ``membership``: integrated command, with whatever ``forces`` are actually
+    stationed in the beneficiary. An attack engages a state only if it touches that state's
+    forces, which the incident report says (``IncidentReported.engaged``): standing there makes
+    engagement possible, not certain.
     """
 
     kind: PostureKind
@@ -178,17 +188,22 @@ class Posture(_Frozen):
             raise ValueError("a qrf posture needs readiness and size")
         if k in (PostureKind.TRIPWIRE, PostureKind.DMZ) and not self.forces:
             raise ValueError(f"a {k.value} posture needs stationed forces")
+        if k in (PostureKind.NONE, PostureKind.QRF) and self.forces:
+            raise ValueError(f"a {k.value} posture stations no forces")
         if k is PostureKind.DMZ and self.dmz_depth_km is None:
             raise ValueError("a dmz posture needs dmz_depth_km")
         if k is not PostureKind.QRF and (self.readiness is not None or self.size is not None):
             raise ValueError("readiness and size belong to a qrf posture")
         return self
 
-    def engaged(self, iso3: str) -> bool:
-        """Whether an attack engages this guarantor's forces at once (no decision needed)."""
-        if self.kind is PostureKind.MEMBERSHIP:
-            return True
+    def stations(self, iso3: str) -> bool:
+        """Whether this guarantor has forces stationed in the beneficiary, which an attack can
+        engage without a decision."""
         return any(f.guarantor == iso3 for f in self.forces)
+
+    def stationed(self, iso3: str) -> int:
+        """Troops this guarantor has stationed in the beneficiary (0 if none)."""
+        return sum(f.troops for f in self.forces if f.guarantor == iso3)
 
 
 class Design(_Frozen):

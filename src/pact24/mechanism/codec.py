@@ -54,13 +54,16 @@ def parse_ts(text: str) -> datetime:
 def to_dict(event: Event) -> Json:
     """The event as a JSON object with a ``type`` key.
 
-    A decision's ``above_offer`` appears only when true, so decisions signed before the flag
-    existed keep their bytes and their signatures.
+    A decision's ``above_offer`` appears only when true, and an incident's ``engaged`` only when
+    it names someone, so events recorded before those fields existed keep their bytes and their
+    signatures.
     """
     body = _encode(event)
     assert isinstance(body, dict)
     if isinstance(event, DecisionRecorded) and not event.above_offer:
         del body["above_offer"]
+    if isinstance(event, IncidentReported) and not event.engaged:
+        del body["engaged"]
     return {"type": type(event).__name__, **body}
 
 
@@ -172,6 +175,7 @@ _DECODERS: dict[str, Callable[[Json], Event]] = {
         evidence=tuple(str(h) for h in d["evidence"]),
         reported_by=str(d["reported_by"]),
         summary=str(d.get("summary", "")),
+        engaged=tuple(str(g) for g in d.get("engaged", ())),
     ),
     "AttributionAssessed": lambda d: AttributionAssessed(
         at=parse_ts(d["at"]), confidence=float(d["confidence"]), assessed_by=str(d["assessed_by"])

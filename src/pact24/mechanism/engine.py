@@ -140,7 +140,14 @@ def deadline_passed(state: Deliberation) -> DeadlinePassed:
 
 
 def activation_due(state: Deliberation) -> bool:
-    """Whether the window should open now, by the design's activation rule."""
+    """Whether the window should open now, by the design's activation rule. Never for
+    ``on_invocation``: there the council opens it, by consensus, once ``activation_open``."""
+    return state.design.activation.rule != "on_invocation" and activation_open(state)
+
+
+def activation_open(state: Deliberation) -> bool:
+    """Whether the rules let the window open now: the incident is reported, the window not yet
+    open, and attribution has reached the design's threshold."""
     if state.phase is not Phase.REPORTED:
         return False
     return state.attribution >= activation_threshold(state.design)
@@ -230,6 +237,11 @@ def _incident(state: Deliberation, e: IncidentReported) -> Deliberation:
     _expect(state, e, Phase.AWAITING_INCIDENT)
     if not e.incident_id:
         raise InvalidEvent("incident_id is empty")
+    if len(set(e.engaged)) != len(e.engaged):
+        raise InvalidEvent("engaged names a guarantor twice")
+    for g in e.engaged:
+        if not state.design.posture.stations(g):
+            raise InvalidEvent(f"{g} has no forces stationed under {state.design.name}")
     for h in e.evidence:
         if len(h) != 64 or any(c not in "0123456789abcdef" for c in h):
             raise InvalidEvent(f"evidence hash {h!r} is not a lowercase SHA-256 hex digest")
@@ -249,7 +261,7 @@ def _attribution(state: Deliberation, e: AttributionAssessed) -> Deliberation:
 
 def _opened(state: Deliberation, e: WindowOpened) -> Deliberation:
     _expect(state, e, Phase.REPORTED)
-    if not activation_due(state):
+    if not activation_open(state):
         threshold = state.design.activation.threshold
         raise OutOfOrder(
             f"activation needs attribution >= {threshold}; it is {state.attribution:.2f}"

@@ -43,7 +43,12 @@ class Condition:
 
 @dataclass(frozen=True, slots=True)
 class IncidentReported:
-    """The beneficiary reports an attack, with hashes of its evidence."""
+    """The beneficiary reports an attack, with hashes of its evidence.
+
+    ``engaged`` names the guarantors whose stationed forces the attack touched: only they are
+    engaged by the posture (their forces fight whatever their capitals say). Forces that stand
+    elsewhere in the country, or an attack aimed around them, engage nobody.
+    """
 
     at: datetime
     incident_id: str
@@ -52,6 +57,7 @@ class IncidentReported:
     evidence: tuple[str, ...]
     reported_by: str
     summary: str = ""
+    engaged: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,8 @@ from pact24.vocab import Choice, Instrument
 
 
 def activation_threshold(design: Design) -> float:
-    """The attribution confidence at which the window opens (0 when it opens on the report)."""
+    """The attribution confidence at which the window opens, or (``on_invocation``) from which
+    the council may open it (0 when it opens on the report)."""
     act = design.activation
     if act.rule == "on_report":
         return 0.0
@@ -27,9 +28,10 @@ def next_revision(state: Deliberation, guarantor: str, instrument: Instrument) -
 def stands(state: Deliberation, guarantor: str, instrument: Instrument) -> bool:
     """Whether the guarantor's unconditional commitment of ``instrument`` stands now.
 
-    It stands on an explicit commitment, or for troops on a posture that engages the guarantor
-    while it has not answered otherwise. These are the commitments ``others_commit_first`` is
-    judged against at the close, less silence rules: silence only becomes an answer there.
+    It stands on an explicit commitment, or for troops when the attack engaged the guarantor's
+    stationed forces while it has not answered otherwise. These are the commitments
+    ``others_commit_first`` is judged against at the close, less silence rules: silence only
+    becomes an answer there.
     """
     versions = state.decisions.get((guarantor, instrument))
     if versions:
@@ -37,7 +39,7 @@ def stands(state: Deliberation, guarantor: str, instrument: Instrument) -> bool:
     return (
         instrument is Instrument.TROOPS
         and instrument in state.design.instruments
-        and state.design.posture.engaged(guarantor)
+        and state.engaged(guarantor)
     )
 
 

@@ -29,8 +29,9 @@ def freeze_receipts(state: Deliberation) -> tuple[Receipt, ...]:
     """One final receipt per guarantor per instrument, in design order.
 
     A commitment below the design's ``outcome.min_troops`` keeps its status and amount but
-    does not count; a posture's engaged forces count whatever their size (the posture, not a
-    decision, put them there).
+    does not count; engaged forces count whatever their size (the attack, not a decision, put
+    them in the fight). Only the states whose stationed forces the attack touched are engaged
+    (``IncidentReported.engaged``); every other silence falls to the design's silence rule.
 
     Unconditional answers are settled first, because ``others_commit_first`` is judged against
     them (only unconditional commitments count as "others committed", which keeps the rule free
@@ -68,14 +69,13 @@ def _settled(
             amount=amount,
             revision=d.revision,
         )
-    if instrument is Instrument.TROOPS and design.posture.engaged(guarantor):
-        stationed = sum(f.troops for f in design.posture.forces if f.guarantor == guarantor)
+    if instrument is Instrument.TROOPS and state.engaged(guarantor):
         return Receipt(
             guarantor=guarantor,
             instrument=instrument,
             status=ReceiptStatus.COMMIT,
             counts=True,
-            amount=float(stationed) if stationed else offered,
+            amount=float(design.posture.stationed(guarantor)),
             revision=0,
             engaged_by_posture=True,
         )

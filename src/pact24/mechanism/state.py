@@ -89,6 +89,10 @@ class Deliberation:
         versions = self.decisions.get((guarantor, instrument), ())
         return versions[-1] if versions else None
 
+    def engaged(self, guarantor: str) -> bool:
+        """Whether the reported attack touched this guarantor's stationed forces."""
+        return self.incident is not None and guarantor in self.incident.engaged
+
     def overdue(self, now: datetime) -> bool:
         """Whether the deadline has passed at ``now`` while the close still has work to do."""
         return overdue(self.phase, self.deadline, now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -38,6 +39,28 @@ def _fmt(x: float, kind: str) -> str:
     if kind == "proportion":
         return f"{x:.3f}"
     return f"{x:,.3g}" if abs(x) < 1000 else f"{x:,.0f}"
+
+
+def _pledge_table(rows: list[dict[str, Any]]) -> Table:
+    """P(troop pledges >= k) by horizon, next to P(honoured) (each ± its standard error)."""
+    from pact24.sim.results import PLEDGE_HORIZONS
+    from pact24.sim.summary import PLEDGE_KS, Share, pledge_table
+
+    def cell(s: Share) -> str:
+        return "–" if math.isnan(s.p) else f"{s.p:.3f} ± {s.se:.3f}"
+
+    honoured, grid = pledge_table(rows)
+    table = Table(
+        title=f"troop pledges over {honoured.n} attacked runs (± standard error); "
+        f"P(honoured) = {cell(honoured)}",
+        title_justify="left",
+    )
+    table.add_column("by", justify="left", no_wrap=True)
+    for k in PLEDGE_KS:
+        table.add_column(f"P(pledges ≥ {k})", justify="right", no_wrap=True)
+    for label, line in zip(PLEDGE_HORIZONS, grid, strict=True):
+        table.add_row(label, *(cell(s) for s in line))
+    return table
 
 
 def simulate_cmd(
@@ -123,6 +146,7 @@ def simulate_cmd(
             label = f"P({s.name})" if s.kind == "proportion" else f"mean {s.name}"
             table.add_row(label, s.over, str(s.n), _fmt(s.value, s.kind), ci)
         out.print(table)
+        out.print(_pledge_table(rows))
         if out_path is not None:
             out.print(f"results: {out_path}")
 

@@ -25,16 +25,30 @@ from pact24.sim.models import (
     adversary,
     attribution,
     delivery,
+    demands,
     front,
     guarantor,
     lags,
+    posture,
     scenario,
     states,
     window,
 )
 from pact24.sim.params import Parameter, Params
 
-MODULES = (scenario, adversary, attribution, guarantor, states, lags, delivery, front, window)
+MODULES = (
+    scenario,
+    adversary,
+    attribution,
+    guarantor,
+    demands,
+    states,
+    lags,
+    delivery,
+    posture,
+    front,
+    window,
+)
 
 
 class Registry(Mapping[str, Parameter]):

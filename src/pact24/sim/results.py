@@ -5,6 +5,10 @@ must produce the same columns. Columns about "the crisis" describe the run's *fi
 crisis (the first time the guarantee is tested); columns about "the campaign" add up every crisis
 of the run. When the adversary never attacks, crisis columns are ``False``, ``0`` or ``NaN``.
 
+Besides the design's own ``decided`` (honoured), the outcome vector says what the guarantee
+delivered whatever the design's rule: troop pledges at fixed horizons, troops against the need,
+the package in place after a week, and whether the posture was held and engaged.
+
 Parquet files are written with an explicit Arrow schema and deterministic metadata, so the same
 command gives byte-identical files. pyarrow and pandas are imported only to write or read a file:
 runs, and ``pact24 simulate`` without ``--out``, never load them.
@@ -26,6 +30,19 @@ from pact24.vocab import Instrument
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
+
+
+PLEDGE_HORIZONS: dict[str, float] = {"24h": 24.0, "7d": 7 * 24.0, "30d": 30 * 24.0}
+"""Hours after the attack at which ``troop_pledges_<label>`` counts commitments.
+
+A commitment counts at a horizon if it counted when the deliberation closed and was made (or
+its condition met) by then; commitments of forces the posture engages count from the attack.
+Nothing is decided after the close: a window that closes earlier freezes the count, and a
+consultation without a deadline (closed by the chair ``consultation.horizon_days`` after it
+opened, so up to that plus the activation delay after the attack) counts at 30 d only what was
+settled by then. Conditions the mechanism settles at the close (``others_commit_first``) count
+from the close.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +104,8 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "hours_to_effective_response",
         "float64",
-        "hours from the attack until arrived troops reached the front model's force ratio",
+        "hours from the attack until the defence held by the 3:1 rule (0: Ukraine's own "
+        "forces in the sector held it)",
     ),
     Column("troops_arrived_30d", "float64", "guarantor troops on the ground 30 days after"),
     Column("attack_size", "float64", "attacking ground force of the first crisis (persons)"),
@@ -107,9 +125,54 @@ COLUMNS: tuple[Column, ...] = (
         "float64",
         "years the posture was kept up, out of readiness.horizon_years",
     ),
+    *(
+        Column(
+            f"troop_pledges_{label}",
+            "int64",
+            f"guarantors with an unconditional or met troop commitment {hours:g} h after the "
+            "attack (first crisis; see PLEDGE_HORIZONS)",
+        )
+        for label, hours in PLEDGE_HORIZONS.items()
+    ),
+    Column(
+        "troops_pledged",
+        "float64",
+        "persons in the troop commitments that counted at close (first crisis)",
+    ),
+    Column(
+        "troops_needed",
+        "float64",
+        "guarantor troops that, with Ukraine's own forces in the sector, stop the advance by "
+        "the 3:1 rule (front model; 0 for a strike)",
+    ),
+    Column(
+        "package_eur_7d",
+        "float64",
+        "EUR of defence support and aid delivered, and sanctions in force, 7 days after the "
+        "attack (delivery.package_value; first crisis)",
+    ),
+    Column(
+        "engaged",
+        "bool",
+        "the posture engaged some guarantor's forces, counted as committed (first crisis)",
+    ),
+    Column(
+        "posture_held",
+        "bool",
+        "the posture was still in place at the first crisis (not posture_lapsed)",
+    ),
+    Column(
+        "attack_pattern",
+        "string",
+        "one letter per opportunity of the campaign: '-' the adversary waited, 'H' it attacked "
+        "and the guarantee was honoured, 'U' it attacked and it was not",
+    ),
 )
 
 NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+
+NO_ATTACK, HONOURED, UNANSWERED = "-", "H", "U"
+"""The letters of ``attack_pattern``."""
 
 
 def schema() -> pa.Schema:

@@ -4,6 +4,9 @@ Proportions (boolean columns) get a Wilson score interval; means get a normal in
 standard error (``mean +- z * sd / sqrt(n)``), which is what the tests use too. Crisis columns are
 summarised over the runs in which the adversary attacked (they describe a crisis that happened);
 campaign columns over every run.
+
+``pledge_table`` puts the outcome vector beside the design's own verdict: P(at least k troop
+pledges) at each horizon, and P(honoured), each with its standard error ``sqrt(p(1-p)/n)``.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from pact24.sim.results import COLUMNS
+from pact24.sim.results import COLUMNS, HONOURED, NO_ATTACK, PLEDGE_HORIZONS
 
 Z95 = float(special.ndtri(0.975))
 
@@ -32,7 +35,7 @@ CAMPAIGN = frozenset(
 )
 """Columns summarised over all runs; the others over the runs with an attack."""
 
-SKIP = frozenset({"design", "scenario", "run", "first_family", "incident_kind"})
+SKIP = frozenset({"design", "scenario", "run", "first_family", "incident_kind", "attack_pattern"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +50,7 @@ class Stat:
     lo: float
     hi: float
     over: str
-    """``all runs`` or ``attacked``."""
+    """``all runs``, ``attacked`` or ``attacked at j`` (opportunity ``j``)."""
 
 
 def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float, float]:
@@ -94,4 +97,62 @@ def summarise(rows: Sequence[Mapping[str, Any]]) -> list[Stat]:
         else:
             n, m, lo, hi = mean_ci([float(r[c.name]) for r in pool])
             out.append(Stat(c.name, "mean", n, m, lo, hi, over))
+    return out + by_opportunity(rows)
+
+
+def by_opportunity(rows: Sequence[Mapping[str, Any]]) -> list[Stat]:
+    """From ``attack_pattern``: P(the adversary attacks at opportunity j) over all runs, and
+    P(the guarantee is honoured | it attacked at j), for j = 1 .. the campaign's opportunities.
+    Later opportunities show what the adversary learnt from the earlier ones."""
+    patterns = [str(r["attack_pattern"]) for r in rows]
+    out: list[Stat] = []
+    for j in range(max((len(x) for x in patterns), default=0)):
+        at = [x[j] for x in patterns if len(x) > j]
+        hit = [a for a in at if a != NO_ATTACK]
+        p, lo, hi = wilson(len(hit), len(at))
+        out.append(Stat(f"attack_at_{j + 1}", "proportion", len(at), p, lo, hi, "all runs"))
+        p, lo, hi = wilson(hit.count(HONOURED), len(hit))
+        over = f"attacked at {j + 1}"
+        out.append(Stat(f"honoured_at_{j + 1}", "proportion", len(hit), p, lo, hi, over))
     return out
+
+
+PLEDGE_KS: tuple[int, ...] = (1, 3, 5)
+"""The ``k`` of P(troop pledges >= k) in the summary."""
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """P(``label``) over ``n`` attacked runs, with its standard error."""
+
+    label: str
+    n: int
+    p: float
+    se: float
+
+
+def share(label: str, hits: int, n: int) -> Share:
+    if n == 0:
+        return Share(label, 0, math.nan, math.nan)
+    p = hits / n
+    return Share(label, n, p, math.sqrt(p * (1.0 - p) / n))
+
+
+def pledge_table(rows: Sequence[Mapping[str, Any]]) -> tuple[Share, list[list[Share]]]:
+    """P(honoured), and per horizon (``PLEDGE_HORIZONS``) P(troop pledges >= k) for each k in
+    ``PLEDGE_KS``, over the runs with an attack."""
+    attacked = [r for r in rows if r["attacked"]]
+    n = len(attacked)
+    honoured = share("honoured", sum(1 for r in attacked if r["decided"]), n)
+    table = [
+        [
+            share(
+                f"pledges_{label} >= {k}",
+                sum(1 for r in attacked if r[f"troop_pledges_{label}"] >= k),
+                n,
+            )
+            for k in PLEDGE_KS
+        ]
+        for label in PLEDGE_HORIZONS
+    ]
+    return honoured, table

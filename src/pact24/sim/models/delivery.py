@@ -1,4 +1,4 @@
-"""Delivery and readiness: when committed troops and aid arrive, and what readiness costs.
+"""Delivery: when committed troops and aid arrive.
 
 Arrival of troops
 -----------------
@@ -23,39 +23,65 @@ When they start to move depends on the posture:
   historical delivery lag for troops allows (the extra delay of a deployment nobody planned).
 
 Unless the guarantee is honoured, only stationed forces fight (``delivery.troops_need_honoured``):
-a state does not send troops alone into a guarantee that failed. Other instruments arrive at the
-timing model's delivery lag (and not before the commitment).
+a state does not send troops alone into a guarantee that failed.
 
-Readiness cost
---------------
-By the rule of thirds it takes ``rule_of_thirds`` units to keep one ready (one ready, one
-training, one recovering). A year of posture costs::
+Arrival of aid, weapons and sanctions
+-------------------------------------
+Other instruments are paced by instrument from the commitment, and the whole schedule is pushed
+back, as for ad hoc troops, so that nothing arrives before the timing model's historical delivery
+lag::
 
-    qrf:           size * rule * cost_per_troop_year * premium[readiness]
-    tripwire, dmz: stationed * (stationed_cost_per_troop_year + (rule - 1) * cost_per_troop_year)
-    none, membership: 0 (membership's costs are NATO's and not attributed here)
+    defence_support  first_share from stocks after U(2, 14) days, the rest after U(30, 180) days
+                     (US drawdowns: shipped "within days or weeks"; Kiel: about half of the
+                     heavy weapons pledged had arrived months later)
+    economic_aid     first_share after U(7, 30) days, the rest after U(30, 120) days (the EU's
+                     Ukraine Facility: first EUR 4.5 bn paid 19 days after it entered into force,
+                     the next tranche a month later, on conditions)
+    sanctions        in force U(2, 24) hours after the decision (EU packages: adopted and
+                     published in the Official Journal the same day, 23 Feb 2022)
 
-Whether the cost is kept up: each year the coalition may give the posture up, with hazard
-``lapse_hazard_per_year * annual_cost / lapse_reference_eur``. Crises after a lapse meet the
-design with posture ``none``.
+``package_value`` adds up what is delivered or in force by a horizon, in EUR: defence support and
+aid at their amount (offers are in EUR million), each guarantor's sanctions at
+``package.sanctions_eur`` (the revenue they deny the attacker in a year).
+
+What a posture costs and how long it is kept up is in ``posture``.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from pact24.designs.schema import Design, Offer
 from pact24.sim.params import ASSUMPTION, Parameter, Params, flag
-from pact24.vocab import Instrument, PostureKind, ReadinessTier
+from pact24.vocab import Instrument, ReadinessTier
 
 _VJTF = (
     "SHAPE 'The Very High Readiness Joint Task Force' Q&A (some units ready to deploy in two "
     "days, most in under seven); NATO VJTF lead elements 48-72 h"
 )
 _NRF = "Netherlands MoD 'Rapid Reaction Force' page: the NRF can deploy within 5 to 30 days"
+_PDA = (
+    "US drawdown (PDA) practice: aid 'can begin arriving within days' (State Department via "
+    "thefederalnewswire.com); equipment 'shipped within days or weeks' (The Hill, Sep 2024)"
+)
+_KIEL_GAP = (
+    "Kiel Ukraine Support Tracker, Jul 2023 (Trebesch, via euromaidanpress.com): only a little "
+    "more than half of the heavy weapons committed had been delivered"
+)
+_FACILITY = (
+    "European Commission, 20 Mar 2024 (pubaffairsbruxelles.eu): first EUR 4.5 bn of the Ukraine "
+    "Facility paid 19 days after it entered into force; EUR 1.5 bn more on 24 Apr 2024 after "
+    "conditions were assessed (einpresswire.com)"
+)
+_OJ = (
+    "EU sanctions of 23 Feb 2022: adopted in writing by 15:00 and published in the Official "
+    "Journal for entry into force the same afternoon (Politico via novinite.com)"
+)
+PACED = (Instrument.DEFENCE_SUPPORT, Instrument.ECONOMIC_AID)
+"""Instruments delivered in two tranches (sanctions come into force at once)."""
 
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
@@ -139,6 +165,149 @@ PARAMETERS: tuple[Parameter, ...] = (
         ASSUMPTION,
         "Latest arrival of low-readiness (follow-on) troops",
     ),
+    *(
+        Parameter(
+            f"delivery.{ins}.{key}",
+            value,
+            low,
+            high,
+            unit,
+            src,
+            text,
+        )
+        for ins, key, value, low, high, unit, src, text in (
+            (
+                "defence_support",
+                "first_days_min",
+                2.0,
+                1.0,
+                7.0,
+                "days",
+                _PDA,
+                "Earliest arrival of the first defence-support tranche after the commitment",
+            ),
+            (
+                "defence_support",
+                "first_days_max",
+                14.0,
+                7.0,
+                60.0,
+                "days",
+                _PDA,
+                "Latest arrival of the first defence-support tranche",
+            ),
+            (
+                "defence_support",
+                "first_share",
+                0.5,
+                0.1,
+                1.0,
+                "fraction",
+                _KIEL_GAP,
+                "Share of committed defence support that comes from stocks in the first tranche",
+            ),
+            (
+                "defence_support",
+                "rest_days_min",
+                30.0,
+                14.0,
+                90.0,
+                "days",
+                _KIEL_GAP,
+                "Earliest arrival of the rest of the defence support",
+            ),
+            (
+                "defence_support",
+                "rest_days_max",
+                180.0,
+                60.0,
+                730.0,
+                "days",
+                _KIEL_GAP,
+                "Latest arrival of the rest of the defence support",
+            ),
+            (
+                "economic_aid",
+                "first_days_min",
+                7.0,
+                1.0,
+                30.0,
+                "days",
+                _FACILITY,
+                "Earliest disbursement of the first economic-aid tranche after the commitment",
+            ),
+            (
+                "economic_aid",
+                "first_days_max",
+                30.0,
+                7.0,
+                90.0,
+                "days",
+                _FACILITY,
+                "Latest disbursement of the first economic-aid tranche",
+            ),
+            (
+                "economic_aid",
+                "first_share",
+                0.5,
+                0.1,
+                1.0,
+                "fraction",
+                _FACILITY + " (EUR 4.5 bn of the first EUR 6 bn)",
+                "Share of committed economic aid paid in the first tranche",
+            ),
+            (
+                "economic_aid",
+                "rest_days_min",
+                30.0,
+                14.0,
+                90.0,
+                "days",
+                _FACILITY,
+                "Earliest disbursement of the rest of the economic aid",
+            ),
+            (
+                "economic_aid",
+                "rest_days_max",
+                120.0,
+                60.0,
+                365.0,
+                "days",
+                _FACILITY,
+                "Latest disbursement of the rest of the economic aid",
+            ),
+            (
+                "sanctions",
+                "in_force_hours_min",
+                2.0,
+                0.0,
+                24.0,
+                "hours",
+                _OJ,
+                "Earliest entry into force of sanctions after the decision",
+            ),
+            (
+                "sanctions",
+                "in_force_hours_max",
+                24.0,
+                6.0,
+                168.0,
+                "hours",
+                _OJ,
+                "Latest entry into force of sanctions after the decision",
+            ),
+        )
+    ),
+    Parameter(
+        "package.sanctions_eur",
+        2e9,
+        0.0,
+        1e10,
+        "EUR",
+        "assumption, after CREA (11 Jan 2023): the EU oil ban and price cap cost Russia about "
+        "EUR 160 m a day, some EUR 58 bn a year, shared by about 30 sanctioning states",
+        "Value of one guarantor's sanctions in force (a year of revenue denied to the attacker)",
+    ),
     Parameter(
         "delivery.troops_need_honoured",
         1.0,
@@ -158,90 +327,6 @@ PARAMETERS: tuple[Parameter, ...] = (
         "assumption (resolution of the simulation)",
         "Deliveries later than this after the attack are not simulated",
     ),
-    Parameter(
-        "readiness.rule_of_thirds",
-        3.0,
-        2.0,
-        5.0,
-        "units per ready unit",
-        "Rule of thirds (military), Wikipedia: one third ready, one preparing, one recovering",
-        "Units needed to keep one unit ready",
-    ),
-    Parameter(
-        "readiness.cost_per_troop_year_eur",
-        75_000.0,
-        40_000.0,
-        150_000.0,
-        "EUR/year",
-        "Tagesspiegel 2024 on Panzerbrigade 45: running a regular brigade (~4,800) at home "
-        "costs over EUR 30 million a month",
-        "Yearly cost of one soldier held at home",
-    ),
-    Parameter(
-        "readiness.stationed_cost_per_troop_year_eur",
-        200_000.0,
-        100_000.0,
-        400_000.0,
-        "EUR/year",
-        "Spiegel/SZ Apr 2024: the Lithuania brigade's running costs about "
-        "EUR 1 bn a year for ~4,800 soldiers and 200 civilians",
-        "Yearly cost of one soldier stationed abroad",
-    ),
-    Parameter(
-        "readiness.premium.very_high",
-        1.5,
-        1.0,
-        3.0,
-        "factor",
-        "assumption, after NATO's Gen. Palomeros (AFP, Sep 2014): holding the spearhead "
-        "at readiness costs 'several hundred million euros' a year",
-        "Cost factor of holding troops at very high readiness",
-    ),
-    Parameter(
-        "readiness.premium.high",
-        1.2,
-        1.0,
-        2.0,
-        "factor",
-        ASSUMPTION,
-        "Cost factor of holding troops at high readiness",
-    ),
-    Parameter(
-        "readiness.premium.low",
-        1.0,
-        1.0,
-        1.5,
-        "factor",
-        ASSUMPTION,
-        "Cost factor of holding troops at low readiness",
-    ),
-    Parameter(
-        "readiness.horizon_years",
-        10.0,
-        1.0,
-        30.0,
-        "years",
-        ASSUMPTION,
-        "Years over which the posture's cost is counted",
-    ),
-    Parameter(
-        "readiness.lapse_hazard_per_year",
-        0.05,
-        0.0,
-        0.5,
-        "1/year",
-        ASSUMPTION,
-        "Yearly hazard that the coalition gives the posture up, at the reference cost",
-    ),
-    Parameter(
-        "readiness.lapse_reference_eur",
-        1e9,
-        1e8,
-        1e10,
-        "EUR/year",
-        ASSUMPTION,
-        "Yearly cost at which the lapse hazard equals lapse_hazard_per_year",
-    ),
 )
 
 
@@ -254,6 +339,11 @@ class DeliveryParams:
     low_h: tuple[float, float]
     troops_need_honoured: bool
     horizon_h: float
+    first_h: dict[Instrument, tuple[float, float]]
+    first_share: dict[Instrument, float]
+    rest_h: dict[Instrument, tuple[float, float]]
+    in_force_h: tuple[float, float]
+    sanctions_eur: float
 
     @classmethod
     def from_params(cls, p: Params) -> DeliveryParams:
@@ -269,6 +359,26 @@ class DeliveryParams:
             low_h=(p["delivery.low_days_min"] * day, p["delivery.low_days_max"] * day),
             troops_need_honoured=flag(p["delivery.troops_need_honoured"]),
             horizon_h=p["delivery.horizon_days"] * day,
+            first_h={
+                i: (
+                    p[f"delivery.{i.value}.first_days_min"] * day,
+                    p[f"delivery.{i.value}.first_days_max"] * day,
+                )
+                for i in PACED
+            },
+            first_share={i: p[f"delivery.{i.value}.first_share"] for i in PACED},
+            rest_h={
+                i: (
+                    p[f"delivery.{i.value}.rest_days_min"] * day,
+                    p[f"delivery.{i.value}.rest_days_max"] * day,
+                )
+                for i in PACED
+            },
+            in_force_h=(
+                p["delivery.sanctions.in_force_hours_min"],
+                p["delivery.sanctions.in_force_hours_max"],
+            ),
+            sanctions_eur=p["package.sanctions_eur"],
         )
 
 
@@ -325,26 +435,40 @@ def schedule(
     return [Tranche(start_h + t + shift, a, prefix + n) for a, t, n in present]
 
 
-def annual_cost(design: Design, p: Params) -> float:
-    """Yearly cost (EUR) of the design's posture, by the rule of thirds."""
-    post = design.posture
-    rule = p["readiness.rule_of_thirds"]
-    home = p["readiness.cost_per_troop_year_eur"]
-    if post.kind is PostureKind.QRF:
-        assert post.size is not None and post.readiness is not None
-        return post.size * rule * home * p[f"readiness.premium.{post.readiness.value}"]
-    if post.kind in (PostureKind.TRIPWIRE, PostureKind.DMZ):
-        stationed = sum(f.troops for f in post.forces)
-        return stationed * (p["readiness.stationed_cost_per_troop_year_eur"] + (rule - 1) * home)
-    return 0.0
+def pace(
+    dp: DeliveryParams,
+    instrument: Instrument,
+    amount: float,
+    start_h: float,
+    earliest_h: float,
+    rng: np.random.Generator,
+) -> list[Tranche]:
+    """Tranches of a non-troop commitment made at ``start_h``, none before ``earliest_h`` (the
+    historical delivery lag): sanctions in force at once, aid and weapons in two tranches."""
+    if instrument is Instrument.SANCTIONS:
+        plan = [(_between(rng, dp.in_force_h), amount, "in force")]
+    else:
+        share = dp.first_share[instrument]
+        first = _between(rng, dp.first_h[instrument])
+        rest = max(first, _between(rng, dp.rest_h[instrument]))
+        plan = [(first, amount * share, "first tranche delivered")]
+        if share < 1.0:
+            plan.append((rest, amount * (1.0 - share), "last tranche delivered"))
+    shift = max(0.0, earliest_h - (start_h + plan[0][0]))
+    return [Tranche(start_h + t + shift, a, label) for t, a, label in plan if a > 0.0]
 
 
-def draw_lapse_years(cost: float, p: Params, rng: np.random.Generator) -> float:
-    """Years until the coalition gives the posture up (``inf`` for a posture that costs nothing)."""
-    hazard = p["readiness.lapse_hazard_per_year"] * cost / p["readiness.lapse_reference_eur"]
-    if hazard <= 0.0:
-        return math.inf
-    return float(rng.exponential(1.0 / hazard))
+def package_value(
+    dp: DeliveryParams, arrivals: Iterable[tuple[float, Instrument, float]], by_h: float
+) -> float:
+    """EUR delivered or in force by ``by_h`` hours: aid and weapons at their amount (EUR
+    million), each state's sanctions at ``package.sanctions_eur``."""
+    total = 0.0
+    for hours, instrument, amount in arrivals:
+        if hours > by_h or instrument is Instrument.TROOPS:
+            continue
+        total += dp.sanctions_eur * amount if instrument is Instrument.SANCTIONS else amount * 1e6
+    return total
 
 
 def offer_of(design: Design, iso3: str, instrument: Instrument) -> Offer | None:

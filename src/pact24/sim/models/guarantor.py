@@ -11,7 +11,6 @@ Each guarantor ``g`` and instrument ``i`` has a willingness on the logit scale::
         - signal_effect * warned [troops, defence support]
         - election_penalty * election_near_g [troops, defence support]
         + opinion_g - disinformation_shift [disinformation]
-        + engaged_boost * engaged_g [troops]
 
 and is *willing* while ``u_gi < logistic(z)`` for a uniform ``u_gi`` drawn once per crisis (so
 a change of ``z`` flips the answer one way only). ``stance_g`` is the reading of the state's stated
@@ -24,8 +23,11 @@ A guarantor first looks at an instrument when its time to decision (timing model
 changes (attribution, others' commitments, a vote, the beneficiary's reply, a nuclear warning),
 answering after a short revision lag. For troops, in this order:
 
-1. engaged by the posture (its forces are stationed where the attack falls): it stays silent
-   (which commits it) or confirms; only if unwilling does it withdraw (decline);
+1. engaged (the attack touched its stationed forces, ``models.posture``): it withdraws them
+   with the historical rate for its kind of deployment (``posture.withdraw_prob.<kind>``);
+   otherwise, while its own belief is below ``attribution_needed``, its forces defend themselves
+   but it commits only on ``attribution_confirmed``; once convinced it confirms, or stays
+   silent, which the mechanism counts as committing its stationed forces;
 2. unwilling: silence (blame avoidance, with ``silence_when_unwilling``) or an explicit decline;
    a guarantor that had committed and is frightened off by a nuclear warning falls back on a
    condition it knows will not be met (a UN mandate), or declines;
@@ -35,8 +37,8 @@ answering after a short revision lag. For troops, in this order:
 5. a parliament must approve and the government does not take the emergency route: conditional
    on ``parliament_approval``; the vote comes at the timing model's time (legislature covariate)
    and fails with ``legislature_reject_prob``;
-6. with ``demand_prob``: conditional on a concession by the beneficiary, which it accepts with
-   ``beneficiary.accept_prob`` after ``beneficiary.reply_hours``;
+6. where it raised a demand (``models.demands``: sourced per state and instrument): conditional
+   on a concession by the beneficiary, which answers in days by the demand's type;
 7. otherwise: commit.
 
 A condition the design does not allow is not attached: the guarantor waits silently instead.
@@ -217,16 +219,6 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Fall in every guarantor's willingness under a disinformation campaign",
     ),
     Parameter(
-        "guarantor.engaged_boost",
-        4.5,
-        0.0,
-        8.0,
-        "logit",
-        "assumption, after NATO eFP (decision_lags.csv E012, E013): forces under attack engage "
-        "their state",
-        "Rise in troop willingness of a guarantor whose stationed forces are attacked",
-    ),
-    Parameter(
         "guarantor.engaged_confirm_prob",
         0.8,
         0.0,
@@ -279,33 +271,6 @@ PARAMETERS: tuple[Parameter, ...] = (
         "this many hours before the close (at most half the window)",
     ),
     Parameter(
-        "guarantor.demand_prob",
-        0.1,
-        0.0,
-        0.5,
-        "probability",
-        "assumption, after the seed: 'negotiate concessions from Ukraine in exchange for help'",
-        "Probability that a willing guarantor attaches a demand on the beneficiary",
-    ),
-    Parameter(
-        "beneficiary.accept_prob",
-        0.3,
-        0.0,
-        1.0,
-        "probability",
-        ASSUMPTION,
-        "Probability that the beneficiary accepts a guarantor's demand",
-    ),
-    Parameter(
-        "beneficiary.reply_hours",
-        6.0,
-        0.5,
-        72.0,
-        "hours",
-        ASSUMPTION,
-        "Mean time the beneficiary takes to answer a demand (exponential)",
-    ),
-    Parameter(
         "guarantor.legislature_reject_prob",
         0.1,
         0.0,
@@ -342,15 +307,11 @@ class GuarantorParams:
     election_penalty: float
     opinion_sd: float
     disinformation_shift: float
-    engaged_boost: float
     engaged_confirm_prob: float
     silence_when_unwilling: float
     deadline_silence_prob: float
     unfinished_commit_prob: float
     deadline_answer_hours: float
-    demand_prob: float
-    accept_prob: float
-    reply_hours: float
     reject_prob: float
     revision_lag_hours: float
     deadline_speedup: float
@@ -369,15 +330,11 @@ class GuarantorParams:
             election_penalty=p["guarantor.election_penalty"],
             opinion_sd=p["guarantor.opinion_sd"],
             disinformation_shift=p["disinformation.opinion_shift"],
-            engaged_boost=p["guarantor.engaged_boost"],
             engaged_confirm_prob=p["guarantor.engaged_confirm_prob"],
             silence_when_unwilling=p["guarantor.silence_when_unwilling"],
             deadline_silence_prob=p["guarantor.deadline_silence_prob"],
             unfinished_commit_prob=p["guarantor.unfinished_commit_prob"],
             deadline_answer_hours=p["guarantor.deadline_answer_hours"],
-            demand_prob=p["guarantor.demand_prob"],
-            accept_prob=p["beneficiary.accept_prob"],
-            reply_hours=p["beneficiary.reply_hours"],
             reject_prob=p["guarantor.legislature_reject_prob"],
             revision_lag_hours=p["guarantor.revision_lag_hours"],
             deadline_speedup=p["guarantor.deadline_speedup"],
@@ -385,14 +342,6 @@ class GuarantorParams:
 
 
 _SEVERITY_LEVEL = {Severity.LOW: -1.0, Severity.MEDIUM: 0.0, Severity.HIGH: 1.0}
-
-DEMANDS: tuple[str, ...] = (
-    "open talks on the line of contact",
-    "accept a ceasefire on current lines",
-    "drop claims to occupied territory",
-    "cap the size of its armed forces",
-)
-"""What guarantors demand of the beneficiary (after the seed: 'give up some land to appease')."""
 
 
 def static_willingness(
@@ -404,14 +353,11 @@ def static_willingness(
     election_near: bool,
     opinion: float,
     disinformation: bool,
-    engaged: bool,
 ) -> float:
     """The part of ``z`` that does not change during a window."""
     z = gp.base[instrument] + gp.severity_effect * _SEVERITY_LEVEL[severity] + opinion
     if instrument is Instrument.TROOPS:
         z += prof.stance
-        if engaged:
-            z += gp.engaged_boost
     if nuclear_adversary:
         z -= gp.fear[instrument] * (1.0 - (gp.relief if prof.own_nuclear else 0.0))
     if election_near and instrument in (Instrument.TROOPS, Instrument.DEFENCE_SUPPORT):
@@ -452,6 +398,7 @@ class Situation:
     silent_if_unwilling: bool
     committed: bool
     engaged: bool
+    withdraws_if_engaged: bool
     confirms_if_engaged: bool
     belief: float
     others_committed: int
@@ -485,17 +432,18 @@ def answer(
 ) -> Answer | None:
     """The answer the guarantor wants on record now, or ``None`` to stay silent / wait."""
     if instrument is Instrument.TROOPS and s.engaged:
-        if not s.willing:
-            return (
-                None
-                if s.silent_if_unwilling
-                else Answer(Choice.DECLINE, note="withdraws its stationed forces")
+        if s.withdraws_if_engaged:
+            return Answer(Choice.DECLINE, note="withdraws its forces after they were attacked")
+        if s.belief < gp.attribution_needed and ConditionKind.ATTRIBUTION_CONFIRMED in allowed:
+            return Answer(
+                Choice.CONDITIONAL,
+                Condition(ConditionKind.ATTRIBUTION_CONFIRMED),
+                f"its forces defend themselves; it commits once the attacker is confirmed "
+                f"(belief {s.belief:.2f})",
             )
-        return (
-            Answer(Choice.COMMIT, note="its stationed forces are engaged")
-            if (s.confirms_if_engaged)
-            else None
-        )
+        if s.confirms_if_engaged:
+            return Answer(Choice.COMMIT, note="its forces were attacked; it stands by them")
+        return None
     if not s.willing and s.committed:
         if ConditionKind.UN_MANDATE in allowed:
             return Answer(

@@ -3,6 +3,12 @@
 - A design with ``on_attribution`` activation waits for the shared assessment to reach its
   threshold; if that has not happened ``activation.max_wait_days`` after the attack, the window
   never opens in this crisis (no decision, nothing honoured).
+- A design with ``on_invocation`` activation (``article5-consensus``) opens when the
+  guarantors' council invokes the guarantee by consensus: no earlier than
+  ``activation.invocation_hours`` after the attack (the North Atlantic Council met and invoked
+  Article 5 the day after 11 September 2001), and only once the shared assessment and every
+  guarantor's own belief reach the design's threshold (one unconvinced ally breaks the
+  consensus). Within ``activation.max_wait_days`` or never, as above.
 - A design with no deadline (``window_hours: null``, e.g. ``article5-consensus``) is a
   consultation: it closes with reason ``all_decided`` as soon as every guarantor has answered on
   every instrument, and otherwise the chair closes it (reason ``chair``)
@@ -36,6 +42,17 @@ PARAMETERS: tuple[Parameter, ...] = (
         "days",
         "assumption",
         "How long an on_attribution design waits for its threshold before the crisis ends",
+    ),
+    Parameter(
+        "activation.invocation_hours",
+        24.0,
+        6.0,
+        504.0,
+        "hours",
+        "NATO 'NATO's response to the 11 September attacks' (nato.int/terrorism/five.htm): "
+        "Article 5 invoked on 12 September 2001, 'if it is determined that this attack was "
+        "directed from abroad'; confirmed on 2 October 2001 (RFE/RL 2001-10-02) - the range",
+        "Earliest time after the attack at which the council can invoke the guarantee",
     ),
     Parameter(
         "window.fine_hours",

@@ -2,8 +2,9 @@
 
 Stationed forces of an engaged guarantor are there from the start; a quick-reaction force
 moves its share of the counted troops once the guarantee is honoured; the rest moves by the
-readiness tiers of each guarantor's offer. Each arrival within the horizon is reported to the
-mechanism as a ``DeliveryReported``, no earlier than the close.
+readiness tiers of each guarantor's offer; aid, weapons and sanctions come in tranches paced by
+instrument (``delivery.pace``). Each arrival within the horizon is reported to the mechanism as a
+``DeliveryReported``, no earlier than the close.
 """
 
 from __future__ import annotations
@@ -77,9 +78,9 @@ def schedule(
         g, i = index[r.guarantor], ins_index[r.instrument]
         t_commit = commit_hours(r, g, i, answers, close_h)
         if r.instrument is not Instrument.TROOPS:
-            arrive = max(t_commit, float(lags.delivery[g, i]))
-            if r.amount > 0:
-                items.append((arrive, g, r.instrument, r.amount, "delivered"))
+            earliest = float(lags.delivery[g, i])
+            plan = delivery.pace(dp, r.instrument, r.amount, t_commit, earliest, rng)
+            items.extend((tr.hours, g, r.instrument, tr.amount, tr.label) for tr in plan)
             continue
         troop_commits.append(t_commit)
         remaining = r.amount

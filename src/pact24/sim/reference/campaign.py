@@ -9,40 +9,56 @@ generator of ``SeedSequence(seed).spawn(runs)[k]``, so any run can be replayed o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import numpy as np
 
+from pact24.designs.schema import Design
 from pact24.mechanism import DecisionRecorded
 from pact24.sim import results
-from pact24.sim.models import adversary, delivery
-from pact24.sim.models.scenario import Family, draw_attack
+from pact24.sim.models import adversary, posture
+from pact24.sim.models.scenario import FAMILIES, Family, draw_attack
 from pact24.sim.reference.crisis import run_crisis
 from pact24.sim.reference.records import CrisisRecord, RunRecord
 from pact24.sim.reference.setup import Setup
-from pact24.vocab import ConditionKind, Instrument, ReceiptStatus
+from pact24.vocab import ConditionKind, Instrument, PostureKind, ReceiptStatus
+
+Knowledge = Mapping[tuple[Family, PostureKind], adversary.Prior]
+"""An informed adversary's prior per family and posture (empty: it learns from crises only)."""
+
+_PILOT_STREAM = 0x1F0
+"""Mixed into the seed of the informed adversary's pilot crises, apart from every run's stream."""
 
 
-def run_one(setup: Setup, run: int, rng: np.random.Generator) -> RunRecord:
-    """Run ``run`` of the campaign with its own generator ``rng``."""
+def run_one(
+    setup: Setup, run: int, rng: np.random.Generator, known: Knowledge | None = None
+) -> RunRecord:
+    """Run ``run`` of the campaign with its own generator ``rng``; ``known``: what an informed
+    adversary knows (:func:`informed_priors`)."""
     p, design = setup.params, setup.design
-    lapse_years = delivery.draw_lapse_years(setup.annual_cost, p, rng)
+    lapse_years = posture.draw_lapse_years(design.posture, p, rng)
     horizon_years = p["readiness.horizon_years"]
     salami = setup.family is Family.SALAMI
     n_opp = round(p["campaign.salami_opportunities" if salami else "campaign.opportunities"])
     spacing = p["campaign.salami_spacing_days" if salami else "campaign.spacing_days"]
+    gated = adversary.waits_on_attribution(design)
     belief = adversary.Belief()
     crises: list[CrisisRecord] = []
+    pattern: list[str] = []
     for j in range(n_opp):
         day = (j + 1) * spacing
         lapsed = day / 365.25 >= lapse_years
         d = setup.lapsed if lapsed else design
-        cred = adversary.credibility(belief, d.posture.kind, d.window_hours is not None, p)
-        family = adversary.choose(setup.family, cred, p, rng)
+        creds = {
+            f: adversary.credibility(belief, f, _prior(setup, d, f, known), gated, p)
+            for f in _choices(setup)
+        }
+        family = adversary.choose(setup.family, creds, p, rng)
         if family is None:
+            pattern.append(results.NO_ATTACK)
             continue
         attack = draw_attack(family, p, rng)
         incident_id = f"{design.name}/{setup.scenario}/run{run}/crisis{len(crises) + 1}"
@@ -50,10 +66,49 @@ def run_one(setup: Setup, run: int, rng: np.random.Generator) -> RunRecord:
         rec = run_crisis(setup, d, attack, t0, incident_id, rng)
         rec = replace(rec, index=len(crises), day=day, lapsed=lapsed)
         crises.append(rec)
-        belief = belief.observe(rec.honoured)
+        pattern.append(results.HONOURED if rec.honoured else results.UNANSWERED)
+        belief = belief.observe(family, rec.honoured)
     years_held = min(horizon_years, lapse_years)
     row = _row(setup, run, tuple(crises), years_held)
+    row["attack_pattern"] = "".join(pattern)
     return RunRecord(run=run, crises=tuple(crises), row=row)
+
+
+def _choices(setup: Setup) -> tuple[Family, ...]:
+    return FAMILIES if setup.family is None else (setup.family,)
+
+
+def _prior(setup: Setup, d: Design, f: Family, known: Knowledge | None) -> adversary.Prior:
+    if known:
+        return known[(f, d.posture.kind)]
+    return adversary.posture_prior(f, d.posture.kind, d.window_hours is not None, setup.params)
+
+
+def informed_priors(setup: Setup, seed: int) -> Knowledge:
+    """What an informed adversary knows before its first opportunity: for each family it may
+    choose and each posture it may meet (held, given up), its posture prior updated with
+    ``adversary.informed_pilot_crises`` crises of that family against that posture, each one
+    observation. Empty for an adversary that is not informed. The pilot crises draw from their
+    own stream of ``seed``, so every run (and its replay) sees the same knowledge."""
+    p = setup.params
+    if not adversary.informed(p):
+        return {}
+    n = round(p["adversary.informed_pilot_crises"])
+    rng = np.random.default_rng(np.random.SeedSequence((seed, _PILOT_STREAM)))
+    known: dict[tuple[Family, PostureKind], adversary.Prior] = {}
+    for d in (setup.design, setup.lapsed):
+        kind = d.posture.kind
+        for f in _choices(setup):
+            if (f, kind) in known:
+                continue
+            honoured = 0
+            for i in range(n):
+                attack = draw_attack(f, p, rng)
+                incident_id = f"{d.name}/{setup.scenario}/pilot/{kind.value}/{f.value}/{i}"
+                honoured += run_crisis(setup, d, attack, setup.start, incident_id, rng).honoured
+            prior = adversary.posture_prior(f, kind, d.window_hours is not None, p)
+            known[(f, kind)] = adversary.Prior(prior.alpha + honoured, prior.beta + n - honoured)
+    return known
 
 
 def _row(
@@ -91,7 +146,14 @@ def _row(
         troops_arrived_30d=c.troops_arrived_30d,
         attack_size=c.attack.size,
         territory_first_crisis_km2=c.territory_km2,
+        troops_pledged=c.troops_pledged,
+        troops_needed=c.troops_needed,
+        package_eur_7d=c.package_eur_7d,
+        engaged=c.engaged,
+        posture_held=not c.lapsed,
     )
+    for label, hours in results.PLEDGE_HORIZONS.items():
+        row[f"troop_pledges_{label}"] = sum(1 for h in c.pledge_hours if h <= hours)
     outcome = c.state.outcome
     if outcome is not None:
         for t in outcome.tallies:
@@ -127,9 +189,10 @@ def run_generator(seed: int, run: int) -> np.random.Generator:
 
 def iter_runs(setup: Setup, runs: int, seed: int) -> Iterator[RunRecord]:
     """Runs ``0 .. runs-1``; run ``k`` uses ``SeedSequence(seed).spawn(runs)[k]``."""
+    known = informed_priors(setup, seed)
     children = np.random.SeedSequence(seed).spawn(runs)
     for k, child in enumerate(children):
-        yield run_one(setup, k, np.random.default_rng(child))
+        yield run_one(setup, k, np.random.default_rng(child), known)
 
 
 def run_many(
@@ -149,4 +212,4 @@ def run_many(
 
 def replay_run(setup: Setup, seed: int, run: int) -> RunRecord:
     """Run ``run`` exactly as ``run_many(setup, runs, seed)`` ran it (for any ``runs > run``)."""
-    return run_one(setup, run, run_generator(seed, run))
+    return run_one(setup, run, run_generator(seed, run), informed_priors(setup, seed))

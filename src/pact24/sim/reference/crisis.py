@@ -1,8 +1,10 @@
 """One crisis: one ``Deliberation`` of the design driven through the real mechanism.
 
-1. ``IncidentReported`` at the attack, and the first ``AttributionAssessed``;
-2. activation: at once on the report, or once the assessment reaches the mechanism's
-   activation threshold (within ``activation.max_wait_days``);
+1. ``IncidentReported`` at the attack, naming the guarantors whose stationed forces it touched
+   (``models.posture``), and the first ``AttributionAssessed``;
+2. activation: at once on the report, once the assessment reaches the mechanism's activation
+   threshold, or (``on_invocation``) when the council invokes by consensus (``models.window``),
+   within ``activation.max_wait_days``;
 3. the window: guarantors answer at the times the timing model gives (``models.lags``) or,
    under a deadline, when their answer falls due shortly before it (``models.guarantor``,
    "Answering by a deadline"); votes and the beneficiary's replies come in, attribution moves,
@@ -20,10 +22,11 @@ from datetime import datetime
 import numpy as np
 
 from pact24.designs.schema import Design
-from pact24.mechanism import IncidentReported, engine
+from pact24.mechanism import Deliberation, IncidentReported, engine
 from pact24.mechanism.queries import activation_threshold
-from pact24.sim.models import front
+from pact24.sim.models import delivery, front, posture
 from pact24.sim.models.scenario import Attack
+from pact24.sim.params import Params
 from pact24.sim.reference import arrivals
 from pact24.sim.reference.agenda import DECIDE, DUE, REPLY, REVISE, SIGNAL, TICK, VOTE, Agenda
 from pact24.sim.reference.assessment import Assessment, ticks
@@ -34,6 +37,9 @@ from pact24.sim.reference.procedures import Procedures
 from pact24.sim.reference.records import CrisisRecord
 from pact24.sim.reference.setup import Setup
 from pact24.vocab import ConditionKind, Instrument, Severity
+
+PACKAGE_HOURS = 7 * 24.0
+"""The horizon of ``package_eur_7d``: what is delivered or in force a week after the attack."""
 
 
 def run_crisis(
@@ -47,6 +53,7 @@ def run_crisis(
     """The crisis of ``attack`` at ``t0`` under ``design`` (the posture may have lapsed)."""
     p = setup.params
     draws = draw(attack, len(setup.profiles), len(design.instruments), p, setup.gp, rng)
+    engaged = posture.draw_engaged(design.posture, attack, p, rng)
     driver = Driver(design, t0)
     driver.apply(
         IncidentReported(
@@ -57,14 +64,15 @@ def run_crisis(
             evidence=(hashlib.sha256(incident_id.encode()).hexdigest(),),
             reported_by=design.beneficiary.iso3,
             summary=attack.summary(),
+            engaged=engaged,
         )
     )
     assessment = Assessment(driver, draws, p)
     span = design.window_hours or p["consultation.horizon_days"] * 24.0
     agenda_ticks = ticks(p, p["activation.max_wait_days"] * 24.0 + span)
-    open_h = _activate(driver, assessment, agenda_ticks, p["activation.max_wait_days"] * 24.0)
+    open_h = _activate(driver, assessment, agenda_ticks, p)
     if open_h is None:
-        return _no_window(setup, attack, driver)
+        return _no_window(setup, design, attack, driver)
     driver.apply(engine.open_window(driver.state, driver.at(open_h)))
     return _Window(setup, design, attack, draws, driver, assessment, open_h, rng).run(agenda_ticks)
 
@@ -82,12 +90,23 @@ def lag_severity(severity: Severity) -> Severity:
 
 
 def _activate(
-    driver: Driver, assessment: Assessment, agenda_ticks: list[float], max_wait_h: float
+    driver: Driver, assessment: Assessment, agenda_ticks: list[float], p: Params
 ) -> float | None:
-    """The hour the window opens, or None if attribution never gets there in time."""
+    """The hour the window opens, or None if it cannot open within ``max_wait_days``."""
     if engine.activation_due(driver.state):
         return 0.0
-    threshold = activation_threshold(driver.state.design)
+    design = driver.state.design
+    threshold = activation_threshold(design)
+    max_wait_h = p["activation.max_wait_days"] * 24.0
+    if design.activation.rule == "on_invocation":
+        earliest = p["activation.invocation_hours"]
+        for t in sorted({earliest, *(h for h in agenda_ticks if h > earliest)}):
+            if t > max_wait_h:
+                break
+            assessment.assess(t, force=assessment.confidence(t) >= threshold)
+            if engine.activation_open(driver.state) and min(assessment.beliefs(t)) >= threshold:
+                return t
+        return None
     for t in agenda_ticks:
         if t > max_wait_h:
             break
@@ -126,9 +145,10 @@ class _Window:
         self.agenda = Agenda()
         self.procedures = Procedures(
             gp,
+            setup.demands,
             setup.profiles,
             draws,
-            len(design.instruments),
+            design.instruments,
             troop_index(design),
             self.lags.vote,
             self.agenda,
@@ -204,11 +224,12 @@ class _Window:
         )
         arrivals.report(driver, setup.profiles, items, close_h)
         landed = [(h, amt) for h, _, ins, amt, _ in items if ins is Instrument.TROOPS]
-        fr = front.assess(
-            attack.size, attack.rate_km2_per_day, attack.objective_km2, landed, setup.params
-        )
+        fr = _front(setup, attack, landed)
         state = driver.state
         assert state.outcome is not None
+        pledged = sum(
+            r.amount for r in state.receipts if r.instrument is Instrument.TROOPS and r.counts
+        )
         return CrisisRecord(
             index=0,
             day=0.0,
@@ -227,11 +248,31 @@ class _Window:
             territory_km2=fr.territory_km2,
             attribution_at_close=state.attribution,
             state=state,
+            engaged=_engaged(state),
+            pledge_hours=tuple(sorted(troop_commits)),
+            troops_pledged=float(pledged),
+            troops_needed=fr.troops_needed,
+            package_eur_7d=delivery.package_value(
+                setup.dp, ((h, ins, amt) for h, _, ins, amt, _ in items), PACKAGE_HOURS
+            ),
         )
 
 
-def _no_window(setup: Setup, attack: Attack, driver: Driver) -> CrisisRecord:
-    fr = front.assess(attack.size, attack.rate_km2_per_day, attack.objective_km2, (), setup.params)
+def _front(setup: Setup, attack: Attack, landed: list[tuple[float, float]]) -> front.FrontResult:
+    p = setup.params
+    ukraine = front.ukraine_forces(attack.family, p)
+    return front.assess(
+        attack.size, attack.rate_km2_per_day, attack.objective_km2, ukraine, landed, p
+    )
+
+
+def _engaged(state: Deliberation) -> bool:
+    """Whether the attack touched some guarantor's stationed forces (``posture.draw_engaged``)."""
+    return state.incident is not None and bool(state.incident.engaged)
+
+
+def _no_window(setup: Setup, design: Design, attack: Attack, driver: Driver) -> CrisisRecord:
+    fr = _front(setup, attack, [])
     return CrisisRecord(
         index=0,
         day=0.0,
@@ -250,4 +291,9 @@ def _no_window(setup: Setup, attack: Attack, driver: Driver) -> CrisisRecord:
         territory_km2=fr.territory_km2,
         attribution_at_close=driver.state.attribution,
         state=driver.state,
+        engaged=_engaged(driver.state),
+        pledge_hours=(),
+        troops_pledged=0.0,
+        troops_needed=fr.troops_needed,
+        package_eur_7d=0.0,
     )

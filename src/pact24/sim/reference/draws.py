@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from pact24.sim.models import attribution, guarantor
+from pact24.sim.models import attribution
 from pact24.sim.models.attribution import AttributionPath
 from pact24.sim.models.guarantor import GuarantorParams
 from pact24.sim.models.scenario import Attack
@@ -32,9 +32,13 @@ class CrisisDraws:
     u: list[list[float]]
     silent_if_unwilling: list[list[bool]]
     confirms: list[bool]
-    demand_on: npt.NDArray[np.bool_]
-    demand_pick: npt.NDArray[np.int64]
-    accepts: npt.NDArray[np.bool_]
+    withdraw_u: list[float]
+    demand_u: npt.NDArray[np.float64]
+    """Whether a guarantor raises a demand (``< demand.prob``), which one, whether the
+    beneficiary accepts it (``< beneficiary.accept.<type>``) and when it answers."""
+    pick_u: npt.NDArray[np.float64]
+    accept_u: npt.NDArray[np.float64]
+    reply_u: npt.NDArray[np.float64]
     warn_u: float
     warn_at_u: float
     silent_at_deadline: list[list[bool]]
@@ -56,9 +60,8 @@ def draw(
     u: list[list[float]] = rng.random((n_g, n_i)).tolist()
     silent: list[list[bool]] = (rng.random((n_g, n_i)) < gp.silence_when_unwilling).tolist()
     confirms: list[bool] = (rng.random(n_g) < gp.engaged_confirm_prob).tolist()
-    demand_on = rng.random((n_g, n_i)) < gp.demand_prob
-    demand_pick = rng.integers(0, len(guarantor.DEMANDS), size=(n_g, n_i))
-    accepts = rng.random((n_g, n_i)) < gp.accept_prob
+    withdraw_u: list[float] = rng.random(n_g).tolist()
+    demand_u, pick_u, accept_u, reply_u = rng.random((4, n_g, n_i))
     warn_u, warn_at_u = float(rng.random()), float(rng.random())
     silent_at_deadline: list[list[bool]] = (
         rng.random((n_g, n_i)) < gp.deadline_silence_prob
@@ -77,9 +80,11 @@ def draw(
         u=u,
         silent_if_unwilling=silent,
         confirms=confirms,
-        demand_on=demand_on,
-        demand_pick=demand_pick,
-        accepts=accepts,
+        withdraw_u=withdraw_u,
+        demand_u=demand_u,
+        pick_u=pick_u,
+        accept_u=accept_u,
+        reply_u=reply_u,
         warn_u=warn_u,
         warn_at_u=warn_at_u,
         silent_at_deadline=silent_at_deadline,

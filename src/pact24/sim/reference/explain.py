@@ -145,6 +145,11 @@ def explain(setup: Setup, record: RunRecord, seed: int) -> list[str]:
         )
         if c.attack.size <= 0:
             lines.append("  front: no ground attack, no territory at risk")
+        elif c.troops_needed <= 0:
+            lines.append("  front: Ukraine's own forces in the sector hold the attack (3:1 rule)")
         else:
-            lines.append(f"  front: {c.territory_km2:,.0f} km² at risk; {eff}")
+            lines.append(
+                f"  front: {c.territory_km2:,.0f} km² at risk; {c.troops_needed:,.0f} guarantor "
+                f"troops needed beside Ukraine's; {eff}"
+            )
     return lines

@@ -22,7 +22,7 @@ from pact24.designs.schema import Design
 from pact24.errors import DeadlinePassed, RevisionRefused
 from pact24.mechanism import ConditionResolved, DecisionRecorded, engine
 from pact24.mechanism.queries import next_revision, standing_commitments, stands
-from pact24.sim.models import guarantor
+from pact24.sim.models import guarantor, posture
 from pact24.sim.models.guarantor import Answer, Situation
 from pact24.sim.models.scenario import Attack
 from pact24.sim.reference.agenda import REVISE, Agenda
@@ -64,7 +64,10 @@ class Guarantors:
         n_g, n_i = len(setup.profiles), len(design.instruments)
         self._n_g, self._n_i = n_g, n_i
         self._troops = troop_index(design)
-        self.engaged = [design.posture.engaged(pr.iso3) for pr in setup.profiles]
+        self.engaged = [driver.state.engaged(pr.iso3) for pr in setup.profiles]
+        """Whether the attack touched each guarantor's stationed forces (the incident says)."""
+        withdraw = posture.withdraw_prob(design.posture, setup.params)
+        self._withdraws = [u < withdraw for u in draws.withdraw_u]
         self._z_static = [
             [
                 guarantor.static_willingness(
@@ -76,7 +79,6 @@ class Guarantors:
                     bool(draws.election[g]),
                     float(draws.opinion[g]),
                     attack.disinformation,
-                    self.engaged[g] and ins is Instrument.TROOPS,
                 )
                 for ins in design.instruments
             ]
@@ -186,6 +188,7 @@ class Guarantors:
             silent_if_unwilling=self._silent_if_unwilling[g][i],
             committed=cur is not None and cur.choice is Choice.COMMIT,
             engaged=self.engaged[g],
+            withdraws_if_engaged=self._withdraws[g],
             confirms_if_engaged=self._confirms[g],
             belief=belief,
             others_committed=others,

@@ -31,6 +31,13 @@ class CrisisRecord:
     territory_km2: float
     attribution_at_close: float
     state: Deliberation
+    engaged: bool
+    """The posture engaged at least one guarantor's forces (they count as committed)."""
+    pledge_hours: tuple[float, ...]
+    """Per troop commitment that counted at close: hours after the attack it was made or met."""
+    troops_pledged: float
+    troops_needed: float
+    package_eur_7d: float
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 
 from pact24.designs.schema import Design, Posture
 from pact24.errors import InvalidInput
-from pact24.sim.models import adversary, delivery, states
+from pact24.sim.models import adversary, delivery, posture, states
+from pact24.sim.models.demands import DemandParams
 from pact24.sim.models.guarantor import GuarantorParams
 from pact24.sim.models.lags import LagSampler
 from pact24.sim.models.scenario import ADAPTIVE, SCENARIOS, Family
@@ -37,6 +38,7 @@ class Setup:
     params: Params
     gp: GuarantorParams
     dp: delivery.DeliveryParams
+    demands: DemandParams
     profiles: tuple[Profile, ...]
     lags: LagSampler
     annual_cost: float
@@ -71,6 +73,7 @@ def prepare(
         params=p,
         gp=GuarantorParams.from_params(p),
         dp=delivery.DeliveryParams.from_params(p),
+        demands=DemandParams.from_params(p),
         profiles=states.profiles(design, p),
         lags=LagSampler(
             model=timing or TimingModel.default(),
@@ -78,7 +81,7 @@ def prepare(
             commitment=commitment,
             nuclear_adversary=nuclear,
         ),
-        annual_cost=delivery.annual_cost(design, p),
+        annual_cost=posture.annual_cost(design.posture, p),
         start=start,
         nuclear=nuclear,
         allowed=frozenset(design.conditions.allowed),
