@@ -71,3 +71,11 @@ def test_every_event_of_a_deliberation_has_one_wording_that_the_cli_timeline_use
     opened = next(e for e in events if isinstance(e, WindowOpened))
     relative = wording.event_words(opened, when=lambda at: "+24.0 h after the attack")
     assert relative.sentence == "mechanism opens the window; deadline +24.0 h after the attack"
+
+
+def test_engaged_forces_read_as_a_list_or_not_at_all() -> None:
+    assert wording.engaged_text([]) == ""
+    assert wording.engaged_text(["Canada"]) == "the attack engaged the forces of Canada"
+    assert wording.engaged_text(["Canada", "France", "Netherlands"]) == (
+        "the attack engaged the forces of Canada, France and Netherlands"
+    )

@@ -50,6 +50,10 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "pact24.sim.cli:simulate_cmd",
         "Simulate crises under a guarantee design and summarise how credible it is.",
     ),
+    "backcast": Subcommand(
+        "pact24.sim.backcast.cli:backcast_cmd",
+        "Backcast the guarantor model on historical guarantees; Brier score against a base rate.",
+    ),
     "serve": Subcommand(
         "pact24.service.cli:serve",
         "Serve the API (migrations run first; overdue windows close before the first answer).",
@@ -57,6 +61,10 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "decide": Subcommand(
         "pact24.service.cli:decide",
         "Sign a decision with the delegate's key, here, and send it; print what was recorded.",
+    ),
+    "invoke": Subcommand(
+        "pact24.service.cli:invoke",
+        "Record the guarantors' council's invocation (chair): the window opens if the rules allow.",
     ),
     "witness": Subcommand(
         "pact24.service.cli:witness",

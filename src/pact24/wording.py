@@ -169,6 +169,19 @@ def phase_label(phase: Phase | str) -> str:
     return PHASE_LABELS.get(str(phase), plain(phase))
 
 
+#: Where an ``on_invocation`` deliberation stands between the report and the council's decision.
+AWAITING_INVOCATION = "Incident reported: awaiting invocation by the guarantors' council"
+
+
+def engaged_text(names: list[str]) -> str:
+    """Whose stationed forces the attack touched: ``the attack engaged the forces of the United
+    Kingdom and France``; empty when it engaged none."""
+    if not names:
+        return ""
+    who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"the attack engaged the forces of {who}"
+
+
 #: A refused number that JSON cannot hold exactly (NaN, infinity, beyond 2**53), in plain words.
 NOT_EXACT_NUMBER = (
     "a number in it is too large or not a number at all, so it cannot be recorded exactly; "
@@ -235,6 +248,8 @@ def event_words(
             f"reports {plain(event.kind)} ({event.severity.value} severity, "
             f"{hashes} evidence hash{'' if hashes == 1 else 'es'})"
         )
+        if event.engaged:
+            what += f"; {engaged_text([name(g) for g in event.engaged])}"
         return EventWords(event.reported_by, f"{what}: {event.summary}" if event.summary else what)
     if isinstance(event, AttributionAssessed):
         return EventWords(event.assessed_by, f"assesses attribution at {percent(event.confidence)}")

@@ -20,6 +20,7 @@ from pact24.mechanism import (
     codec,
     engine,
 )
+from pact24.mechanism.queries import awaits_invocation
 from pact24.vocab import Choice, ConditionKind, IncidentKind, Instrument, ReceiptStatus, Severity
 
 TROOPS = Instrument.TROOPS
@@ -222,6 +223,33 @@ def test_an_invoked_design_opens_only_when_the_council_opens_it_on_attribution()
     assert not engine.activation_due(s) and engine.activation_open(s)
     s = engine.apply(s, engine.open_window(s, hours(24)))
     assert s.opened_at == hours(24) and s.deadline is None
+
+
+def test_the_council_invokes_only_an_invoked_design_once_attribution_allows_and_once():
+    s = engine.start(resolve_design("article5-consensus"))
+    assert isinstance(engine.invocation_refusal(s, T0), OutOfOrder)  # no incident yet
+    s = engine.apply(
+        s,
+        IncidentReported(T0, "i", IncidentKind.HYBRID_INCURSION, Severity.MEDIUM, EVIDENCE, "UKR"),
+    )
+    assert awaits_invocation(s.design, s.phase)
+    early = engine.invocation_refusal(s, hours(1))
+    assert isinstance(early, OutOfOrder) and "invocation needs attribution >= 0.5" in str(early)
+    s = engine.apply(s, AttributionAssessed(hours(20), 0.6, "cell"))
+    assert engine.invocation_refusal(s, hours(24)) is None
+    s = engine.apply(s, engine.open_window(s, hours(24)))
+    assert not awaits_invocation(s.design, s.phase)
+    assert isinstance(engine.invocation_refusal(s, hours(25)), OutOfOrder)  # invoked already
+
+
+def test_a_design_that_opens_by_its_own_rule_cannot_be_invoked():
+    s = engine.start(resolve_design("tripwire-presence"))
+    s = engine.apply(
+        s, IncidentReported(T0, "i", IncidentKind.STRIKE, Severity.MEDIUM, EVIDENCE, "UKR")
+    )
+    refused = engine.invocation_refusal(s, hours(1))
+    assert isinstance(refused, InvalidEvent) and "not by invocation" in str(refused)
+    assert not awaits_invocation(s.design, s.phase)
 
 
 def test_no_deadline_design_closes_when_all_decided_or_by_the_chair():

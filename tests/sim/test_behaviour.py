@@ -17,10 +17,9 @@ from tests.sim.simhelp import Z, assert_greater, column, design, rows, sure_atta
 from pact24.designs.schema import Activation, Posture
 from pact24.mechanism import DecisionRecorded, DeliveryReported, WindowClosed, WindowOpened
 from pact24.sim.reference import iter_runs, prepare
-from pact24.sim.summary import wilson
 from pact24.vocab import ConditionKind, PostureKind, ReadinessTier
 
-FAST = {"guarantor.deadline_speedup": 6.0}
+FAST = {"guarantor.deadline_speedup": 10.0}
 HOLD = {
     "posture.lapse_rate.garrison": 0.0,
     "posture.lapse_rate.interposition": 0.0,
@@ -28,6 +27,9 @@ HOLD = {
     "posture.withdraw_prob.interposition": 0.0,
 }
 """Postures that are kept up and forces that stay when attacked."""
+#: Troops willing enough that meloni-24h's rule (three troop commitments in 24 h) is met often
+#: enough to observe what follows it; at the stance readings alone it is rare.
+WILLING = {"guarantor.base.troops": 1.0}
 N = 300
 
 
@@ -134,10 +136,15 @@ def test_a_qrf_arrives_at_its_readiness_after_the_guarantee_is_honoured() -> Non
     setup = prepare(
         d,
         "overt_invasion",
-        {**sure_attack("overt_invasion"), **FAST, **HOLD},
+        {
+            **sure_attack("overt_invasion"),
+            **FAST,
+            **WILLING,
+            **HOLD,
+        },
     )
     honoured = qrf_seen = 0
-    for rec in iter_runs(setup, 300, seed=5):  # about 6 % honoured: enough honoured runs
+    for rec in iter_runs(setup, 300, seed=5):  # enough honoured runs to see the QRF arrive
         c = rec.crises[0]
         assert rec.row["readiness_cost_eur"] > 0
         leads = [e for e in c.events if isinstance(e, DeliveryReported) and "QRF lead" in e.note]
@@ -154,16 +161,22 @@ def test_a_qrf_arrives_at_its_readiness_after_the_guarantee_is_honoured() -> Non
 
 
 def test_membership_is_honoured_when_an_invasion_meets_its_forward_presence() -> None:
-    rs = rows("nato-membership", "overt_invasion", 200, overrides=sure_attack("overt_invasion"))
-    _, lo, _ = wilson(sum(r["decided"] for r in rs), len(rs))
-    assert lo > 0.9
-    assert column(rs, "hours_to_first_troop_commitment").min() == 0.0
+    rs = rows(
+        "nato-membership",
+        "overt_invasion",
+        300,
+        overrides={**sure_attack("overt_invasion"), **HOLD},
+    )
+    met = [r for r in rs if r["engaged"]]
+    missed = [r for r in rs if not r["engaged"]]
+    assert_greater(column(met, "decided"), column(missed, "decided"), "honoured when engaged")
+    assert column(met, "hours_to_first_troop_commitment").max() == 0.0
 
 
 def test_only_the_states_whose_forces_were_hit_count_when_silent() -> None:
     stationed = {f.guarantor for f in design("tripwire-presence").posture.forces}
     quiet = {"guarantor.engaged_confirm_prob": 0.0, **HOLD}
-    for family, seen in (("overt_invasion", stationed), ("strike", set())):
+    for family, touched in (("overt_invasion", True), ("strike", False)):
         setup = prepare(design("tripwire-presence"), family, {**sure_attack(family), **quiet})
         hit_runs = 0
         for rec in iter_runs(setup, 20, seed=1):
@@ -172,8 +185,9 @@ def test_only_the_states_whose_forces_were_hit_count_when_silent() -> None:
             engaged = set(state.incident.engaged)
             silent_engaged = {r.guarantor for r in state.receipts if r.engaged_by_posture}
             assert silent_engaged <= engaged <= stationed
-            hit_runs += engaged == seen
-        # a front-wide invasion touches every contingent; strikes are aimed around them
+            hit_runs += bool(engaged) == touched
+        # a front-wide invasion reaches some contingent 50 km back in about 94 % of crises;
+        # strikes are aimed around them
         assert hit_runs >= 15
 
 
@@ -284,7 +298,7 @@ def test_manoeuvres_show_in_the_record() -> None:
 
 def test_a_faster_deadline_response_decides_more_often() -> None:
     """A faster deliberation matters where an unfinished one does not commit at the deadline."""
-    base = {**sure_attack("overt_invasion"), "guarantor.unfinished_commit_prob": 0.0}
+    base = {**sure_attack("overt_invasion"), **WILLING, "guarantor.unfinished_commit_prob": 0.0}
     slow = rows("meloni-24h", "overt_invasion", N, overrides=base)
     fast = rows("meloni-24h", "overt_invasion", N, overrides={**base, **FAST})
     assert_greater(column(fast, "decided"), column(slow, "decided"), "decided")
@@ -370,20 +384,30 @@ def test_a_consultation_without_deadline_ends_by_the_chair_or_when_all_decided()
     assert reasons <= {"chair", "all_decided"} and reasons
 
 
+def _moves(a: np.ndarray, b: np.ndarray, what: str) -> None:
+    """Issue 10's test of a one-line change: the headline moves by more than its standard error
+    (here two, at a fixed seed)."""
+    diff = float(a.mean() - b.mean())
+    se = math.hypot(a.std(ddof=1) / math.sqrt(a.size), b.std(ddof=1) / math.sqrt(b.size))
+    assert diff > 2.0 * se, (
+        f"{what}: {a.mean():.3f} vs {b.mean():.3f}, difference {diff:.3f}, se {se:.3f}"
+    )
+
+
 def test_withdrawal_and_lapse_rates_move_the_headline() -> None:
     base = sure_attack("overt_invasion")
-    held = rows("tripwire-presence", "overt_invasion", 100, overrides={**base, **HOLD})
+    held = rows("tripwire-presence", "overt_invasion", 600, overrides={**base, **HOLD})
     quit_ = rows(
         "tripwire-presence",
         "overt_invasion",
-        100,
+        600,
         overrides={**base, **HOLD, "posture.withdraw_prob.garrison": 1.0},
     )
-    assert_greater(column(held, "decided"), column(quit_, "decided"), "withdrawal")
+    _moves(column(held, "decided"), column(quit_, "decided"), "withdrawal")
     lapsing = rows(
         "tripwire-presence",
         "overt_invasion",
-        100,
+        600,
         overrides={**base, **HOLD, "posture.lapse_rate.garrison": 0.2},
     )
-    assert_greater(column(held, "decided"), column(lapsing, "decided"), "lapse")
+    _moves(column(held, "decided"), column(lapsing, "decided"), "lapse")

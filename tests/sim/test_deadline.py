@@ -16,7 +16,7 @@ from pact24.sim.models import guarantor
 from pact24.sim.models.guarantor import Situation
 from pact24.sim.models.scenario import Family, draw_attack
 from pact24.sim.models.timing import LagCovariates, TimingModel, design_matrix
-from pact24.sim.reference.crisis import lag_severity, run_crisis
+from pact24.sim.reference.crisis import run_crisis
 from pact24.sim.reference.setup import START
 from pact24.vocab import Choice, ConditionKind, Instrument, Severity
 
@@ -137,11 +137,10 @@ def test_silence_at_the_deadline_follows_its_parameter() -> None:
     assert_greater(column(high, "silent_troops"), column(low, "silent_troops"), "silent_troops")
 
 
-def test_a_lesser_attack_is_never_decided_faster() -> None:
-    """The timing model's ``low`` level rests on one sanctions row; read at ``medium``, the
-    median time to decision does not fall as severity falls, for any instrument."""
+def test_a_lesser_attack_is_not_decided_faster() -> None:
+    """The timing model's median time to decision at low severity is no shorter than at high
+    (the earlier fit, whose ``low`` level rested on one sanctions row, had it the other way)."""
     model = TimingModel.default()
-    levels = (Severity.LOW, Severity.MEDIUM, Severity.HIGH)
     for ins in Instrument:
         rows_ = [
             LagCovariates(
@@ -150,15 +149,15 @@ def test_a_lesser_attack_is_never_decided_faster() -> None:
                 n_deciders=1,
                 commitment="treaty_guarantee",
                 attribution="clear",
-                severity=lag_severity(sev).value,
+                severity=sev.value,
                 nuclear_adversary=True,
                 legislature_required=False,
             )
-            for sev in levels
+            for sev in (Severity.LOW, Severity.HIGH)
         ]
         mu, _ = model.predictive_params(design_matrix(rows_))
         median = np.median(mu, axis=1)
-        assert median[0] >= median[1] >= median[2], (ins, median)
+        assert median[0] >= median[1], (ins, median)
 
 
 def _troop_commitments(name: str, severity: Severity, n: int) -> np.ndarray:

@@ -26,9 +26,14 @@ OVERT = _attack(IncidentKind.OVERT_INVASION, Severity.HIGH, objective=120_000)
 
 
 def test_a_front_wide_invasion_engages_every_contingent_within_reach() -> None:
+    # across the whole line, only the depth it reaches where a contingent stands matters
+    reach = OVERT.objective_km2 / P["engagement.frontage_km.overt_invasion"]
     for name in ("tripwire-presence", "dmz-western", "nato-membership"):
-        probs = posture.engagement_probs(design(name).posture, OVERT, P)
-        assert probs and all(v == 1.0 for v in probs.values())
+        post = design(name).posture
+        probs = posture.engagement_probs(post, OVERT, P)
+        assert probs
+        for f in post.forces:
+            assert probs[f.guarantor] == pytest.approx(math.exp(-f.distance_km / reach))
     far = design("tripwire-presence").posture.model_copy(
         update={
             "forces": tuple(
@@ -37,7 +42,7 @@ def test_a_front_wide_invasion_engages_every_contingent_within_reach() -> None:
             )
         }
     )
-    assert all(v == 0.0 for v in posture.engagement_probs(far, OVERT, P).values())
+    assert all(v < 0.01 for v in posture.engagement_probs(far, OVERT, P).values())
 
 
 def test_green_men_can_be_aimed_around_a_tripwire() -> None:

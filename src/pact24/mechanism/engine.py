@@ -6,7 +6,8 @@ no clock, no I/O, no randomness — so replaying the same events always gives th
 a refused event leaves the caller's state exactly as it was (the state is immutable).
 
 Drivers ask the engine what to emit rather than building the derived events themselves:
-``open_window`` when ``activation_due``, and ``close`` for the one idempotent close that the
+``open_window`` when ``activation_due`` (or, for a council's invocation, unless
+``invocation_refusal``), and ``close`` for the one idempotent close that the
 timer and a person share (``WindowClosed``, ``ReceiptsFrozen``, ``OutcomeDeclared``).
 """
 
@@ -159,6 +160,23 @@ def open_window(state: Deliberation, at: datetime) -> WindowOpened:
     return WindowOpened(at=at, deadline=None if window is None else at + window)
 
 
+def invocation_refusal(state: Deliberation, at: datetime) -> MechanismError | None:
+    """Why the guarantors' council may not invoke the guarantee (open its window) at ``at``, or
+    None if ``open_window(state, at)`` would be accepted.
+
+    Only an ``on_invocation`` design is opened by the council; the others open by their own
+    rule (``activation_due``), so an invocation there would be a second, unruled way in. A
+    refused invocation is the one ``apply`` gives the ``WindowOpened``: before the incident, a
+    second time (409), or while attribution is below the threshold (409).
+    """
+    rule = state.design.activation.rule
+    if rule != "on_invocation":
+        return InvalidEvent(
+            f"{state.design.name} opens its window {rule.replace('_', ' ')}, not by invocation"
+        )
+    return refusal(state, open_window(state, at))
+
+
 def close(state: Deliberation, at: datetime, reason: str = "deadline") -> list[Event]:
     """The one idempotent close: the events that end the window, or ``[]`` once it is done.
 
@@ -263,9 +281,8 @@ def _opened(state: Deliberation, e: WindowOpened) -> Deliberation:
     _expect(state, e, Phase.REPORTED)
     if not activation_open(state):
         threshold = state.design.activation.threshold
-        raise OutOfOrder(
-            f"activation needs attribution >= {threshold}; it is {state.attribution:.2f}"
-        )
+        what = "invocation" if state.design.activation.rule == "on_invocation" else "activation"
+        raise OutOfOrder(f"{what} needs attribution >= {threshold}; it is {state.attribution:.2f}")
     if e != open_window(state, e.at):
         raise InvalidEvent("deadline does not equal activation time plus the design's window")
     return replace(state, phase=Phase.WINDOW_OPEN, opened_at=e.at, deadline=e.deadline)

@@ -7,7 +7,7 @@ same answers when it judges events, so a driver that asks cannot drift from what
 from __future__ import annotations
 
 from pact24.designs.schema import Design
-from pact24.mechanism.state import Deliberation
+from pact24.mechanism.state import Deliberation, Phase
 from pact24.vocab import Choice, Instrument
 
 
@@ -18,6 +18,13 @@ def activation_threshold(design: Design) -> float:
     if act.rule == "on_report":
         return 0.0
     return act.threshold or 1.0
+
+
+def awaits_invocation(design: Design, phase: Phase | str) -> bool:
+    """Whether the window waits for the guarantors' council to invoke the guarantee: the design
+    opens ``on_invocation`` and the incident is reported, the window not yet open. (Whether the
+    council may invoke *now* is ``engine.invocation_refusal``.)"""
+    return design.activation.rule == "on_invocation" and str(phase) == Phase.REPORTED.value
 
 
 def next_revision(state: Deliberation, guarantor: str, instrument: Instrument) -> int:

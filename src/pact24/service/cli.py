@@ -1,4 +1,4 @@
-"""``pact24 serve``, ``pact24 db``, ``pact24 decide`` and ``pact24 witness``.
+"""``pact24 serve``, ``pact24 db``, ``pact24 decide``, ``pact24 invoke`` and ``pact24 witness``.
 
 Errors are domain errors; ``pact24.cli.main`` prints them as one line and exits 2. A witness
 alarm exits 3, so a cron job or a supervisor can tell "the log lied" from "could not reach it";
@@ -185,6 +185,34 @@ def decide(
         typer.echo(
             f"recorded [{answer['mode']}] {answer['guarantee']}: {b['guarantor']} "
             f"{b['instrument']} {b['choice']} (revision {b['revision']}), "
+            f"ledger entry {e['ledger_index']}"
+        )
+
+
+def invoke(
+    guarantee: str = typer.Argument(..., help="The guarantee's id."),
+    server: str = typer.Option(..., "--server", help="The service's base URL."),
+    token: str = typer.Option(
+        ..., "--token", help="The chair's (admin) token.", envvar="PACT24_TOKEN"
+    ),
+    idempotency_key: str | None = typer.Option(
+        None, "--idempotency-key", help="Reuse to retry safely (default: a fresh key)."
+    ),
+) -> None:
+    """Record the guarantors' council's invocation (chair): the window opens if the rules allow."""
+    import httpx
+
+    from pact24.service import client as c
+
+    with httpx.Client(
+        base_url=server, headers={"Authorization": f"Bearer {token}"}, timeout=30
+    ) as http:
+        answer = c.invoke(http, guarantee, idempotency_key)
+    for e in answer["events"]:
+        deadline = e["body"].get("deadline")
+        typer.echo(
+            f"recorded [{answer['mode']}] {answer['guarantee']}: window opened, "
+            f"{'deadline ' + deadline if deadline else 'no deadline'}, "
             f"ledger entry {e['ledger_index']}"
         )
 

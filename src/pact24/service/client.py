@@ -228,6 +228,20 @@ def decide(
     return send(client, url, body, idempotency_key, retries=retries, sleep=sleep)
 
 
+def invoke(
+    client: httpx.Client,
+    guarantee_id: str,
+    idempotency_key: str | None = None,
+    *,
+    retries: int = 4,
+    sleep: Callable[[float], None] = time.sleep,
+) -> dict[str, Any]:
+    """Record the guarantors' council's invocation of ``guarantee_id`` (the chair's token); the
+    service's answer (``Recorded``) as JSON. A retry with the same key records it once."""
+    url = f"/api/v1/guarantees/{guarantee_id}/invocation"
+    return send(client, url, {}, idempotency_key, retries=retries, sleep=sleep)
+
+
 def send(
     client: httpx.Client,
     url: str,

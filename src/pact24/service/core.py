@@ -65,6 +65,7 @@ from pact24.service.schemas import (
     GuaranteeOut,
     IncidentIn,
     InclusionOut,
+    InvocationIn,
     NotificationOut,
     OutboxOut,
     OutcomeOut,
@@ -283,6 +284,19 @@ class Service:
                 req,
                 idempotency_key,
             ),
+        )
+
+    def invoke(
+        self,
+        actor: Actor,
+        guarantee_id: str,
+        req: InvocationIn,
+        idempotency_key: str | None = None,
+    ) -> tuple[Recorded, bool]:
+        """The chair records the council's invocation, which opens the window (409 or 422 when
+        the mechanism refuses it; nothing is stored)."""
+        return self._record(
+            "invocation", deliberation.invoke, actor, guarantee_id, req, idempotency_key
         )
 
     def record_decision(

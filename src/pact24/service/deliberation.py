@@ -1,4 +1,4 @@
-"""What people do in a deliberation: report, assess, decide, resolve, deliver, close.
+"""What people do in a deliberation: report, assess, invoke, decide, resolve, deliver, close.
 
 Each function runs inside the caller's write transaction: it locks the guarantee, folds its
 record, builds the event, lets the mechanism judge it and appends it (``store.record``). The
@@ -43,6 +43,7 @@ from pact24.service.schemas import (
     DecisionIn,
     DeliveryIn,
     IncidentIn,
+    InvocationIn,
     ResolutionIn,
 )
 from pact24.store.db import Store
@@ -116,6 +117,7 @@ def report_incident(
         evidence=tuple(req.evidence),
         reported_by=actor.name,
         summary=req.summary,
+        engaged=tuple(req.engaged),
     )
     return _append(session, store, g, state, _with_activation(state, incident, at), now, actor)
 
@@ -137,6 +139,27 @@ def assess_attribution(
     at = event_time(state, now)
     event = AttributionAssessed(at=at, confidence=req.confidence, assessed_by=actor.name)
     return _append(session, store, g, state, _with_activation(state, event, at), now, actor)
+
+
+def invoke(
+    session: Session,
+    store: Store,
+    now: datetime,
+    actor: Actor,
+    guarantee_id: str,
+    req: InvocationIn,
+) -> list[Appended]:
+    """The chair records the guarantors' council's invocation: the window opens now, with the
+    design's deadline if it has one. The mechanism says whether it may (``invocation_refusal``:
+    an ``on_invocation`` design, reported, attribution at its threshold, not yet invoked)."""
+    require(actor, Role.ADMIN, guarantee_id=guarantee_id)
+    g = lock_guarantee(session, guarantee_id)
+    state = load_state(session, g)
+    at = event_time(state, now)
+    refused = engine.invocation_refusal(state, at)
+    if refused is not None:
+        raise refused
+    return _append(session, store, g, state, [engine.open_window(state, at)], now, actor)
 
 
 def decision_event(req: DecisionIn, at: datetime) -> tuple[DecisionRecorded, dict[str, Any]]:

@@ -21,13 +21,14 @@ from pact24.designs import load_design_text, preset_names
 from pact24.designs.loader import preset_path
 from pact24.designs.schema import Design
 from pact24.errors import Conflict, InvalidInput, UnknownDesign
-from pact24.mechanism import Phase
+from pact24.mechanism import IncidentReported, Phase
+from pact24.mechanism.queries import awaits_invocation
 from pact24.service import views
 from pact24.service.auth import Actor, Role, new_id, require, require_reader
 from pact24.service.schemas import BoardOut, GuaranteeIn, GuaranteeOut
 from pact24.store import refused
 from pact24.store.db import Store
-from pact24.store.models import BoardCell, Guarantee, OutcomeRow, ReceiptRow
+from pact24.store.models import BoardCell, EventRow, Guarantee, OutcomeRow, ReceiptRow
 from pact24.store.record import append_entry, design_of, get_guarantee
 
 ORIGIN_ENV = "PACT24_LOG_ORIGIN"
@@ -136,4 +137,18 @@ def board(session: Session, now: datetime, actor: Actor, guarantee_id: str) -> B
         receipts=[views.receipt(r) for r in receipts],
         outcome=None if outcome is None else views.outcome(g, outcome),
         refused_late=refused.count(session, g.id),
+        engaged=_engaged(session, g.id),
+        awaiting_invocation=awaits_invocation(d, g.phase),
     )
+
+
+def _engaged(session: Session, guarantee_id: str) -> list[str]:
+    """The guarantors whose stationed forces the reported attack touched, as the incident
+    recorded them (none before the report)."""
+    body = session.scalar(
+        select(EventRow.body).where(
+            EventRow.guarantee_id == guarantee_id,
+            EventRow.type == IncidentReported.__name__,
+        )
+    )
+    return [] if body is None else list(json.loads(body).get("engaged", []))

@@ -161,6 +161,15 @@ class BoardOut(BaseModel):
     refused_late: int = Field(
         default=0, description="Decisions refused after the deadline, kept at …/refused; none count"
     )
+    engaged: list[str] = Field(
+        default_factory=list,
+        description="Guarantors whose stationed forces the reported attack touched (ISO3)",
+    )
+    awaiting_invocation: bool = Field(
+        default=False,
+        description="The incident is reported and the window waits for the guarantors' council "
+        "to invoke the guarantee (POST …/invocation)",
+    )
 
 
 # --- accounts --------------------------------------------------------------------------------
@@ -235,10 +244,22 @@ class IncidentIn(_In):
     )
     summary: str = Field(default="", max_length=4000)
     incident_id: str | None = Field(default=None, min_length=1, max_length=100)
+    engaged: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="ISO3 codes of the guarantors whose stationed forces the attack touched; "
+        "only they are engaged by the posture (the mechanism refuses a state with no forces "
+        "stationed under the design)",
+    )
 
 
 class AttributionIn(_In):
     confidence: float = Field(ge=0, le=1)
+
+
+class InvocationIn(_In):
+    """The guarantors' council invokes the guarantee (an ``on_invocation`` design): the record
+    is the window's opening itself, so the request carries nothing."""
 
 
 class ConditionIn(_In):

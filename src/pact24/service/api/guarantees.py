@@ -20,6 +20,7 @@ from pact24.service.schemas import (
     GuaranteeIn,
     GuaranteeOut,
     IncidentIn,
+    InvocationIn,
     NotificationOut,
     Recorded,
     RefusedOut,
@@ -100,7 +101,8 @@ def report_incident(
     actor: ActorDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Recorded:
-    """The beneficiary reports an attack (reporter); the window may open with it."""
+    """The beneficiary reports an attack (reporter); the window may open with it. ``engaged``
+    names the guarantors whose stationed forces it touched (422 for a state with none)."""
     return _answer(response, service.report_incident(actor, guarantee_id, req, idempotency_key))
 
 
@@ -117,6 +119,23 @@ def assess_attribution(
 ) -> Recorded:
     """An attribution finding (admin); on an on_attribution design it may open the window."""
     return _answer(response, service.assess_attribution(actor, guarantee_id, req, idempotency_key))
+
+
+@router.post(
+    "/{guarantee_id}/invocation", status_code=201, response_model=Recorded, responses=WRITE
+)
+def invoke(
+    guarantee_id: GuaranteeId,
+    response: Response,
+    service: ServiceDep,
+    actor: ActorDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Recorded:
+    """The chair (admin) records the guarantors' council's invocation of an ``on_invocation``
+    guarantee: the window opens now. 403 for anyone else; 409 before the incident, while
+    attribution is below the design's threshold, or once invoked; 422 for a design that opens
+    by its own rule. The mechanism decides; a refusal stores nothing."""
+    return _answer(response, service.invoke(actor, guarantee_id, InvocationIn(), idempotency_key))
 
 
 @router.post("/{guarantee_id}/decisions", status_code=201, response_model=Recorded, responses=WRITE)

@@ -215,6 +215,12 @@ def board_context(
         "can_decide": can_decide(actor, g),
         "window_open": g.phase == Phase.WINDOW_OPEN,
         "own_guarantor": actor.guarantor,
+        "phase_text": (
+            wording.AWAITING_INVOCATION
+            if board.awaiting_invocation
+            else wording.phase_label(g.phase)
+        ),
+        "engaged_text": wording.engaged_text([names.get(x, x) for x in board.engaged]),
     }
 
 

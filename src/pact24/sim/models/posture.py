@@ -10,14 +10,18 @@ Each contingent watches a stretch of the line of contact::
 where ``depth`` is the posture's ``dmz_depth_km`` for a DMZ force, else the ground a garrison
 holds around its base (``engagement.garrison_depth_km``). A ground attack crosses
 ``engagement.frontage_km.<family>`` of a ``engagement.front_km`` line and reaches
-``objective_km2 / frontage`` km deep; a contingent standing deeper than that
-(``StationedForce.distance_km``) is never touched. Within reach, the attack touches contingent
-``g`` with probability::
+``reach = objective_km2 / frontage`` km deep on average. An advance is uneven (it goes deepest
+along a few axes), so the depth it reaches where a contingent stands is taken as exponential with
+that mean (an assumption: the shape is not sourced, the mean is the scenario's): a contingent
+standing ``StationedForce.distance_km`` behind the line is within reach with probability
+``exp(-distance_km / reach)``, which avoids a knife edge at ``distance_km = reach`` (membership's
+forward presence stands 100 km back; an invasion's mean reach is 75 km at the defaults). Within
+reach, the attack touches contingent ``g`` with probability::
 
     blind:  min(1, (A + frontage_g) / F)              (the attack falls anywhere on the line)
     aimed:  min(1, max(0, A - (F - W)) / W)           (it goes around the W km that forces watch,
                                                        crossing them only where it must)
-    P_g  =  (1 - aimed_f) * blind + aimed_f * aimed
+    P_g  =  ((1 - aimed_f) * blind + aimed_f * aimed) * exp(-distance_km / reach)
 
 with ``A`` the attack's frontage, ``F`` the front and ``aimed_f`` the share of attacks of that kind
 aimed around known positions. A front-wide invasion touches every contingent within reach; green
@@ -369,9 +373,8 @@ def engagement_probs(posture: Posture, attack: Attack, p: Params) -> dict[str, f
     return {
         f.guarantor: (
             (1.0 - aimed) * min(1.0, (frontage + width[f.guarantor]) / front) + aimed * forced
-            if f.distance_km <= reach
-            else 0.0
         )
+        * math.exp(-f.distance_km / reach)
         for f in posture.forces
     }
 

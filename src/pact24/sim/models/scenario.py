@@ -47,12 +47,21 @@ ADAPTIVE = "adaptive"
 SCENARIOS: tuple[str, ...] = (*(f.value for f in FAMILIES), ADAPTIVE)
 
 _ISW = (
-    "ISW maps as analysed by CNN and The Times (2023-02-23): Russian control peaked at 22 % of "
-    "Ukraine on 23-28 Mar 2022, ~119,000 km2 taken in the first month"
+    "ground taken after 24 Feb 2022, not counting Crimea and the Donbas areas held since 2014: "
+    "Russian control peaked at 22 % of Ukraine on 23-28 Mar 2022 (ISW maps as analysed by The "
+    "Times, 2023-02-23, 'Russia-Ukraine war maps'), against 7 % held before the invasion (Forbes "
+    "as reported by azerbaycan24.com, 'Forbes: Russia occupies 20% of Ukraine'); 15 % of "
+    "603,628 km2 is about 90,000 km2, taken in about 28 days. On 30 Sep 2022 ISW counted 11.9 % "
+    "of Ukraine taken since 24 Feb (tellerreport.com, 2022-09-30)"
 )
-_CRIMEA = (
-    "Crimea 2014: ~27,000 km2 seized 27 Feb - 18 Mar (19 days) by ~20,000 troops (Putin's later "
-    "admission, RFE/RL 'From Not Us to Why Hide It')"
+_CRIMEA = "Crimea 2014: ~27,000 km2 seized 27 Feb - 18 Mar (19 days)"
+_CRIMEA_FORCE = (
+    "RFE/RL 'How many Russian troops are now thought to be in Crimea?' (rferl.org/a/25285238, "
+    "March 2014): Ukrainian authorities ~16,000 Russian troops in Crimea, Jane's (Tim Ripley) "
+    "6,000-7,000 freshly deployed since 28 Feb on top of ~11,000 Black Sea Fleet personnel; "
+    "Ukraine's border guards: 30,000 including the fleet (Reuters via Today's Zaman, 2014-03-07). "
+    "The range spans the fresh deployment alone to the border guards' count; the earlier figure "
+    "of 20,000 cited 'Putin's admission', which was about Ukraine's troops in Crimea"
 )
 
 PARAMETERS: tuple[Parameter, ...] = (
@@ -67,11 +76,11 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "scenario.size.hybrid_incursion",
-        20_000,
-        2_000,
-        40_000,
+        16_000,
+        6_000,
+        30_000,
         "persons",
-        _CRIMEA,
+        _CRIMEA_FORCE,
         "Nominal ground force of a hybrid incursion",
     ),
     Parameter(
@@ -94,7 +103,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "scenario.rate.overt_invasion",
-        3_500,
+        3_200,
         1_000,
         6_000,
         "km2/day",
@@ -121,7 +130,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "scenario.objective.overt_invasion",
-        120_000,
+        90_000,
         30_000,
         300_000,
         "km2",

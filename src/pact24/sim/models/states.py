@@ -5,16 +5,22 @@ states, every cell sourced; ``unverified`` cells are assumptions). Three per-sta
 registry parameters, each with the csv as its source:
 
 ``guarantor.stance.<ISO3>``
-    Troop willingness offset (logit units) read from ``reassurance_force_stance``: a state that
-    said it is "ready and willing" to put troops on the ground is +1.5; "open" or "conditional"
-    0; "no troops" -2.5. The statements are about a post-ceasefire reassurance force, so they are
-    read as an upper bound on willingness to fight a renewed attack (the guarantor model's troop
-    base lowers every state alike).
+    Troop willingness offset (logit units). Each state's quoted words in
+    ``reassurance_force_stance`` are read as one category (:data:`STANCE_SCALE`): "ready" +1.5
+    (troops "if necessary"), "yes" +1.0, "in principle" +0.5, "open" 0 (conditional yes, or a
+    deployment that disclaims fighting), "undecided" -0.5, "next to Ukraine" -1.0 (forces for the
+    force but based on NATO soil next to Ukraine), "air only" -2.0 (no ground troops), "no" -2.5.
+    The category rests on the quote; the value of each category is an assumption, and each
+    state's parameter sweeps [-4, 3]. The statements
+    are about a post-ceasefire reassurance force, so they are read as an upper bound on
+    willingness to fight a renewed attack (the guarantor model's troop base lowers every state
+    alike).
 ``guarantor.bandwagon_k.<ISO3>``
     How many other guarantors must already have committed troops before this one does (a
     Granovetter threshold): 0 for the co-leaders, 1-2 for states that said "yes" or "in
-    principle", 3-4 for states that named conditions such as a US backstop or "all coalition
-    countries", 5 for states that excluded troops.
+    principle", 3-4 for states that named conditions such as a US backstop, 5 for states that
+    excluded troops, 8 (every other guarantor: ``profiles`` caps it at their number) where the
+    condition is that "all coalition countries commit". The thresholds are assumptions.
 ``guarantor.retroactive.<ISO3>``
     For states whose parliament must approve a deployment beforehand: the probability that the
     government commits at once and seeks approval afterwards, where ``legal_basis`` provides an
@@ -78,44 +84,188 @@ def load_states() -> dict[str, StateFacts]:
     return out
 
 
+#: The logit offset of each stance category. The categories are read from the quotes; the
+#: values are an assumption (each state's parameter sweeps the whole range [-4, 3]).
+STANCE_SCALE: dict[str, float] = {
+    "ready": 1.5,
+    "yes": 1.0,
+    "in principle": 0.5,
+    "open": 0.0,
+    "undecided": -0.5,
+    "next to Ukraine": -1.0,
+    "air only": -2.0,
+    "no": -2.5,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """Our reading of one state's stance: troop offset, bandwagon threshold, retroactive route."""
+    """Our reading of one state's stance: category, bandwagon threshold, retroactive route.
 
-    stance: float
+    ``quote`` is the words of ``reassurance_force_stance`` the reading rests on; ``why`` says how
+    they were read (category and threshold)."""
+
+    category: str
     bandwagon_k: int
     retroactive: float | None
+    quote: str
     why: str
 
+    @property
+    def stance(self) -> float:
+        return STANCE_SCALE[self.category]
 
-#: One reading per csv state; ``why`` quotes the gist of ``reassurance_force_stance``.
+
+#: One reading per csv state, each resting on the quoted words of its ``reassurance_force_stance``
+#: (re-read for issue 10: FRA, DEU, LTU, NLD and SWE changed; see docs/model.md §7.4).
 READINGS: dict[str, Reading] = {
-    "GBR": Reading(1.5, 0, 0.7, "co-leader: 'ready and willing', boots on the ground"),
-    "FRA": Reading(1.5, 0, None, "co-leader: 26 states to deploy after a ceasefire"),
-    "DEU": Reading(-0.5, 3, 0.5, "only on NATO soil next to Ukraine; US backstop a condition"),
-    "ITA": Reading(-2.5, 5, 0.0, "no national participation in a force on the ground"),
-    "POL": Reading(-2.5, 5, None, "no Polish soldiers in Ukraine; logistics hub"),
-    "NLD": Reading(0.0, 2, None, "conditional yes: clear mandate and US backup"),
-    "DNK": Reading(0.5, 2, 0.0, "in principle ready"),
-    "SWE": Reading(0.0, 2, 0.0, "open: needs a very clear mandate, US backstop"),
-    "FIN": Reading(-2.5, 5, 0.3, "will not send soldiers to Ukraine (border state)"),
-    "NOR": Reading(0.0, 2, None, "willing once a credible ceasefire holds"),
-    "EST": Reading(1.0, 1, 0.0, "yes: company-sized unit, seeks Riigikogu mandate"),
-    "LVA": Reading(-0.5, 3, 0.0, "undecided: only after a peace treaty with guarantees"),
-    "LTU": Reading(0.5, 4, 0.0, "yes, provided all coalition countries commit"),
-    "CAN": Reading(0.0, 2, None, "open: would not exclude troops"),
-    "TUR": Reading(-0.5, 3, 0.0, "conditional yes, maritime focus, clear mission"),
-    "USA": Reading(-2.0, 4, None, "no ground troops; help 'probably by air'"),
-    "BEL": Reading(1.0, 1, None, "yes, with UK and France after a ceasefire"),
-    "ESP": Reading(0.0, 2, 0.3, "yes if a ceasefire occurs; parliament to approve"),
-    "CZE": Reading(-2.5, 5, 0.3, "no: 'we will never send our troops to Ukraine'"),
+    "GBR": Reading(
+        "ready",
+        0,
+        0.7,
+        "'ready and willing' to put UK troops on the ground 'if necessary'",
+        "co-leader; the only state that offered troops 'if necessary'",
+    ),
+    "FRA": Reading(
+        "open",
+        0,
+        None,
+        "26 countries to deploy 'the day after a ceasefire'; force 'does not have the will or "
+        "objective of waging war against Russia'",
+        "co-leader, so it moves first (k 0), but it disclaims fighting Russia: open, not ready",
+    ),
+    "DEU": Reading(
+        "next to Ukraine",
+        4,
+        0.2,
+        "participation 'on NATO territory neighbouring Ukraine, not in Ukraine'; conditions incl. "
+        "legally binding US guarantee and US backstop; any deployment needs a Bundestag mandate",
+        "forces for the multinational force, based on neighbouring NATO territory (Merz, AFP "
+        "6 Jan 2026: 'not ruling anything out'); two named conditions (k 4); emergency route "
+        "rare",
+    ),
+    "ITA": Reading(
+        "no",
+        5,
+        0.0,
+        "'no national participation in a possible military force on the ground is planned'",
+        "excluded troops",
+    ),
+    "POL": Reading(
+        "no",
+        5,
+        None,
+        "'Polish soldiers will not take part in this mission'; logistics hub",
+        "excluded troops",
+    ),
+    "NLD": Reading(
+        "open",
+        3,
+        None,
+        "would 'favorably consider' requests; conditions: clear mandate and US backup",
+        "conditional yes with a US condition (k 3)",
+    ),
+    "DNK": Reading(
+        "in principle",
+        2,
+        0.0,
+        "'if a ceasefire or peace agreement requires a European presence, Denmark is in "
+        "principle ready'",
+        "in principle ready, no conditions named beyond a ceasefire",
+    ),
+    "SWE": Reading(
+        "open",
+        3,
+        0.0,
+        "'absolutely a possibility'; needs a 'very clear mandate'; military backstop e.g. from US",
+        "open with a US condition (k 3)",
+    ),
+    "FIN": Reading(
+        "no",
+        5,
+        0.3,
+        "'we will not send soldiers to Ukraine'",
+        "excluded troops",
+    ),
+    "NOR": Reading(
+        "open",
+        2,
+        None,
+        "willing to contribute to an international force once a 'credible ceasefire' holds",
+        "conditional yes on a ceasefire only",
+    ),
+    "EST": Reading(
+        "yes",
+        1,
+        0.0,
+        "ready to contribute a company-sized ground combat unit; will seek a Riigikogu mandate",
+        "a concrete combat unit offered",
+    ),
+    "LVA": Reading(
+        "undecided",
+        3,
+        0.0,
+        "only after a peace treaty with clear security guarantees; no formal proposal",
+        "undecided, conditions named",
+    ),
+    "LTU": Reading(
+        "yes",
+        8,
+        0.0,
+        "'ready to provide ... very concrete numbers of our military troops', provided all "
+        "coalition countries commit",
+        "ready, but only once all the others have committed (k = every other guarantor)",
+    ),
+    "CAN": Reading(
+        "open",
+        2,
+        None,
+        "'I would not exclude the presence of troops'",
+        "open",
+    ),
+    "TUR": Reading(
+        "undecided",
+        3,
+        0.0,
+        "ready to send troops after a ceasefire and a clear mission definition; naval/Black Sea "
+        "element",
+        "conditional yes for a maritime role, not ground troops",
+    ),
+    "USA": Reading(
+        "air only",
+        4,
+        None,
+        "'You have my assurance' no US troops; could help 'probably ... by air'",
+        "no ground troops; air support possible",
+    ),
+    "BEL": Reading(
+        "yes",
+        1,
+        None,
+        "ready with UK/France to operate on Ukrainian territory 'immediately after the ceasefire'",
+        "yes, next to the co-leaders",
+    ),
+    "ESP": Reading(
+        "open",
+        2,
+        0.3,
+        "'Spain says yes if this ceasefire occurs'; parliamentary approval required",
+        "conditional yes on a ceasefire; cautious through 2025",
+    ),
+    "CZE": Reading(
+        "no",
+        5,
+        0.3,
+        "'we will never send our troops to Ukraine'",
+        "excluded troops",
+    ),
 }
 
 
 def _parameters() -> tuple[Parameter, ...]:
     out: list[Parameter] = []
     for iso3, r in READINGS.items():
-        src = f"{CSV}, {iso3} reassurance_force_stance (reading: {r.why})"
+        src = f'{CSV}, {iso3} reassurance_force_stance: "{r.quote}", read as {r.category}'
         out.append(
             Parameter(
                 f"guarantor.stance.{iso3}",
@@ -123,7 +273,7 @@ def _parameters() -> tuple[Parameter, ...]:
                 -4.0,
                 3.0,
                 "logit",
-                src,
+                f"{src}; the logit value of a category is an assumption ({r.why})",
                 f"Troop willingness offset of {iso3} read from its stated stance",
             )
         )
@@ -134,7 +284,7 @@ def _parameters() -> tuple[Parameter, ...]:
                 0.0,
                 8.0,
                 "guarantors",
-                src,
+                f"{src}; the threshold is an assumption ({r.why})",
                 f"Others that must commit troops before {iso3} does (threshold model)",
                 integer=True,
             )

@@ -36,7 +36,7 @@ from pact24.sim.reference.guarantors import Guarantors, troop_index
 from pact24.sim.reference.procedures import Procedures
 from pact24.sim.reference.records import CrisisRecord
 from pact24.sim.reference.setup import Setup
-from pact24.vocab import ConditionKind, Instrument, Severity
+from pact24.vocab import ConditionKind, Instrument
 
 PACKAGE_HOURS = 7 * 24.0
 """The horizon of ``package_eur_7d``: what is delivered or in force a week after the attack."""
@@ -75,18 +75,6 @@ def run_crisis(
         return _no_window(setup, design, attack, driver)
     driver.apply(engine.open_window(driver.state, driver.at(open_h)))
     return _Window(setup, design, attack, draws, driver, assessment, open_h, rng).run(agenda_ticks)
-
-
-def lag_severity(severity: Severity) -> Severity:
-    """The severity at which the timing model is asked for this attack's lags.
-
-    The timing model's ``low`` level rests on a single row (E017, EU sanctions two days after the
-    DNR/LNR recognition in 2022), so it reads a low-severity attack as faster to decide than a
-    high-severity one (median troop decision about 6 days against 9). No troop decision in the
-    data is below ``medium``; a low-severity attack is read at ``medium``, and the lesser attack
-    is never decided faster (severity still lowers willingness, ``guarantor.severity_effect``).
-    """
-    return Severity.MEDIUM if severity is Severity.LOW else severity
 
 
 def _activate(
@@ -140,8 +128,8 @@ class _Window:
             self.end_h = open_h + p["consultation.horizon_days"] * 24.0
         beliefs = assessment.beliefs(open_h)
         clear = np.array([b >= p["attribution.clear_at"] for b in beliefs])
-        speedup = gp.deadline_speedup if design.window_hours is not None else 1.0
-        self.lags = setup.lags.draw(rng, lag_severity(attack.severity), clear, speedup)
+        framework = design.window_hours is not None
+        self.lags = setup.lags.draw(rng, attack.severity, clear, framework, gp.deadline_speedup)
         self.agenda = Agenda()
         self.procedures = Procedures(
             gp,
