@@ -3,14 +3,14 @@
 Reproduces the table "The deadline's length" in docs/model.md. Every cell is the preset with only
 ``window_hours`` changed, run with a fixed seed; P is over the runs in which the adversary
 attacked (the crisis columns describe the first crisis), with its standard error
-``sqrt(p (1 - p) / n)``. Troop commitments are ``commits_troops``: guarantors whose troop
-commitment counted at the close, whatever the window's length (the outcome vector's
-``troop_pledges_24h`` / ``_7d`` columns, which fix the horizon instead, come from another change).
-Under ``meloni-24h``'s rule (at least 3 guarantors commit troops) P(>= 3) and P(honoured) are the
-same event; both are printed so that a design with another rule reads the same way.
+``sqrt(p (1 - p) / n)``. P(pledges >= 3 by 24 h / 7 d) counts guarantors with an unconditional or
+met troop commitment 24 h / 7 days after the *attack* (``troop_pledges_24h`` / ``_7d``), whatever
+the window's length; P(honoured) is the design's own rule at its close (which, for a window that
+opens on attribution, can come days after the attack).
 
-A second table varies ``guarantor.unfinished_commit_prob`` at the preset's 24 hours: how much the
-answer hangs on that assumption.
+A second table varies ``guarantor.unfinished_commit_prob`` at the preset's 24 hours, and a third
+``guarantor.deadline_speedup`` (1 = the timing model's fitted effect of a standing procedure,
+other values sweep it): how much the answer hangs on each assumption.
 
 Run: ``.venv/bin/python scripts/deadline_sweep.py [--runs 300] [--seed 2026]`` (a few minutes on
 2 cores).
@@ -37,6 +37,7 @@ WINDOWS: tuple[tuple[str, float], ...] = (
 )
 FAMILIES = ("overt_invasion", "hybrid_incursion")
 UNFINISHED = (0.0, 0.25, 0.5, 0.75, 1.0)
+SPEEDUPS = (0.5, 1.0, 2.0, 5.0, 10.0)
 
 
 def _p(hits: int, n: int) -> str:
@@ -48,7 +49,7 @@ def _p(hits: int, n: int) -> str:
 def cell(
     design: Design, family: str, runs: int, seed: int, overrides: Mapping[str, float]
 ) -> dict[str, Any]:
-    """P(>= 3 troop commitments), P(honoured) and the mean troop answers at close."""
+    """P(>= 3 troop pledges by 24 h and 7 d), P(honoured) and the mean troop answers at close."""
     rows = [r for r in run_many(prepare(design, family, overrides), runs, seed) if r["attacked"]]
     n = len(rows)
 
@@ -57,7 +58,8 @@ def cell(
 
     return {
         "n": n,
-        "p3": _p(sum(1 for r in rows if r["commits_troops"] >= 3), n),
+        "p3_24h": _p(sum(1 for r in rows if r["troop_pledges_24h"] >= 3), n),
+        "p3_7d": _p(sum(1 for r in rows if r["troop_pledges_7d"] >= 3), n),
         "honoured": _p(sum(1 for r in rows if r["decided"]), n),
         "committed": mean("commits_troops"),
         "conditional": mean("conditional_troops"),
@@ -67,20 +69,21 @@ def cell(
 
 
 _HEAD = (
-    "| {label} | family | n | P(troop commitments ≥ 3 at close) | P(honoured) | committed | "
-    "conditional | declined | silent |\n|---|---|---|---|---|---|---|---|---|"
+    "| {label} | family | n | P(pledges ≥ 3 by 24 h) | P(pledges ≥ 3 by 7 d) | P(honoured) | "
+    "committed | conditional | declined | silent |\n|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
 def _line(label: str, family: str, c: Mapping[str, Any]) -> str:
     return (
-        f"| {label} | {family} | {c['n']} | {c['p3']} | {c['honoured']} | {c['committed']} | "
+        f"| {label} | {family} | {c['n']} | {c['p3_24h']} | {c['p3_7d']} | {c['honoured']} | "
+        f"{c['committed']} | "
         f"{c['conditional']} | {c['declined']} | {c['silent']} |"
     )
 
 
 def tables(runs: int, seed: int, families: Sequence[str]) -> Iterator[str]:
-    """Both tables as markdown, line by line (each cell printed as soon as it is run)."""
+    """The three tables as markdown, line by line (each cell printed as soon as it is run)."""
     base = resolve_design("meloni-24h")
     yield _HEAD.format(label="window")
     for label, hours in WINDOWS:
@@ -92,6 +95,12 @@ def tables(runs: int, seed: int, families: Sequence[str]) -> Iterator[str]:
     for v in UNFINISHED:
         for family in families:
             c = cell(base, family, runs, seed, {"guarantor.unfinished_commit_prob": v})
+            yield _line(f"{v:g}", family, c)
+    yield ""
+    yield _HEAD.format(label="deadline_speedup")
+    for v in SPEEDUPS:
+        for family in families:
+            c = cell(base, family, runs, seed, {"guarantor.deadline_speedup": v})
             yield _line(f"{v:g}", family, c)
 
 
