@@ -111,9 +111,12 @@ def test_an_on_attribution_design_waits_for_its_threshold() -> None:
 
 def test_with_stationed_forces_first_arrival_is_not_bounded_by_the_window() -> None:
     keep = {**sure_attack("overt_invasion"), **HOLD}
-    trip = rows("tripwire-presence", "overt_invasion", 150, overrides=keep)
+    # stationed forces that the attack touches are there at once
+    trip = [
+        r for r in rows("tripwire-presence", "overt_invasion", 150, overrides=keep) if r["engaged"]
+    ]
     arrivals = column(trip, "hours_to_first_arrival")
-    assert arrivals.size == 150 and arrivals.max() == 0.0  # stationed forces are there at once
+    assert arrivals.size == len(trip) > 100 and arrivals.max() == 0.0
     window = design("meloni-24h").window_hours
     assert window is not None
     # without them, nothing arrives before the political window has closed
@@ -122,8 +125,8 @@ def test_with_stationed_forces_first_arrival_is_not_bounded_by_the_window() -> N
     )
     mel_arrivals = column(mel, "hours_to_first_arrival")
     assert mel_arrivals.size > 20 and mel_arrivals.min() >= window
-    dmz = rows("dmz-western", "overt_invasion", 100, overrides=keep)
-    assert column(dmz, "hours_to_first_arrival").max() == 0.0
+    dmz = [r for r in rows("dmz-western", "overt_invasion", 100, overrides=keep) if r["engaged"]]
+    assert dmz and column(dmz, "hours_to_first_arrival").max() == 0.0
 
 
 def test_a_qrf_arrives_at_its_readiness_after_the_guarantee_is_honoured() -> None:
