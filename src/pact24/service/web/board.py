@@ -48,8 +48,8 @@ class AnswerCount:
 
 
 def board_version(board: BoardOut) -> str:
-    """Changes whenever the board does (a refused late attempt included): the htmx poll sends
-    it back to learn whether to swap."""
+    """Changes whenever the board does (a refused late attempt and an acknowledged email
+    included): the htmx poll sends it back to learn whether to swap."""
     g = board.guarantee
     return (
         f"{g.event_count}.{g.ledger_size}.{g.phase}.{board.refused_late}.{len(board.acknowledged)}"
