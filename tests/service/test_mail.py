@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -103,7 +102,7 @@ def test_an_exercise_is_marked_in_every_message(world: World, smtp: tuple[Inbox,
         headers=bearer(world.admin),
     )
     assert r.status_code == 201, r.text
-    private_key, public_key = generate_keypair()
+    _, public_key = generate_keypair()
     world.client.post(
         "/api/v1/guarantees/g-ex/delegates",
         json={
