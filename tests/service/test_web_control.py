@@ -149,7 +149,7 @@ def test_who_has_not_answered_with_reminders(cell: Cell) -> None:
     cell.service.send_reminders()
     page = _text(cell.client.get(CONTROL).text)
     assert "Troops (16 of 16)" in page
-    assert "escalation to deu-ambassador, 3.0 h before" in page
+    assert "escalation to deu-ambassador, 3 h before" in page
     assert "deu-ambassador: not acknowledged" in page
 
 
