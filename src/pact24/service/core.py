@@ -491,7 +491,7 @@ class Service:
         if settings is None:
             return 0
         with self.store.read() as s:
-            ids = mail.recent_outcomes(s, self.now())
+            ids = mail.outcomes_to_mail(s, self.now())
         queued = 0
         for gid in ids:
             try:

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from pact24 import wording
@@ -227,10 +227,29 @@ def queue_reminders(
     return queued
 
 
-def recent_outcomes(session: Session, now: datetime) -> list[str]:
-    """Guarantees whose outcome was declared within ``OUTCOME_RECENT``."""
+def _mailed_delegates(guarantee_id: str) -> Select[tuple[str]]:
+    """The ids of a guarantee's delegate accounts that have an address and are enabled."""
+    return select(Account.id).where(
+        Account.guarantee_id == guarantee_id,
+        Account.role == Role.DELEGATE.value,
+        Account.email.is_not(None),
+        Account.disabled_at.is_(None),
+    )
+
+
+def outcomes_to_mail(session: Session, now: datetime) -> list[str]:
+    """Guarantees whose outcome was declared within ``OUTCOME_RECENT`` and not yet mailed to
+    every delegate with an address (read first, so the timer writes only when it must)."""
     stmt = select(OutcomeRow.guarantee_id).where(OutcomeRow.declared_at >= now - OUTCOME_RECENT)
-    return list(session.scalars(stmt))
+    due = []
+    for gid in session.scalars(stmt):
+        told = select(MailRow.account_id).where(
+            MailRow.guarantee_id == gid, MailRow.topic == "outcome"
+        )
+        untold = _mailed_delegates(gid).where(Account.id.not_in(told))
+        if session.scalar(select(func.count()).select_from(untold.subquery())):
+            due.append(gid)
+    return due
 
 
 def queue_outcome(
@@ -245,12 +264,7 @@ def queue_outcome(
     told = set(session.scalars(select(MailRow.key).where(MailRow.guarantee_id == g.id)))
     accounts = session.scalars(
         select(Account)
-        .where(
-            Account.guarantee_id == g.id,
-            Account.role == Role.DELEGATE.value,
-            Account.email.is_not(None),
-            Account.disabled_at.is_(None),
-        )
+        .where(Account.id.in_(_mailed_delegates(g.id)))
         .order_by(Account.guarantor, Account.delegate)
     )
     queued = 0
