@@ -227,7 +227,7 @@ def queue_reminders(
     return queued
 
 
-def _mailed_delegates(guarantee_id: str) -> Select[tuple[str]]:
+def _mailed_delegates(guarantee_id: str) -> Select[str]:
     """The ids of a guarantee's delegate accounts that have an address and are enabled."""
     return select(Account.id).where(
         Account.guarantee_id == guarantee_id,
