@@ -48,12 +48,11 @@ class AnswerCount:
 
 
 def board_version(board: BoardOut) -> str:
-    """Changes whenever the board does (a refused late attempt and an acknowledged email
-    included): the htmx poll sends it back to learn whether to swap."""
+    """Changes whenever the board does (a refused late attempt and an acknowledged email, by
+    its time, included): the htmx poll sends it back to learn whether to swap."""
     g = board.guarantee
-    return (
-        f"{g.event_count}.{g.ledger_size}.{g.phase}.{board.refused_late}.{len(board.acknowledged)}"
-    )
+    acked = max((int(a.at.timestamp()) for a in board.acknowledged), default=0)
+    return f"{g.event_count}.{g.ledger_size}.{g.phase}.{board.refused_late}.{acked}"
 
 
 def answer_counts(board: BoardOut) -> list[AnswerCount]:
