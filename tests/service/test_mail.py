@@ -13,6 +13,7 @@ from tests.service.support import T0, Delegate, World, bearer
 
 from pact24.ledger import encode_public_key, generate_keypair
 from pact24.service import acks, mail
+from pact24.service.web.board import board_version
 from pact24.service.webhooks import DeliveryPolicy
 
 GBR_MAIL = "gbr-minister@gov.example"
@@ -139,6 +140,8 @@ def test_the_link_acknowledges_once_and_the_board_shows_it(
     assert page.status_code == 200 and "I have read it" in page.text
     assert all(m["acknowledged_at"] is None for m in _mail_log(mailed))  # a GET records nothing
     assert mailed.get("/board").json()["acknowledged"] == []
+    admin = mailed.service.authenticate(mailed.admin)
+    before = board_version(mailed.service.board(admin, mailed.gid))
     mailed.clock.advance(timedelta(minutes=5))
     done = mailed.client.post(f"/web/ack/{token}")
     assert done.status_code == 200 and "Acknowledged at 2027-03-02 01:05 UTC" in _text(done.text)
@@ -152,6 +155,7 @@ def test_the_link_acknowledges_once_and_the_board_shows_it(
         "topic": "reminder",
         "at": "2027-03-02T01:05:00Z",
     }
+    assert board_version(mailed.service.board(admin, mailed.gid)) != before  # htmx swaps
     acked = [m for m in _mail_log(mailed) if m["acknowledged_at"] is not None]
     assert [m["to"] for m in acked] == [GBR_MAIL]
 
