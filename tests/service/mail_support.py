@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 ACK_LINK = re.compile(r"(https?://\S+/web/ack/(\S+))")
 
@@ -49,11 +50,26 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def smtp_server(port: int | None = None) -> Iterator[tuple[Inbox, int]]:
-    """A running SMTP server (its inbox and port) until the generator is closed."""
+def smtp_server(
+    port: int | None = None, login: tuple[str, str] | None = None
+) -> Iterator[tuple[Inbox, int]]:
+    """A running SMTP server (its inbox and port) until the generator is closed; with
+    ``login``, one that takes mail only after that user name and password (AUTH PLAIN/LOGIN,
+    offered without TLS, as on a local relay)."""
     inbox = Inbox()
     port = port or free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    auth: dict[str, Any] = {}
+    if login is not None:
+
+        def authenticator(
+            server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+        ) -> AuthResult:
+            given = (data.login.decode(), data.password.decode())
+            ok = isinstance(data, LoginPassword) and given == login
+            return AuthResult(success=ok, handled=False)  # aiosmtpd answers 235 or 535
+
+        auth = {"authenticator": authenticator, "auth_required": True, "auth_require_tls": False}
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, **auth)
     controller.start()
     try:
         yield inbox, port

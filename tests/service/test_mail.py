@@ -217,6 +217,25 @@ def test_a_mail_server_down_keeps_the_message_and_never_blocks_a_decision(
     assert {m["attempts"] for m in _mail_log(mailed)} == {3}
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_the_server_login_is_used_and_a_wrong_one_retried(mailed: World) -> None:
+    for server in smtp_server(login=("pact24", "relay-secret")):
+        inbox, port = server
+        mailed.service.mail_settings = mail.MailSettings(
+            host="127.0.0.1", port=port, username="pact24", password="wrong"
+        )
+        mailed.clock.set(T0 + timedelta(hours=12))
+        mailed.service.send_reminders()
+        assert mailed.service.deliver_mail() == {"sent": 0, "pending": 2, "dead": 0}
+        assert all("Authentication" in str(m["last_error"]) for m in _mail_log(mailed))
+        mailed.service.mail_settings = mail.MailSettings(
+            host="127.0.0.1", port=port, username="pact24", password="relay-secret"
+        )
+        mailed.clock.advance(timedelta(seconds=2))
+        assert mailed.service.deliver_mail() == {"sent": 2, "pending": 0, "dead": 0}
+        assert len(inbox.messages) == 2
+
+
 def test_after_the_last_attempt_a_message_is_kept_as_dead(mailed: World) -> None:
     mailed.service.mail_settings = mail.MailSettings(host="127.0.0.1", port=free_port())
     mailed.service.delivery = DeliveryPolicy(max_attempts=2, base=timedelta(seconds=1))
