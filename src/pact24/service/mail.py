@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import smtplib
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -312,10 +313,12 @@ Send = Callable[[MailSettings, EmailMessage], None]
 
 
 def smtp_send(settings: MailSettings, message: EmailMessage) -> None:
-    """Hand one message to the configured SMTP server (STARTTLS and login when configured)."""
+    """Hand one message to the configured SMTP server (STARTTLS and login when configured).
+    STARTTLS checks the server's certificate and name against the system's CAs (smtplib's
+    own default would not)."""
     with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
         if settings.starttls:
-            smtp.starttls()
+            smtp.starttls(context=ssl.create_default_context())
         if settings.username is not None:
             smtp.login(settings.username, settings.password or "")
         smtp.send_message(message)
