@@ -153,14 +153,14 @@ def test_who_has_not_answered_with_reminders(cell: Cell) -> None:
     assert "deu-ambassador: not acknowledged" in page
 
 
-def test_the_inject_and_pause_forms_show_the_apis_answer(cell: Cell) -> None:
+def test_the_inject_and_clock_forms_show_the_apis_answer(cell: Cell) -> None:
     """Until exercise mode adds its routes, the API answers 404, and the page says so."""
     r = cell.post("inject", kind="disinformation", text="A video claims the strike was staged.")
     assert r.status_code == 404
     text = _text(r.text)
     assert f"The API refused it: 404 Not found. POST /api/v1/guarantees/{GID}/injects" in text
-    r = cell.post("pause")
-    assert r.status_code == 404 and f"/api/v1/guarantees/{GID}/pause" in r.text
+    r = cell.post("clock", running="false")
+    assert r.status_code == 404 and f"/api/v1/guarantees/{GID}/clock" in r.text
 
 
 def test_the_chair_close_shows_the_mechanisms_refusal(cell: Cell) -> None:

@@ -17,7 +17,7 @@ Routes (all under ``/web``; ``/`` redirects there):
 ``GET  /web/g/{id}/decide``       the decision form (a delegate, for its own guarantor only)
 ``POST /web/g/{id}/decide``       signs the decision with the delegate's key and records it
 ``GET  /web/g/{id}/control``      the control cell (admins): incident, delegates, who is silent
-``POST /web/g/{id}/control/*``    ``incident``, ``delegate``, ``close``; ``inject`` and ``pause``
+``POST /web/g/{id}/control/*``    ``incident``, ``delegate``, ``close``; ``inject`` and ``clock``
                                   post to the exercise API and show its answer
 ``GET  /web/ack/{token}``         an email's acknowledge link: what it acknowledges, and a button
 ``POST /web/ack/{token}``         records the acknowledgement (once; the board shows it)

@@ -49,7 +49,7 @@ class Answer:
     detail: str
     status: int
     secret: str | None = None  # a new delegate's token, shown this once
-    body: str | None = None  # the API's answer as it came (inject, pause)
+    body: str | None = None  # the API's answer as it came (inject, clock)
 
 
 def control_refusal(actor: Actor) -> Forbidden | None:

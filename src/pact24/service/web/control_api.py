@@ -1,11 +1,11 @@
-"""The control cell's exercise forms: send an inject, pause. They post to the JSON API.
+"""The control cell's exercise forms: send an inject, pause and resume. They post to the API.
 
-Injects and pausing belong to exercise mode, whose routes are ``POST
-/api/v1/guarantees/{id}/injects`` and ``POST /api/v1/guarantees/{id}/pause``. The page does not
-re-implement them: it sends the form to those routes *inside this process* (the app itself as
-an ASGI transport, authenticated by the director's own session token) and shows the API's
-answer as it came, status and body, so the page and the API can never disagree, and a service
-without those routes shows its 404 plainly.
+Injects and the exercise clock belong to exercise mode, whose routes are ``POST
+/api/v1/guarantees/{id}/injects`` and ``POST /api/v1/guarantees/{id}/clock`` (``{"running":
+false}`` pauses, ``true`` resumes). The page does not re-implement them: it sends the form to
+those routes *inside this process* (the app itself as an ASGI transport, authenticated by the
+director's own session token) and shows the API's answer as it came, status and body, so the
+page and the API can never disagree, and a service without those routes shows its 404 plainly.
 """
 
 from __future__ import annotations
@@ -87,13 +87,18 @@ async def send_inject(
     )
 
 
-@router.post("/web/g/{guarantee_id}/control/pause", response_model=None)
-async def pause(
-    request: Request, guarantee_id: str, service: ServiceDep, csrf: Annotated[str, Form()] = ""
+@router.post("/web/g/{guarantee_id}/control/clock", response_model=None)
+async def clock(
+    request: Request,
+    guarantee_id: str,
+    service: ServiceDep,
+    csrf: Annotated[str, Form()] = "",
+    running: Annotated[str, Form()] = "",
 ) -> Response:
+    """Pause (``running=false``) or resume the exercise's clock."""
     checked = await _checked(request, service, guarantee_id, csrf)
     if not isinstance(checked, WebSession):
         return checked
-    path = f"/api/v1/guarantees/{quote(guarantee_id)}/pause"
-    answer = await call_api(request, checked, path, {})
+    path = f"/api/v1/guarantees/{quote(guarantee_id)}/clock"
+    answer = await call_api(request, checked, path, {"running": running == "true"})
     return await run_in_threadpool(control_page, request, service, checked, guarantee_id, answer)
