@@ -152,6 +152,7 @@ def account(a: Account, public_key: str | None = None) -> AccountOut:
         rank=a.rank,
         public_key=public_key,
         created_at=a.created_at,
+        email=a.email,
     )
 
 
