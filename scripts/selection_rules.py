@@ -20,6 +20,11 @@ structure is the shipped model with some pieces switched off (their prior sd set
 crises is the one ``calibrate fit`` computes to choose ``kappa``; ``--nested`` adds the full
 backtest, with ``kappa`` chosen per fold. A piece is kept only if the log score with it is lower
 than without it; this is judged on the folds that score it (docs/calibration.md discloses it).
+
+``--actor`` scores the actor-level effect (:mod:`pact24.calibrate.actor`) beside the shipped
+structure: for ``s_actor`` = 0 (no actor effect, through the same code) and each value of
+:data:`pact24.calibrate.actor.ACTOR_SD_GRID`, the leave-one-crisis-out log score over all the
+crises at the best ``kappa`` (both chosen on the same folds, as ``--structures`` does).
 """
 
 from __future__ import annotations
@@ -31,8 +36,14 @@ from typing import Any
 
 import numpy as np
 
+from pact24.calibrate.actor import ACTOR_SD_GRID, loco_log_scores
 from pact24.calibrate.backtest import backtest
-from pact24.calibrate.events import BACKTEST_COLUMNS, read_events, shipped_events_path
+from pact24.calibrate.events import (
+    BACKTEST_COLUMNS,
+    actor_key,
+    read_events,
+    shipped_events_path,
+)
 from pact24.calibrate.fit import (
     FAMILY_CANDIDATES,
     SCALE_GRID,
@@ -227,6 +238,41 @@ def structures(jobs: int, nested: bool) -> None:
         )
 
 
+def _actor_scores(actor_sd: float) -> np.ndarray:
+    """``(len(SCALE_GRID), n)`` leave-one-crisis-out log scores of the shipped structure with
+    actor effects of prior sd ``actor_sd`` (0: none)."""
+    events = read_events(shipped_events_path(), BACKTEST_COLUMNS)
+    lo, hi = events.bounds()
+    return loco_log_scores(
+        events.design(),
+        lo,
+        hi,
+        events.groups(),
+        [actor_key(r.actor) for r in events.rows],
+        actor_sd=actor_sd,
+        kappas=SCALE_GRID,
+        prior=structure_prior(tuple(PIECES)),
+    )
+
+
+def actor(jobs: int) -> None:
+    """The actor effect's table: per ``s_actor``, the ``kappa`` and LOCO mean log score, and
+    the mean difference per row from no actor effect with its standard error."""
+    sds = (0.0, *ACTOR_SD_GRID)
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        scores = dict(zip(sds, pool.map(_actor_scores, sds), strict=True))
+    base = scores[0.0][int(np.argmin(scores[0.0].mean(axis=1)))]
+    print("| s_actor | kappa | LOCO log score | difference from none (se) |")
+    print("|---:|---:|---:|---:|")
+    for sd, s in scores.items():
+        best = int(np.argmin(s.mean(axis=1)))
+        diff = s[best] - base
+        se = float(np.std(diff, ddof=1) / np.sqrt(diff.size))
+        print(
+            f"| {sd} | {SCALE_GRID[best]} | {s[best].mean():.4f} | {diff.mean():+.4f} ({se:.4f}) |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
@@ -236,7 +282,11 @@ def main() -> None:
     parser.add_argument(
         "--nested", action="store_true", help="with --structures: also a backtest per candidate"
     )
+    parser.add_argument("--actor", action="store_true", help="score the actor-level effect instead")
     args = parser.parse_args()
+    if args.actor:
+        actor(args.jobs)
+        return
     if args.structures:
         structures(args.jobs, args.nested)
         return

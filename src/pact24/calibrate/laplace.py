@@ -77,7 +77,8 @@ def neg_log_posterior(
     return value, g
 
 
-def _hessian(fun_grad: Any, theta: np.ndarray, step: float = 1e-4) -> np.ndarray:
+def numerical_hessian(fun_grad: Any, theta: np.ndarray, step: float = 1e-4) -> np.ndarray:
+    """Symmetrised central differences of the gradient of ``fun_grad`` (``-> (value, grad)``)."""
     p = theta.size
     h = np.empty((p, p))
     for i in range(p):
@@ -141,7 +142,7 @@ def fit_arrays(
     # Newton steps polish the mode to a gradient of ~1e-9 (the log-posterior is smooth and
     # nearly quadratic there, so L-BFGS-B need only get close); the Hessian is recomputed at the
     # polished mode if the polish moved it by more than 1e-3.
-    hess = _hessian(fg, theta)
+    hess = numerical_hessian(fg, theta)
     moved = 0.0
     for _ in range(5 if precise else 0):
         value, grad = fg(theta)
@@ -156,7 +157,7 @@ def fit_arrays(
         moved = max(moved, float(np.max(np.abs(trial - theta))))
         theta = trial
     if moved > 1e-3:
-        hess = _hessian(fg, theta)
+        hess = numerical_hessian(fg, theta)
     vals, vecs = np.linalg.eigh(hess)
     vals = np.clip(vals, 1e-8, None)
     cov = (vecs / vals) @ vecs.T

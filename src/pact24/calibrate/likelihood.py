@@ -104,13 +104,32 @@ def marginal_loglik(
     Rows with the same ``groups`` value (0..G-1) share one ``u ~ Normal(0, tau^2)``; the integral
     is done by ``n_nodes``-point Gauss-Hermite quadrature. Returns ``(ll_groups (G,), grad)``.
     """
+    ll_groups, grad, _ = marginal_loglik_offset(
+        family, theta, design, lo, hi, groups, np.zeros(design.n), n_nodes
+    )
+    return ll_groups, grad
+
+
+def marginal_loglik_offset(
+    family: str,
+    theta: FloatArray,
+    design: DesignMatrix,
+    lo: FloatArray,
+    hi: FloatArray,
+    groups: IntArray,
+    offset: FloatArray,
+    n_nodes: int = 96,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """:func:`marginal_loglik` with each row's median shifted by ``offset`` (log-days; the
+    actor effects of :mod:`pact24.calibrate.actor`), and also the gradient in each row's shift:
+    ``(ll_groups (G,), grad, d_offset (n,))``."""
     beta, gamma, log_tau = _split(theta)
     groups = np.asarray(groups, dtype=np.int64)
     n_groups = int(groups.max()) + 1 if groups.size else 0
     x, log_w = _gauss_hermite(n_nodes)
     tau = math.exp(log_tau)
     u = math.sqrt(2.0) * tau * x
-    mu = (design.X @ beta)[:, None] + u[None, :]
+    mu = (design.X @ beta + np.asarray(offset, dtype=np.float64))[:, None] + u[None, :]
     sigma = np.exp(design.Z @ gamma)[:, None]
     ll, d_mu, d_logsig = _row_terms(family, mu, sigma, lo[:, None], hi[:, None])
     per_group = np.zeros((n_groups, n_nodes), dtype=np.float64)
@@ -118,13 +137,13 @@ def marginal_loglik(
     a = log_w[None, :] + per_group
     ll_groups = special.logsumexp(a, axis=1)
     omega = np.exp(a - ll_groups[:, None])[groups]  # (n, K) node weights per row's group
-    wd_mu = np.sum(omega * d_mu, axis=1)
+    wd_mu = np.asarray(np.sum(omega * d_mu, axis=1), dtype=np.float64)
     grad = np.empty(len(PARAMS), dtype=np.float64)
     p = len(FEATURES)
     grad[:p] = design.X.T @ wd_mu
     grad[p : p + len(SCALE_FEATURES)] = design.Z.T @ np.sum(omega * d_logsig, axis=1)
     grad[-1] = float(np.sum(omega * d_mu * u[None, :]))
-    return np.asarray(ll_groups, dtype=np.float64), grad
+    return np.asarray(ll_groups, dtype=np.float64), grad, wd_mu
 
 
 def group_gradients(
