@@ -77,6 +77,13 @@ class GuaranteeIn(_In):
         pattern=GUARANTEE_ID,
         description="Identifier; made from the design name when omitted",
     )
+    speed: float | None = Field(
+        default=None,
+        gt=0,
+        le=100_000,
+        description="An exercise's clock speed (1440: a day in a minute); default 1. "
+        "A live guarantee runs on the wall clock and takes none",
+    )
 
 
 class GuaranteeOut(BaseModel):
@@ -94,6 +101,16 @@ class GuaranteeOut(BaseModel):
     closed_at: datetime | None
     event_count: int
     ledger_size: int
+    speed: float = Field(
+        default=1.0, description="How fast the guarantee's clock runs (1 for a live one)"
+    )
+    paused: bool = Field(default=False, description="An exercise whose clock is stopped")
+
+
+class ClockIn(_In):
+    """Stop or restart an exercise's clock (the exercise director's pause)."""
+
+    running: bool
 
 
 class ConditionOut(BaseModel):
@@ -181,6 +198,11 @@ class AccountIn(_In):
     guarantee_id: str | None = Field(
         default=None, pattern=GUARANTEE_ID, description="Scope; null for every guarantee"
     )
+    mode: Mode | None = Field(
+        default=None,
+        description="The only mode of guarantee the account may act on (an exercise "
+        "director's admin: exercise); a scoped account takes its guarantee's",
+    )
     password: str | None = Field(default=None, min_length=12, description="For the web login")
 
 
@@ -202,6 +224,7 @@ class AccountOut(BaseModel):
     guarantor: str | None
     delegate: str | None
     rank: str | None
+    mode: Mode | None = None
     public_key: str | None
     created_at: datetime
 

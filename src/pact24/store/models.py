@@ -106,6 +106,11 @@ class Guarantee(Base):
     last_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     event_count: Mapped[int] = mapped_column(Integer, default=0)
     ledger_size: Mapped[int] = mapped_column(Integer, default=0)
+    # An exercise's own clock (``clock.ExerciseTime``); all null for a live guarantee.
+    clock_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    clock_speed: Mapped[float | None] = mapped_column(Float)
+    clock_paused_seconds: Mapped[float | None] = mapped_column(Float)
+    clock_paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class EventRow(Base):
@@ -215,6 +220,8 @@ class Account(Base):
     guarantor: Mapped[str | None] = mapped_column(String(3))
     delegate: Mapped[str | None] = mapped_column(String(100))
     rank: Mapped[str | None] = mapped_column(String(16))
+    # ``exercise`` or ``live``: the only mode of guarantee this account may act on (null: any).
+    mode: Mapped[str | None] = mapped_column(String(16))
     password_hash: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -12,6 +12,7 @@ from pact24.service.idempotency import REPLAYED_HEADER
 from pact24.service.schemas import (
     AttributionIn,
     BoardOut,
+    ClockIn,
     CloseIn,
     Credentials,
     DecisionIn,
@@ -47,6 +48,17 @@ def list_guarantees(service: ServiceDep, actor: ActorDep) -> list[GuaranteeOut]:
 @router.get("/{guarantee_id}", response_model=GuaranteeOut, responses=responses(404))
 def get_guarantee(guarantee_id: GuaranteeId, service: ServiceDep, actor: ActorDep) -> GuaranteeOut:
     return service.guarantee(actor, guarantee_id)
+
+
+@router.post(
+    "/{guarantee_id}/clock", response_model=GuaranteeOut, responses=responses(404, 409)
+)
+def set_clock(
+    guarantee_id: GuaranteeId, req: ClockIn, service: ServiceDep, actor: ActorDep
+) -> GuaranteeOut:
+    """Pause (``running: false``) or resume an exercise's clock (admin); 409 for a live one.
+    While paused, the exercise's time, deadline and reminders stand still."""
+    return service.set_running(actor, guarantee_id, req.running)
 
 
 @router.get("/{guarantee_id}/design", responses=responses(404))
