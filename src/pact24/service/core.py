@@ -227,7 +227,8 @@ class Service:
         time), so ``now`` is the receipt time under the lock and events enter the record in the
         order of their times. A transaction that loses a race with another writer (``Conflict``
         from the store's compare-and-set, or a serialization failure, deadlock or busy
-        database) is run again, up to ``WRITE_ATTEMPTS`` times: honest concurrent requests are serialised, not refused.
+        database) is run again, up to ``WRITE_ATTEMPTS`` times: honest concurrent requests are
+        serialised, not refused.
         """
         fp = idempotency.fingerprint(op, guarantee_id, req.model_dump(mode="json"))
         key = None if idempotency_key is None else idempotency.check_key(idempotency_key)

@@ -50,9 +50,7 @@ def get_guarantee(guarantee_id: GuaranteeId, service: ServiceDep, actor: ActorDe
     return service.guarantee(actor, guarantee_id)
 
 
-@router.post(
-    "/{guarantee_id}/clock", response_model=GuaranteeOut, responses=responses(404, 409)
-)
+@router.post("/{guarantee_id}/clock", response_model=GuaranteeOut, responses=responses(404, 409))
 def set_clock(
     guarantee_id: GuaranteeId, req: ClockIn, service: ServiceDep, actor: ActorDep
 ) -> GuaranteeOut:
