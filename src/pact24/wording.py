@@ -362,13 +362,29 @@ def honoured_share_text(honoured: bool, share: float, runs: int) -> str:
     )
 
 
-def silence_text(who: str, instrument: Instrument | str, status: str) -> str:
-    """What the silence rule made of a guarantor that never answered: ``FIN said nothing on
-    troops: the silence rule recorded it as declined``."""
-    return (
-        f"{who} said nothing on {instrument_name(instrument)}: the silence rule recorded it as "
-        f"{plain(status)}"
-    )
+_SILENCE_COUNTS = {
+    "decline": ("a decline", "declines"),
+    "abstain": ("an abstention", "abstentions"),
+    "commit": ("a commitment", "commitments"),
+}
+
+
+def silence_text(who: str, silent: list[tuple[str, str]]) -> str:
+    """What the silence rule made of one guarantor's unanswered instruments, grouped by what
+    they count as: ``France said nothing on troops (counted as a decline) and on defence support
+    and sanctions (counted as abstentions)``. ``silent``: (instrument, receipt status) pairs."""
+    groups: dict[str, list[str]] = {}
+    for instrument, status in silent:
+        groups.setdefault(status, []).append(instrument_name(instrument))
+    parts = []
+    for status, names in groups.items():
+        one, many = _SILENCE_COUNTS.get(status, (plain(status), plain(status)))
+        parts.append(f"on {_and(names)} (counted as {one if len(names) == 1 else many})")
+    return f"{who} said nothing {' and '.join(parts)}"
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def ledger_check_text(size: int, marked: bool, error: str | None) -> str:

@@ -94,3 +94,15 @@ def test_an_unreachable_guarantor_s_answer_waits_then_its_alternate_signs_it() -
     # The same MSEL seed draws the same delegates.
     first, second = (Delegates.draw(prepare(design, script.scenario), design, script) for _ in "ab")
     assert first.wake == second.wake and first.z == second.z
+
+
+def test_the_silence_rule_is_told_per_guarantor_grouped_by_what_silence_counts_as() -> None:
+    said = wording.silence_text(
+        "France", [("troops", "decline"), ("economic_aid", "abstain"), ("sanctions", "abstain")]
+    )
+    assert said == (
+        "France said nothing on troops (counted as a decline) and on economic aid and sanctions "
+        "(counted as abstentions)"
+    )
+    assert "does NOT verify: entry 3" in wording.ledger_check_text(4, True, "entry 3: bad")
+    assert "NOT every entry is marked" in wording.ledger_check_text(4, False, None)

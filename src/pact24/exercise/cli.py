@@ -46,7 +46,7 @@ def run(
     from pact24.exercise import msel, session
 
     parsed, design = msel.resolve(script)
-    hours = max(i.at for i in parsed.injects) + (design.window_hours or 0.0)
+    hours = parsed.incident().at + (design.window_hours or 0.0)
     console = Console(stderr=True)
 
     def ready(players: Path) -> None:

@@ -105,6 +105,7 @@ class Exercise:
         self.msel, self.design, self.url, self.out = msel, design, url, out
         self.speed = speed or msel.speed
         self.director = httpx.Client(base_url=url, headers=_bearer(token), timeout=30)
+        self.reporter = httpx.Client(base_url=url, timeout=30)  # its token comes in ``prepare``
         self.delegates = Delegates.draw(prepare(design, msel.scenario), design, msel)
         self._signers: dict[tuple[str, bool], _Signer] = {}
         self._voted: set[str] = set()
@@ -126,9 +127,7 @@ class Exercise:
             "/api/v1/accounts",
             {"name": f"{gid}/reporter", "role": "reporter", "guarantee_id": gid},
         )
-        self.reporter = httpx.Client(
-            base_url=self.url, headers=_bearer(reporter["token"]), timeout=30
-        )
+        self.reporter.headers.update(_bearer(reporter["token"]))
         players: list[dict[str, str]] = []
         away = {i.guarantor for i in self.msel.injects if isinstance(i, UnreachableInject)}
         for x in self.design.guarantors:

@@ -151,13 +151,11 @@ def debrief(
             )
     rows.sort(key=lambda r: (r.hour, r.source != "inject"))
     outcome = board["outcome"]
-    silence = [
-        wording.silence_text(
-            names.get(r["guarantor"], r["guarantor"]), r["instrument"], r["status"]
-        )
-        for r in board["receipts"]
-        if r["by_silence"]
-    ]
+    unanswered: dict[str, list[tuple[str, str]]] = {}
+    for r in board["receipts"]:
+        if r["by_silence"]:
+            unanswered.setdefault(r["guarantor"], []).append((r["instrument"], r["status"]))
+    silence = [wording.silence_text(names.get(g, g), pairs) for g, pairs in unanswered.items()]
     first = first_troops_hour(events, board, played)
     honoured = bool(outcome["honoured"])
     comparison = [
