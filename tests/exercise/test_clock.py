@@ -46,6 +46,11 @@ def test_speed_must_be_positive() -> None:
 
 
 @pytest.fixture
+def live(store: Store) -> Iterator[World]:
+    yield from make_world(store)
+
+
+@pytest.fixture
 def exercise(store: Store) -> Iterator[World]:
     """meloni-24h in exercise mode at 24x: the whole 24-hour window in one wall hour."""
     yield from make_world(store, mode="exercise", speed=24)
@@ -103,14 +108,35 @@ def test_a_delegate_signs_by_the_exercise_s_clock_and_a_wall_clock_signature_is_
     assert datetime.fromisoformat(r.json()["events"][0]["at"]) == T0 + timedelta(hours=12)
 
 
-def test_a_live_guarantee_has_no_speed_and_its_clock_cannot_stop(store: Store) -> None:
-    for w in make_world(store):
-        r = w.client.post(
-            "/api/v1/guarantees",
-            json={"mode": "live", "preset": "meloni-24h", "speed": 24},
-            headers=bearer(w.admin),
-        )
-        assert r.status_code == 422 and "only an exercise" in r.json()["detail"]
-        r = w.client.post(f"{w.base}/clock", json={"running": False}, headers=bearer(w.admin))
-        assert r.status_code == 409
-        assert w.get("/board").json()["guarantee"]["speed"] == 1
+def test_a_live_guarantee_has_no_speed_and_its_clock_cannot_stop(live: World) -> None:
+    w = live
+    r = w.client.post(
+        "/api/v1/guarantees",
+        json={"mode": "live", "preset": "meloni-24h", "speed": 24},
+        headers=bearer(w.admin),
+    )
+    assert r.status_code == 422 and "only an exercise" in r.json()["detail"]
+    r = w.client.post(f"{w.base}/clock", json={"running": False}, headers=bearer(w.admin))
+    assert r.status_code == 409
+    assert w.get("/board").json()["guarantee"]["speed"] == 1
+
+
+def test_reminders_fall_due_by_the_exercise_s_clock(exercise: World) -> None:
+    w = exercise
+    _open(w)
+    after(w, 0.45)  # 10.8 exercise hours: the 12-hours-before reminder is not due yet
+    assert w.service.send_reminders() == 0
+    after(w, 0.05)  # 12 exercise hours
+    assert w.service.send_reminders() == 16  # one per silent guarantor's primary delegate
+    kinds = {n["kind"] for n in w.get("/notifications").json()}
+    assert kinds == {"reminder"}
+
+
+def test_pact24_decide_signs_by_the_service_s_time_not_this_computer_s(live: World) -> None:
+    """The service's clock here is in 2027 (a ``ManualClock``), as a server started with
+    ``PACT24_CLOCK_OFFSET_SECONDS`` would be: the client signs at the time the board reports."""
+    d = live.add_delegate("GBR", "gbr-minister")
+    live.open_window()
+    http = TestClient(live.client.app, headers=bearer(d.token))
+    answer = client.decide(http, d.key, Instrument.TROOPS, Choice.COMMIT)
+    assert answer["events"][0]["body"]["signed_at"].startswith("2027-03-01T04:00")
