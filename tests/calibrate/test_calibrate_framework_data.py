@@ -1,5 +1,6 @@
-"""The issue-11 data: the ``framework`` column on every shipped table, the derived
-``nth_of_kind`` rank, and the new table of decisions under standing, pre-agreed procedures."""
+"""The issue-11 data: the ``framework`` column, the derived ``nth_of_kind`` rank, and the rows
+of decisions under standing, pre-agreed procedures (F*), all in the one shipped table with the
+first training rows (E*) and the first prospective holdout (A*, B*)."""
 
 from __future__ import annotations
 
@@ -20,12 +21,8 @@ from pact24.calibrate.events import (
     parse_events,
     read_events,
     shipped_events_path,
-    shipped_framework_path,
-    shipped_holdout_path,
 )
 from pact24.errors import InvalidInput
-
-SHIPPED = (shipped_events_path, shipped_holdout_path, shipped_framework_path)
 
 #: Crises reserved for the independent check of issue 11 (and the brief): no rows from them.
 #: Each entry: words that must all appear in a crisis name (case-insensitive), and its year.
@@ -88,9 +85,15 @@ def _raw_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-@pytest.mark.parametrize("path_of", SHIPPED, ids=lambda f: f.__name__)
-def test_every_shipped_table_loads_with_a_source_and_a_framework_value(path_of) -> None:
-    path = path_of()
+def _parts(table: EventTable) -> dict[str, EventTable]:
+    """The shipped table by origin: E* training, A*/B* first holdout, F* standing procedures."""
+    prefix = {"E": "train", "A": "holdout", "B": "holdout", "F": "framework"}
+    origin = [prefix[e[0]] for e in table.event_ids]
+    return {k: table.subset([o == k for o in origin]) for k in ("train", "holdout", "framework")}
+
+
+def test_the_shipped_table_loads_with_a_source_and_a_framework_value() -> None:
+    path = shipped_events_path()
     table = read_events(path, BACKTEST_COLUMNS)
     raw = _raw_rows(path)
     assert len(table) == len(raw) > 0
@@ -103,9 +106,8 @@ def test_every_shipped_table_loads_with_a_source_and_a_framework_value(path_of) 
 
 def test_shipped_framework_counts() -> None:
     """The counts docs/calibration.md and src/pact24/data/README.md report."""
-    train = read_events(shipped_events_path(), BACKTEST_COLUMNS)
-    holdout = read_events(shipped_holdout_path(), BACKTEST_COLUMNS)
-    fw = read_events(shipped_framework_path(), BACKTEST_COLUMNS)
+    parts = _parts(read_events(shipped_events_path(), BACKTEST_COLUMNS))
+    train, holdout, fw = parts["train"], parts["holdout"], parts["framework"]
     assert (len(train), int(train.framework().sum())) == (102, 9)
     assert (len(holdout), int(holdout.framework().sum())) == (76, 9)
     assert (len(fw), int(fw.framework().sum())) == (21, 19)
@@ -129,7 +131,7 @@ def test_a_table_without_the_new_columns_loads_with_framework_false() -> None:
 
 
 def test_a_bad_framework_value_is_refused() -> None:
-    lines = shipped_framework_path().read_text(encoding="utf-8").splitlines()
+    lines = shipped_events_path().read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
     k = header.index("framework")
     cells = next(csv.reader([lines[1]]))
@@ -140,9 +142,9 @@ def test_a_bad_framework_value_is_refused() -> None:
 
 
 def test_the_framework_table_is_new_and_holds_no_reserved_crisis() -> None:
-    train = read_events(shipped_events_path(), BACKTEST_COLUMNS)
-    holdout = read_events(shipped_holdout_path(), BACKTEST_COLUMNS)
-    fw = read_events(shipped_framework_path(), BACKTEST_COLUMNS)
+    parts = _parts(read_events(shipped_events_path(), BACKTEST_COLUMNS))
+    train, holdout, fw = parts["train"], parts["holdout"], parts["framework"]
+    assert len(train) + len(holdout) + len(fw) == 199
     assert not set(fw.event_ids) & set(train.event_ids)
     assert not set(fw.event_ids) & set(holdout.event_ids)
     assert _reserved_hits(set(fw.crises)) == []
@@ -181,16 +183,16 @@ def test_nth_of_kind_is_one_for_the_first_and_climbs_the_ladder() -> None:
     # stage is part of the kind: the first delivery is 1 whatever came before it
     assert nth["E030"] == 1
 
-    for table in (train, read_events(shipped_holdout_path(), BACKTEST_COLUMNS)):
-        ranks = table.nth_of_kind()
-        groups: dict[tuple, list[tuple[float, int]]] = {}
-        for r, k in zip(table.rows, ranks, strict=True):
-            key = (r.crisis, actor_key(r.actor), r.covariates.instrument, r.covariates.stage)
-            groups.setdefault(key, []).append((float(r.lag_days), int(k)))
-        for key, items in groups.items():
-            items.sort()
-            assert items[0][1] == 1, key
-            assert all(a[1] <= b[1] for a, b in itertools.pairwise(items)), key
+    ranks = train.nth_of_kind()  # as stored when the table was read
+    assert ranks.tolist() == nth_of_kind(train.rows).tolist()
+    groups: dict[tuple, list[tuple[float, int]]] = {}
+    for r, k in zip(train.rows, ranks, strict=True):
+        key = (r.crisis, actor_key(r.actor), r.covariates.instrument, r.covariates.stage)
+        groups.setdefault(key, []).append((float(r.lag_days), int(k)))
+    for key, items in groups.items():
+        items.sort()
+        assert items[0][1] == 1, key
+        assert all(a[1] <= b[1] for a, b in itertools.pairwise(items)), key
 
 
 def test_nth_of_kind_ties_censoring_and_order_independence() -> None:

@@ -85,7 +85,7 @@ def test_an_unreachable_guarantor_s_answer_waits_then_its_alternate_signs_it() -
     away = {"NOR": (14.0, 9.5)}  # unreachable until hour 14; the alternate acts from 9.5
 
     def world(hour: float) -> World:
-        return World(hour, 0.95, False, frozenset(), frozenset(), {}, away)
+        return World(hour, 0.95, False, frozenset(), frozenset(), {}, 24.0, away)
 
     assert delegates.step(world(9.0)) == []  # nobody reachable yet: the answers wait
     moves = delegates.step(world(9.5))

@@ -111,9 +111,12 @@ def test_an_on_attribution_design_waits_for_its_threshold() -> None:
 
 def test_with_stationed_forces_first_arrival_is_not_bounded_by_the_window() -> None:
     keep = {**sure_attack("overt_invasion"), **HOLD}
-    trip = rows("tripwire-presence", "overt_invasion", 150, overrides=keep)
+    # stationed forces that the attack touches are there at once
+    trip = [
+        r for r in rows("tripwire-presence", "overt_invasion", 150, overrides=keep) if r["engaged"]
+    ]
     arrivals = column(trip, "hours_to_first_arrival")
-    assert arrivals.size == 150 and arrivals.max() == 0.0  # stationed forces are there at once
+    assert arrivals.size == len(trip) > 100 and arrivals.max() == 0.0
     window = design("meloni-24h").window_hours
     assert window is not None
     # without them, nothing arrives before the political window has closed
@@ -122,8 +125,8 @@ def test_with_stationed_forces_first_arrival_is_not_bounded_by_the_window() -> N
     )
     mel_arrivals = column(mel, "hours_to_first_arrival")
     assert mel_arrivals.size > 20 and mel_arrivals.min() >= window
-    dmz = rows("dmz-western", "overt_invasion", 100, overrides=keep)
-    assert column(dmz, "hours_to_first_arrival").max() == 0.0
+    dmz = [r for r in rows("dmz-western", "overt_invasion", 100, overrides=keep) if r["engaged"]]
+    assert dmz and column(dmz, "hours_to_first_arrival").max() == 0.0
 
 
 def test_a_qrf_arrives_at_its_readiness_after_the_guarantee_is_honoured() -> None:
@@ -144,7 +147,7 @@ def test_a_qrf_arrives_at_its_readiness_after_the_guarantee_is_honoured() -> Non
         },
     )
     honoured = qrf_seen = 0
-    for rec in iter_runs(setup, 300, seed=5):  # about 6 % honoured: enough honoured runs
+    for rec in iter_runs(setup, 300, seed=5):  # enough honoured runs to see the QRF arrive
         c = rec.crises[0]
         assert rec.row["readiness_cost_eur"] > 0
         leads = [e for e in c.events if isinstance(e, DeliveryReported) and "QRF lead" in e.note]
@@ -297,7 +300,8 @@ def test_manoeuvres_show_in_the_record() -> None:
 
 
 def test_a_faster_deadline_response_decides_more_often() -> None:
-    base = {**sure_attack("overt_invasion"), **WILLING}
+    """A faster deliberation matters where an unfinished one does not commit at the deadline."""
+    base = {**sure_attack("overt_invasion"), **WILLING, "guarantor.unfinished_commit_prob": 0.0}
     slow = rows("meloni-24h", "overt_invasion", N, overrides=base)
     fast = rows("meloni-24h", "overt_invasion", N, overrides={**base, **FAST})
     assert_greater(column(fast, "decided"), column(slow, "decided"), "decided")
@@ -340,8 +344,10 @@ def test_a_faster_response_means_less_territory_at_risk() -> None:
             ),
         }
     )
-    mel = rows("meloni-24h", "overt_invasion", 200, overrides=small)
-    held = rows(strong, "overt_invasion", 200, overrides=small)
+    # 400 runs: meloni-24h now answers by its deadline and is honoured more often, so the gap
+    # is narrower than when its guarantors were silent
+    mel = rows("meloni-24h", "overt_invasion", 400, overrides=small)
+    held = rows(strong, "overt_invasion", 400, overrides=small)
     assert_greater(
         column(mel, "territory_first_crisis_km2"),
         column(held, "territory_first_crisis_km2"),

@@ -40,8 +40,9 @@ def test_the_outcome_columns_are_filled_and_agree(name: str) -> None:
         assert r["posture_held"] == (not r["posture_lapsed"])
         assert r["troops_needed"] >= 0.0 and r["package_eur_7d"] >= 0.0
     if name == "tripwire-presence":
-        # stationed forces count from the attack: engaged runs pledge within 24 h
-        assert all(r["engaged"] == r["posture_held"] for r in attacked)
+        # only a posture that is held can be engaged, and stationed forces count from the
+        # attack: engaged runs pledge within 24 h
+        assert all(r["posture_held"] for r in attacked if r["engaged"])
         assert any(r["engaged"] and r["troop_pledges_24h"] > 0 for r in attacked)
     else:
         # no deadline: the count grows after the first day, and nothing is engaged

@@ -11,10 +11,11 @@ import pytest
 from scipy import stats
 from tests.sim.timinghelp import SEED, sample_rows, small_model
 
-from pact24.sim.models.lags import sample_crises
+from pact24.sim.models.lags import LagSampler, sample_crises
 from pact24.sim.models.timing import (
     FAMILIES,
     FEATURES,
+    PARAMS,
     LagCovariates,
     TimingModel,
     design_matrix,
@@ -26,6 +27,7 @@ from pact24.sim.models.timing import (
     sample_error,
     std_cdf,
 )
+from pact24.vocab import Instrument, Severity
 
 # scipy equivalents of the standard error distributions
 SCIPY = {
@@ -251,3 +253,37 @@ def test_predictive_scale_round_trips_and_is_validated() -> None:
     assert default.predictive_scale == default.meta["predictive_scale"]["kappa"]
     assert default.predictive_scale == default.meta["family_selection"]["kappa"]
     assert 0.5 <= default.predictive_scale <= 2.0
+
+
+def test_the_lag_sampler_applies_the_fitted_framework_effect_and_the_extra_factor() -> None:
+    """Designs with a pre-agreed window (``framework=True``) get the timing model's fitted
+    ``framework`` effect on decisions and votes, drawn per crisis from the posterior (so it
+    averages over its uncertainty); deliveries keep none; ``speedup`` divides those decisions
+    further and is not used without a window. The same seed gives the same draws."""
+    model = TimingModel.default()
+    sampler = LagSampler(
+        model,
+        (Instrument.TROOPS, Instrument.SANCTIONS),
+        "treaty_guarantee",
+        nuclear_adversary=True,
+    )
+    clear = np.array([True, False, True])
+    coef = model.draws[:, PARAMS.index("framework")]
+    ratios = []
+    for seed in range(60):
+        base = sampler.draw(np.random.default_rng(seed), Severity.HIGH, clear, False)
+        fw = sampler.draw(np.random.default_rng(seed), Severity.HIGH, clear, True)
+        k = int(np.random.default_rng(seed).integers(0, model.n_draws))  # the crisis' draw
+        # with framework the decision (and vote) lags are e^beta_k[framework] times as long
+        np.testing.assert_allclose(fw.decision / base.decision, math.exp(coef[k]), rtol=1e-9)
+        np.testing.assert_allclose(fw.vote / base.vote, math.exp(coef[k]), rtol=1e-9)
+        np.testing.assert_array_equal(fw.delivery, base.delivery)
+        ratios.append(math.exp(coef[k]))
+        # the extra factor: divides decisions with a window, unused without one
+        fast = sampler.draw(np.random.default_rng(seed), Severity.HIGH, clear, True, 2.0)
+        np.testing.assert_allclose(fast.decision, fw.decision / 2.0, rtol=1e-12)
+        unused = sampler.draw(np.random.default_rng(seed), Severity.HIGH, clear, False, 2.0)
+        np.testing.assert_array_equal(unused.decision, base.decision)
+    # the draws vary around the fitted factor (x0.58; they are posterior draws, not one value)
+    assert len(set(ratios)) > 50
+    assert 0.4 < float(np.median(ratios)) < 0.8

@@ -1,11 +1,12 @@
-"""Leave-one-crisis-out backtest of the timing model against two baselines.
+"""Leave-one-crisis-out backtest of the timing model against every baseline.
 
 For every crisis, pact24's timing model (same priors, refitted by
 :func:`pact24.calibrate.fit.fit_events`, which also chooses its error family and its predictive
-scale by an inner leave-one-crisis-out over the training crises, unless a family is fixed), the
-empirical baseline and the log-normal baseline are fitted on the *other* crises and predict the
-held-out crisis' rows. Nothing is tuned on the held-out rows. The family and ``kappa`` each fold
-chose, and the inner scores of every family, are kept in :attr:`BacktestResult.folds`.
+scale by an inner leave-one-crisis-out over the training crises, unless a family is fixed) and
+every baseline of :data:`pact24.calibrate.predictive.BASELINES` are fitted on the *other*
+crises and predict the held-out crisis' rows. Nothing is tuned on the held-out rows. The family
+and ``kappa`` each fold chose, and the inner scores of every family, are kept in
+:attr:`BacktestResult.folds`.
 
 Per held-out row and method (observation ``y = d + 0.5`` days, the middle of the reported day):
 
@@ -38,11 +39,11 @@ import numpy as np
 from pact24.calibrate.events import EventTable
 from pact24.calibrate.fit import fit_events
 from pact24.calibrate.predictive import (
+    BASELINES,
     METHODS,
-    EmpiricalPredictive,
-    LogNormalPredictive,
     ModelPredictive,
     Predictive,
+    baseline,
 )
 from pact24.calibrate.scores import interval_score
 from pact24.files import write_atomic
@@ -171,13 +172,12 @@ def summarise(rows: list[RowScore], keys: tuple[str, ...]) -> list[dict[str, Any
 def _predictives(
     model: TimingModel, train: EventTable, test: EventTable, min_rows: int
 ) -> dict[str, Predictive]:
-    """The three methods' predictives for ``test``'s rows; the baselines fitted on ``train``."""
+    """Every method's predictive for ``test``'s rows; the baselines fitted on ``train``."""
     covs = [r.covariates for r in test.rows]
-    return {
-        "pact24": ModelPredictive(model, covs),
-        "empirical": EmpiricalPredictive.fit(train, covs, min_rows),
-        "lognormal": LogNormalPredictive.fit(train, covs, min_rows),
-    }
+    out: dict[str, Predictive] = {"pact24": ModelPredictive(model, covs)}
+    for name in BASELINES:
+        out[name] = baseline(name, train, covs, min_rows)
+    return out
 
 
 def _fit_fold(
@@ -259,7 +259,7 @@ def score_holdout(
     interval: float = 0.8,
     min_rows: int = 3,
 ) -> BacktestResult:
-    """Score a frozen ``model`` and the two baselines (fitted on ``train``) on ``test``: rows of
+    """Score a frozen ``model`` and the baselines (fitted on ``train``) on ``test``: rows of
     crises that none of them saw, collected after the model was fixed. Nothing is refitted, so
     unlike the backtest this tests the whole procedure, its selection rules included, on new
     data. ``test`` must share no crisis with ``train`` (``ValueError`` otherwise)."""
@@ -331,14 +331,17 @@ def plot_backtest(result: BacktestResult, out_dir: Path) -> list[Path]:
 
     labels = {
         "pact24": "pact24 timing model",
-        "empirical": "baseline: empirical quantiles",
-        "lognormal": "baseline: log-normal per cell",
+        "empirical": "empirical, instrument x stage",
+        "empirical_instrument": "empirical, instrument",
+        "empirical_stage": "empirical, stage",
+        "empirical_pooled": "empirical, pooled",
+        "lognormal": "log-normal, instrument x stage",
     }
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
 
-    fig, axes = plt.subplots(1, len(METHODS), figsize=(12, 3.6), sharey=True)
+    fig, axes = plt.subplots(1, len(METHODS), figsize=(4 * len(METHODS), 3.6), sharey=True)
     for ax, method in zip(axes, METHODS, strict=True):
         pit = np.array([r.pit for r in result.rows if r.method == method and not r.censored])
         ax.hist(pit, bins=np.linspace(0, 1, 11), density=True, color="#4477aa", edgecolor="white")
@@ -354,7 +357,9 @@ def plot_backtest(result: BacktestResult, out_dir: Path) -> list[Path]:
     plt.close(fig)
     paths.append(p)
 
-    fig, axes = plt.subplots(1, len(METHODS), figsize=(13, 4.4), sharex=True, sharey=True)
+    fig, axes = plt.subplots(
+        1, len(METHODS), figsize=(4.3 * len(METHODS), 4.4), sharex=True, sharey=True
+    )
     pct = round(result.interval * 100)
     for ax, method in zip(axes, METHODS, strict=True):
         rs = [r for r in result.rows if r.method == method and not r.censored]

@@ -3,7 +3,7 @@
 - ``pact24 calibrate fit EVENTS.csv --out PARAMS.json [--family nested|NAME]``
 - ``pact24 calibrate predict EVENTS.csv [--params PARAMS.json] --interval 0.8 --out PRED.csv``
 - ``pact24 calibrate backtest [EVENTS.csv] [--out-dir DIR] [--family nested|NAME] [--jobs N]``
-- ``pact24 calibrate holdout [HOLDOUT.csv] [--params PARAMS.json] [--train EVENTS.csv]``
+- ``pact24 calibrate holdout HOLDOUT.csv [--params PARAMS.json] [--train EVENTS.csv]``
 
 ``--family nested`` (the default) chooses the error family inside the fit by the inner
 leave-one-crisis-out (per fold in the backtest); a family name fixes it.
@@ -36,7 +36,6 @@ from pact24.calibrate.events import (
     PREDICT_COLUMNS,
     read_events,
     shipped_events_path,
-    shipped_holdout_path,
 )
 from pact24.calibrate.fit import FAMILY_CANDIDATES, fit_events
 from pact24.calibrate.predict import predict_events, predictions_csv
@@ -274,7 +273,7 @@ def backtest_cmd(
         0, "--jobs", help="Processes fitting the folds in parallel (0: one per available core)."
     ),
 ) -> None:
-    """Leave-one-crisis-out cross-validation against two baselines; metrics, PIT, plots."""
+    """Leave-one-crisis-out cross-validation against every baseline; metrics, PIT, plots."""
     fixed = _check_family(family)
     _check_interval(interval)
     if jobs < 0:
@@ -310,10 +309,10 @@ def backtest_cmd(
 
 @calibrate_app.command("holdout")
 def holdout_cmd(
-    holdout: Path | None = typer.Argument(
-        None,
-        help="Rows of crises not in the training table (default: the shipped "
-        "decision_lags_holdout.csv).",
+    holdout: Path = typer.Argument(
+        ...,
+        help="Rows of crises not in the training table, collected after the model was frozen "
+        "(every shipped row is fitted, so the next prospective holdout is a new file).",
     ),
     params: Path | None = typer.Option(
         None, "--params", help="The frozen model (default: the shipped fit)."
@@ -334,9 +333,7 @@ def holdout_cmd(
     train_table = read_events(
         train if train is not None else shipped_events_path(), BACKTEST_COLUMNS
     )
-    test_table = read_events(
-        holdout if holdout is not None else shipped_holdout_path(), BACKTEST_COLUMNS
-    )
+    test_table = read_events(holdout, BACKTEST_COLUMNS)
     if model.meta.get("data_sha256") not in (None, train_table.sha256):
         console.print(
             f"[yellow]note:[/yellow] the model was fitted on other data than "

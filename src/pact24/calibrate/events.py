@@ -11,7 +11,7 @@ import csv
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -54,7 +54,6 @@ FIT_COLUMNS: tuple[str, ...] = (*PREDICT_COLUMNS, "lag_days", "censored")
 BACKTEST_COLUMNS: tuple[str, ...] = (*FIT_COLUMNS, "crisis")
 #: Optional columns: read when present, defaulted when absent (older tables still load).
 #: ``framework``: a standing, pre-agreed procedure governed the decision (default false).
-#: The timing model does not use it yet (issue 11); it is carried on :class:`EventRow`.
 OPTIONAL_COLUMNS: tuple[str, ...] = ("framework",)
 
 _TRUE = {"true", "t", "yes", "y", "1"}
@@ -63,7 +62,9 @@ _FALSE = {"false", "f", "no", "n", "0"}
 
 @dataclass(frozen=True)
 class EventRow:
-    """One validated row."""
+    """One validated row. Its ``covariates`` carry the table-derived ``nth_of_kind``
+    (:func:`nth_of_kind`, computed when the whole table has been read) and its ``framework``
+    flag."""
 
     event_id: str
     trigger_date: date
@@ -117,8 +118,9 @@ class EventTable:
         return np.array([r.framework for r in self.rows], dtype=bool)
 
     def nth_of_kind(self) -> np.ndarray:
-        """The escalation-ladder rank of each row; see :func:`nth_of_kind`."""
-        return nth_of_kind(self.rows)
+        """The escalation-ladder rank of each row (as read: :func:`nth_of_kind` of the whole
+        file, kept by :meth:`subset`)."""
+        return np.array([r.covariates.nth_of_kind for r in self.rows], dtype=np.int64)
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """``(lo, hi)`` per row: ``[d, d+1)`` days if observed, ``[c, inf)`` if censored."""
@@ -153,17 +155,18 @@ def nth_of_kind(rows: Sequence[EventRow]) -> np.ndarray:
     is 1 + the number of decisions of its kind actually taken (uncensored rows) strictly before
     it, so rows of one kind on the same day share a rank and a decision never taken (censored)
     ranks as the next one. Computed from the table, so it is not stored; pass the rows of
-    several tables together to rank across them. Needs ``lag_days``.
+    several tables together to rank across them. Rows without ``lag_days`` (a table to predict,
+    whose outcomes are not known) are ranked in file order within their kind.
     """
     keys = []
     times = []
-    for r in rows:
-        if r.lag_days is None:
-            raise ValueError("nth_of_kind needs lag_days (a fit table)")
+    dated = all(r.lag_days is not None for r in rows)
+    for pos, r in enumerate(rows):
         crisis = r.crisis if r.crisis else f"trigger {r.trigger_date}"
         cov = r.covariates
         keys.append((crisis, actor_key(r.actor), cov.instrument, cov.stage))
-        times.append((r.trigger_date.toordinal(), r.trigger_date.toordinal() + r.lag_days))
+        end = r.trigger_date.toordinal() + r.lag_days if r.lag_days is not None else 0.0
+        times.append((r.trigger_date.toordinal(), end if dated else float(pos)))
     out = np.ones(len(rows), dtype=np.int64)
     for i in range(len(rows)):
         out[i] = 1 + sum(
@@ -175,20 +178,9 @@ def nth_of_kind(rows: Sequence[EventRow]) -> np.ndarray:
 
 
 def shipped_events_path() -> Path:
-    """Path of the shipped ``decision_lags.csv``."""
+    """Path of the shipped ``decision_lags.csv``: every shipped row (the first training rows
+    E*, the first prospective holdout A*/B* and the standing-procedure rows F*), all fitted."""
     return Path(str(resources.files("pact24") / "data" / "decision_lags.csv"))
-
-
-def shipped_holdout_path() -> Path:
-    """Path of the shipped ``decision_lags_holdout.csv``: rows of crises collected after the
-    shipped fit was frozen, never used to fit or to choose anything (``calibrate holdout``)."""
-    return Path(str(resources.files("pact24") / "data" / "decision_lags_holdout.csv"))
-
-
-def shipped_framework_path() -> Path:
-    """Path of the shipped ``decision_lags_framework.csv``: decisions taken (or never taken)
-    under standing, pre-agreed procedures (issue 11), in neither table above. Not fitted yet."""
-    return Path(str(resources.files("pact24") / "data" / "decision_lags_framework.csv"))
 
 
 def read_events(path: str | Path, required: Sequence[str] = FIT_COLUMNS) -> EventTable:
@@ -258,6 +250,7 @@ def parse_events(
         severity = get.choice("severity", SEVERITIES)
         nuclear = get.boolean("nuclear_adversary")
         legislature = get.boolean("legislature_required")
+        framework = get.boolean("framework") if "framework" in index else False
         cov = LagCovariates(
             instrument=instrument,
             stage=stage,
@@ -267,6 +260,7 @@ def parse_events(
             severity=severity,
             nuclear_adversary=nuclear,
             legislature_required=legislature,
+            framework=framework,
         )
         lag: float | None = None
         censored: bool | None = None
@@ -283,7 +277,6 @@ def parse_events(
                             f"{lag:g} does not equal outcome_date - trigger_date "
                             f"({(outcome - trigger).days} days)",
                         )
-        framework = get.boolean("framework") if "framework" in index else False
         crisis = get.text("crisis") if want_crisis else None
         if crisis is None and "crisis" in index:
             crisis = cells[index["crisis"]].strip() or None
@@ -302,7 +295,12 @@ def parse_events(
         )
     if not rows:
         raise InvalidInput(f"{name}: no data rows")
-    return EventTable(rows=tuple(rows), source=name, sha256=sha256)
+    ranks = nth_of_kind(rows)
+    ranked = tuple(
+        replace(r, covariates=replace(r.covariates, nth_of_kind=int(n)))
+        for r, n in zip(rows, ranks, strict=True)
+    )
+    return EventTable(rows=ranked, source=name, sha256=sha256)
 
 
 class _Getter:

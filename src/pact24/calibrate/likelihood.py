@@ -21,7 +21,7 @@ from scipy import special
 from pact24.sim.models.timing import (
     FEATURES,
     PARAMS,
-    STAGES,
+    SCALE_FEATURES,
     DesignMatrix,
     FloatArray,
     IntArray,
@@ -51,10 +51,11 @@ def _row_terms(
 
 
 def _split(theta: FloatArray) -> tuple[FloatArray, FloatArray, float]:
+    """``(beta, gamma, log tau)``: median coefficients, spread coefficients, crisis sd."""
     p = len(FEATURES)
     if theta.shape != (len(PARAMS),):
         raise ValueError(f"theta must have {len(PARAMS)} entries, got {theta.shape}")
-    return theta[:p], theta[p : p + len(STAGES)], float(theta[-1])
+    return theta[:p], theta[p : p + len(SCALE_FEATURES)], float(theta[-1])
 
 
 def interval_loglik(
@@ -71,15 +72,14 @@ def interval_loglik(
     right-censored (its contribution is ``log S(lo)``). The gradient has ``len(PARAMS)``
     entries (zero for ``log_tau``, which this conditional likelihood does not involve).
     """
-    beta, log_sigma, _ = _split(theta)
+    beta, gamma, _ = _split(theta)
     mu = design.X @ beta + np.asarray(crisis_effect, dtype=np.float64)
-    sigma = np.exp(log_sigma[design.stage])
+    sigma = np.exp(design.Z @ gamma)
     ll, d_mu, d_logsig = _row_terms(family, mu, sigma, lo, hi)
     grad = np.zeros(len(PARAMS), dtype=np.float64)
     p = len(FEATURES)
     grad[:p] = design.X.T @ d_mu
-    for k in range(len(STAGES)):
-        grad[p + k] = float(np.sum(d_logsig[design.stage == k]))
+    grad[p : p + len(SCALE_FEATURES)] = design.Z.T @ d_logsig
     return ll, grad
 
 
@@ -104,14 +104,14 @@ def marginal_loglik(
     Rows with the same ``groups`` value (0..G-1) share one ``u ~ Normal(0, tau^2)``; the integral
     is done by ``n_nodes``-point Gauss-Hermite quadrature. Returns ``(ll_groups (G,), grad)``.
     """
-    beta, log_sigma, log_tau = _split(theta)
+    beta, gamma, log_tau = _split(theta)
     groups = np.asarray(groups, dtype=np.int64)
     n_groups = int(groups.max()) + 1 if groups.size else 0
     x, log_w = _gauss_hermite(n_nodes)
     tau = math.exp(log_tau)
     u = math.sqrt(2.0) * tau * x
     mu = (design.X @ beta)[:, None] + u[None, :]
-    sigma = np.exp(log_sigma[design.stage])[:, None]
+    sigma = np.exp(design.Z @ gamma)[:, None]
     ll, d_mu, d_logsig = _row_terms(family, mu, sigma, lo[:, None], hi[:, None])
     per_group = np.zeros((n_groups, n_nodes), dtype=np.float64)
     np.add.at(per_group, groups, ll)
@@ -122,11 +122,45 @@ def marginal_loglik(
     grad = np.empty(len(PARAMS), dtype=np.float64)
     p = len(FEATURES)
     grad[:p] = design.X.T @ wd_mu
-    wd_ls = np.sum(omega * d_logsig, axis=1)
-    for k in range(len(STAGES)):
-        grad[p + k] = float(np.sum(wd_ls[design.stage == k]))
+    grad[p : p + len(SCALE_FEATURES)] = design.Z.T @ np.sum(omega * d_logsig, axis=1)
     grad[-1] = float(np.sum(omega * d_mu * u[None, :]))
     return np.asarray(ll_groups, dtype=np.float64), grad
+
+
+def group_gradients(
+    family: str,
+    theta: FloatArray,
+    design: DesignMatrix,
+    lo: FloatArray,
+    hi: FloatArray,
+    groups: IntArray,
+    n_nodes: int = 96,
+) -> FloatArray:
+    """``(G, len(PARAMS))``: the gradient of each crisis' marginal log-likelihood (the rows of
+    :func:`marginal_loglik`'s gradient before they are summed)."""
+    beta, gamma, log_tau = _split(theta)
+    groups = np.asarray(groups, dtype=np.int64)
+    n_groups = int(groups.max()) + 1 if groups.size else 0
+    x, log_w = _gauss_hermite(n_nodes)
+    u = math.sqrt(2.0) * math.exp(log_tau) * x
+    mu = (design.X @ beta)[:, None] + u[None, :]
+    sigma = np.exp(design.Z @ gamma)[:, None]
+    ll, d_mu, d_logsig = _row_terms(family, mu, sigma, lo[:, None], hi[:, None])
+    per_group = np.zeros((n_groups, n_nodes), dtype=np.float64)
+    np.add.at(per_group, groups, ll)
+    a = log_w[None, :] + per_group
+    omega = np.exp(a - special.logsumexp(a, axis=1)[:, None])[groups]
+    rows = np.concatenate(
+        [
+            design.X * np.sum(omega * d_mu, axis=1)[:, None],
+            design.Z * np.sum(omega * d_logsig, axis=1)[:, None],
+            np.sum(omega * d_mu * u[None, :], axis=1)[:, None],
+        ],
+        axis=1,
+    )
+    out = np.zeros((n_groups, len(PARAMS)), dtype=np.float64)
+    np.add.at(out, groups, rows)
+    return out
 
 
 def observation_bounds(lag_days: ArrayLike, censored: ArrayLike) -> tuple[FloatArray, FloatArray]:

@@ -1,15 +1,19 @@
-"""Predictive distributions for held-out rows: pact24's timing model and the two baselines.
+"""Predictive distributions for held-out rows: pact24's timing model and the baselines.
 
-All three predict the continuous lag ``T`` in days, where a decision dated ``d`` days after the
+All of them predict the continuous lag ``T`` in days, where a decision dated ``d`` days after the
 trigger means ``d <= T < d + 1``. Each is bound to a list of rows and answers, per row,
 quantiles, the CDF (for PIT values), the CRPS at an observation, and ``log P(lo <= T < hi)``.
 
-Baselines (fitted on the training rows only, ignoring censored rows, as naive baselines do):
+Baselines (fitted on the training rows only, ignoring censored rows, as naive baselines do), in
+:data:`BASELINES`:
 
 - ``empirical``: the lags of the same instrument x stage, shifted to day midpoints (``d + 0.5``);
   quantiles by linear interpolation, sample CRPS, a mid-ECDF for PIT values and, for the log
   score only, a Gaussian kernel density on log-days (Silverman bandwidth, floored at 0.25) so that
   an unseen lag does not score ``-inf``.
+- ``empirical_instrument``: the same from the lags of the same instrument, either stage ("look up
+  the median of past decisions of the same instrument": the baseline of the independent check in
+  issue 11); ``empirical_stage``: of the same stage; ``empirical_pooled``: of every row.
 - ``lognormal``: a log-normal per instrument x stage fitted to ``log(d + 0.5)`` (mean, sd).
 
 A cell with fewer than ``min_rows`` training lags falls back to all rows of the same stage,
@@ -37,7 +41,16 @@ from pact24.sim.models.timing import (
     ppf,
 )
 
-METHODS: tuple[str, ...] = ("pact24", "empirical", "lognormal")
+#: What each baseline's cell is made of (its name -> the covariates a training row must share).
+CELLS: dict[str, tuple[str, ...]] = {
+    "empirical": ("instrument", "stage"),
+    "empirical_instrument": ("instrument",),
+    "empirical_stage": ("stage",),
+    "empirical_pooled": (),
+    "lognormal": ("instrument", "stage"),
+}
+BASELINES: tuple[str, ...] = tuple(CELLS)
+METHODS: tuple[str, ...] = ("pact24", *BASELINES)
 
 
 class Predictive(Protocol):
@@ -95,13 +108,26 @@ class ModelPredictive:
         return out
 
 
+def baseline(
+    name: str, train: EventTable, rows: Sequence[LagCovariates], min_rows: int = 3
+) -> Predictive:
+    """The baseline ``name`` (one of :data:`BASELINES`) fitted on ``train`` for ``rows``."""
+    if name == "lognormal":
+        return LogNormalPredictive.fit(train, rows, min_rows)
+    return EmpiricalPredictive.fit(train, rows, min_rows, CELLS[name])
+
+
 # --- baselines -----------------------------------------------------------------------------
 
 
 def _cell_values(
-    train: EventTable, rows: Sequence[LagCovariates], min_rows: int
+    train: EventTable,
+    rows: Sequence[LagCovariates],
+    min_rows: int,
+    by: tuple[str, ...] = ("instrument", "stage"),
 ) -> list[np.ndarray]:
-    """Training lags (+0.5 day) for each row's instrument x stage, with fallbacks."""
+    """Training lags (+0.5 day) of the rows sharing each row's covariates ``by``, with
+    fallbacks."""
     obs = [r for r in train.rows if not r.censored and r.lag_days is not None]
     if not obs:
         raise ValueError("no uncensored training rows")
@@ -112,7 +138,7 @@ def _cell_values(
             [
                 r.lag_days
                 for r in obs
-                if r.covariates.instrument == cov.instrument and r.covariates.stage == cov.stage
+                if all(getattr(r.covariates, k) == getattr(cov, k) for k in by)
             ],
             dtype=np.float64,
         )
@@ -128,15 +154,19 @@ def _cell_values(
 
 @dataclass
 class EmpiricalPredictive:
-    """Empirical quantiles of lag per instrument x stage."""
+    """Empirical quantiles of lag per cell (default: instrument x stage)."""
 
     samples: list[np.ndarray]
 
     @classmethod
     def fit(
-        cls, train: EventTable, rows: Sequence[LagCovariates], min_rows: int = 3
+        cls,
+        train: EventTable,
+        rows: Sequence[LagCovariates],
+        min_rows: int = 3,
+        by: tuple[str, ...] = ("instrument", "stage"),
     ) -> EmpiricalPredictive:
-        return cls(_cell_values(train, rows, min_rows))
+        return cls(_cell_values(train, rows, min_rows, by))
 
     def quantile(self, q: float) -> np.ndarray:
         return np.array([float(np.quantile(s, q)) for s in self.samples])

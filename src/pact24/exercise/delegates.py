@@ -8,14 +8,19 @@ forces), attribution findings (each guarantor's belief is the finding read with 
 split wider once disinformation is played), disinformation (the public shift), scripted votes,
 an unreachable delegate, and the board's count of standing troop commitments (the bandwagon).
 
-What it says is ``models.guarantor.answer``: the first answer when its time to decision comes,
-then a revision after an exponential lag (``guarantor.revision_lag_hours``) whenever the answer
-it wants changes. A recorded answer is never withdrawn into silence. Demands on the beneficiary
-and nuclear warnings are not played (no inject scripts them).
+What it says is ``models.guarantor.answer``: the first answer when its time to decision comes
+(it has *deliberated*) or when its answer falls due shortly before the deadline (it is
+*obliged*: "Answering by a deadline" in ``models.guarantor``), whichever is first; the
+deliberated answer at once when its time to decision passes after an obliged one; otherwise a
+revision after an exponential lag (``guarantor.revision_lag_hours``) whenever the answer it
+wants changes. A recorded answer is never withdrawn into silence. Only offered instruments are
+answered. Demands on the beneficiary and nuclear warnings are not played (no inject scripts
+them).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -44,6 +49,8 @@ class World:
     """Guarantors whose troop commitment stands, as the board shows."""
     votes: dict[str, bool]
     """Scripted parliament votes played so far."""
+    deadline: float | None
+    """The window's deadline in exercise hours (None before the window opens)."""
     away: dict[str, tuple[float, float]]
     """Per guarantor whose primary delegate is unreachable: (until, alternate acts from)."""
 
@@ -62,7 +69,10 @@ class Move:
 class _Cell:
     current: Answer | None = None
     looked: bool = False
+    deliberated: bool = False
+    obliged: bool = False
     due: float | None = None
+    """When the answer it wants is to be signed (first look, or after a revision lag)."""
 
 
 class Delegates:
@@ -106,7 +116,10 @@ class Delegates:
         # Times to decision: attribution reads clear only if a finding at the report says so.
         first = [i for i in msel.in_order() if i.type == "intelligence" and i.at <= incident.at]
         clear = bool(first) and first[-1].attribution >= setup.params["attribution.clear_at"]
-        lags = setup.lags.draw(rng, attack.severity, np.full(n_g, clear), setup.gp.deadline_speedup)
+        framework = design.window_hours is not None
+        lags = setup.lags.draw(
+            rng, attack.severity, np.full(n_g, clear), framework, setup.gp.deadline_speedup
+        )
         return cls(setup, design, msel, draws, lags, rng)
 
     # -- what one guarantor wants -------------------------------------------------------------
@@ -137,6 +150,7 @@ class Delegates:
 
     def situation(self, g: int, i: int, w: World) -> Situation:
         prof, ins, d = self.setup.profiles[g], self.design.instruments[i], self.draws
+        cell = self._cells[g][i]
         troops = ins is Instrument.TROOPS
         z = guarantor.static_willingness(
             self.setup.gp,
@@ -149,7 +163,7 @@ class Delegates:
             w.disinformation,
         )
         belief = self.belief(g, w)
-        cur = self._cells[g][i].current
+        cur = cell.current
         return Situation(
             willing=guarantor.willing(self.setup.gp, z, ins, belief, False, d.u[g][i]),
             silent_if_unwilling=d.silent_if_unwilling[g][i],
@@ -162,7 +176,20 @@ class Delegates:
             parliament=self.parliament(g, w) if troops else "none",
             demand=None,
             demand_state="none",
+            deliberated=cell.deliberated,
+            obliged=cell.obliged,
+            silent_at_deadline=d.silent_at_deadline[g][i],
+            willing_if_attributed=guarantor.willing(self.setup.gp, z, ins, 1.0, False, d.u[g][i]),
+            commits_unfinished=d.commits_unfinished[g][i],
         )
+
+    def falls_due(self, g: int, i: int, deadline: float | None) -> float:
+        """When guarantor ``g``'s answer on instrument ``i`` falls due: at a uniform time in the
+        last ``deadline_answer_hours`` before the deadline (at most half the window)."""
+        if deadline is None or self.design.window_hours is None:
+            return math.inf
+        lead = min(self.setup.gp.deadline_answer_hours, self.design.window_hours / 2.0)
+        return deadline - lead * (1.0 - float(self.draws.due_u[g, i]))
 
     # -- the exercise's tick ------------------------------------------------------------------
 
@@ -173,8 +200,16 @@ class Delegates:
             if prof.iso3 not in self.simulated:
                 continue
             for i, ins in enumerate(self.design.instruments):
-                if w.hour < self.wake[g][i]:
+                if self.design.offered(prof.iso3, ins) <= 0:
                     continue
+                cell = self._cells[g][i]
+                deliberated = w.hour >= self.wake[g][i]
+                obliged = w.hour >= self.falls_due(g, i, w.deadline)
+                if not (deliberated or obliged):
+                    continue
+                if deliberated and not cell.deliberated and cell.looked:
+                    cell.due = w.hour  # the deliberated answer replaces the obliged one now
+                cell.deliberated, cell.obliged = deliberated, obliged
                 move = self._consider(g, i, ins, w)
                 if move is not None:
                     moves.append(move)

@@ -203,7 +203,7 @@ class Exercise:
             if board["guarantee"]["phase"] != "window_open":
                 time.sleep(POLL_SECONDS)
                 continue
-            now = world.at(hour, board)
+            now = world.at(hour, board, played)
             for iso3, approved in self.delegates.votes_due(hour, self._voted):
                 self._vote(gid, iso3, approved, board)
                 text = wording.inject_text("vote", wording.vote_detail(iso3, approved, True))
@@ -310,7 +310,8 @@ class _Seen:
     votes: dict[str, bool] = field(default_factory=dict)
     away: dict[str, tuple[float, float]] = field(default_factory=dict)
 
-    def at(self, hour: float, board: dict[str, Any]) -> World:
+    def at(self, hour: float, board: dict[str, Any], played: Played) -> World:
+        deadline = board["guarantee"]["deadline"]
         return World(
             hour=hour,
             confidence=self.confidence,
@@ -318,6 +319,7 @@ class _Seen:
             engaged=self.engaged,
             standing=standing(board, self.engaged),
             votes=dict(self.votes),
+            deadline=None if deadline is None else played.hour(datetime.fromisoformat(deadline)),
             away=dict(self.away),
         )
 

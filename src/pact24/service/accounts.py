@@ -125,6 +125,8 @@ def register_delegate(
             created_at=now,
         )
         session.add(account)
+    if req.email is not None:
+        account.email = req.email
     session.flush()
     if req.password is not None:
         set_password(session, account.id, req.password)

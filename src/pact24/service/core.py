@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from pact24.clock import Clock, SystemClock
@@ -36,12 +36,14 @@ from pact24.mechanism import Phase
 from pact24.mechanism.state import CLOSE_PENDING, overdue
 from pact24.service import (
     accounts,
+    acks,
     auth,
     clocks,
     deliberation,
     exports,
     guarantees,
     idempotency,
+    mail,
     refusals,
     reminders,
     transparency,
@@ -52,6 +54,7 @@ from pact24.service.auth import Actor
 from pact24.service.schemas import (
     AccountIn,
     AccountOut,
+    AckOut,
     AttributionIn,
     BoardOut,
     CheckpointOut,
@@ -67,6 +70,7 @@ from pact24.service.schemas import (
     IncidentIn,
     InclusionOut,
     InvocationIn,
+    MailOut,
     NotificationOut,
     OutboxOut,
     OutcomeOut,
@@ -102,6 +106,8 @@ class Service:
     delivery: webhooks.DeliveryPolicy = field(default_factory=webhooks.DeliveryPolicy)
     transport: httpx.BaseTransport | None = None
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    mail_settings: mail.MailSettings | None = field(default_factory=mail.from_environment)
+    mail_send: mail.Send = mail.smtp_send
 
     def now(self) -> datetime:
         """The wall clock (tokens, sessions, webhooks); a guarantee's time is ``now_of``."""
@@ -511,15 +517,59 @@ class Service:
         return closed
 
     def send_reminders(self) -> int:
-        """Reminders and escalations due now, over all open windows; how many were sent."""
+        """Reminders and escalations due now, over all open windows; how many were sent. With
+        mail configured, each goes by email too, queued in the same transaction."""
         with self.store.read() as s:
             ids = reminders.open_windows(s)
         sent = 0
         for gid in ids:
             now = self.now_of(gid)
             with self.store.write() as s:
-                sent += len(reminders.send_due(s, now, gid))
+                made = reminders.send_due(s, now, gid)
+                if self.mail_settings is not None:
+                    mail.queue_reminders(s, self.store, self.mail_settings, gid, made, now)
+                sent += len(made)
         return sent
+
+    def mail_outcomes(self) -> int:
+        """With mail configured, the outcome of every recently declared guarantee to each of
+        its delegates with an address, once; how many messages were queued."""
+        settings = self.mail_settings
+        if settings is None:
+            return 0
+        with self.store.read() as s:
+            ids = mail.outcomes_to_mail(s, self.now())
+        queued = 0
+        for gid in ids:
+            try:
+                with self.store.write() as s:
+                    n = mail.queue_outcome(s, self.store, settings, gid, self.now())
+            except IntegrityError:  # another process queued them first
+                continue
+            queued += n
+        return queued
 
     def deliver_webhooks(self) -> dict[str, int]:
         return webhooks.deliver_due(self.store, self.clock, self.delivery, self.transport)
+
+    def deliver_mail(self) -> dict[str, int]:
+        """Send the messages due (none when mail is off), with the webhooks' retry policy."""
+        settings = self.mail_settings
+        if settings is None:
+            return {}
+        return mail.deliver_due(self.store, self.clock, settings, self.delivery, self.mail_send)
+
+    # --- email and its acknowledgement --------------------------------------------------------
+
+    def mail_log(self, actor: Actor, guarantee_id: str) -> list[MailOut]:
+        return self._read(lambda s: mail.list_for(s, actor, guarantee_id))
+
+    def ack_preview(self, token: str) -> AckOut:
+        """What an acknowledge link stands for (Forbidden for a link that is not good now)."""
+        return self._read(lambda s: acks.view(s, acks.check(s, self.store, token, self.now())))
+
+    def acknowledge(self, token: str) -> AckOut:
+        """Record that a delegate read its email (idempotent: the first time is kept)."""
+        return self._write(
+            lambda s: acks.view(s, acks.acknowledge(s, self.store, token, self.now()))
+        )

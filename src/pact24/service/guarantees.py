@@ -25,10 +25,18 @@ from pact24.mechanism import IncidentReported, Phase
 from pact24.mechanism.queries import awaits_invocation
 from pact24.service import clocks, views
 from pact24.service.auth import Actor, Role, new_id, require, require_mode, require_reader
-from pact24.service.schemas import BoardOut, GuaranteeIn, GuaranteeOut
+from pact24.service.schemas import AcknowledgedOut, BoardOut, GuaranteeIn, GuaranteeOut
 from pact24.store import refused
 from pact24.store.db import Store
-from pact24.store.models import BoardCell, EventRow, Guarantee, OutcomeRow, ReceiptRow
+from pact24.store.models import (
+    Account,
+    BoardCell,
+    EventRow,
+    Guarantee,
+    MailRow,
+    OutcomeRow,
+    ReceiptRow,
+)
 from pact24.store.record import append_entry, design_of, get_guarantee, lock_guarantee
 
 ORIGIN_ENV = "PACT24_LOG_ORIGIN"
@@ -154,7 +162,25 @@ def board(session: Session, now: datetime, actor: Actor, guarantee_id: str) -> B
         refused_late=refused.count(session, g.id),
         engaged=_engaged(session, g.id),
         awaiting_invocation=awaits_invocation(d, g.phase),
+        acknowledged=_acknowledged(session, g.id),
     )
+
+
+def _acknowledged(session: Session, guarantee_id: str) -> list[AcknowledgedOut]:
+    """Per delegate, the latest email it acknowledged by its link (none before any)."""
+    rows = session.execute(
+        select(Account.guarantor, Account.delegate, MailRow.topic, MailRow.acknowledged_at)
+        .join(Account, Account.id == MailRow.account_id)
+        .where(MailRow.guarantee_id == guarantee_id, MailRow.acknowledged_at.is_not(None))
+        .order_by(MailRow.acknowledged_at, MailRow.id)
+    )
+    latest: dict[tuple[str, str], AcknowledgedOut] = {}
+    for guarantor, delegate, topic, at in rows:
+        assert guarantor is not None and delegate is not None and at is not None
+        latest[(guarantor, delegate)] = AcknowledgedOut(
+            guarantor=guarantor, delegate=delegate, topic=topic, at=at
+        )
+    return sorted(latest.values(), key=lambda a: (a.guarantor, a.delegate))
 
 
 def _engaged(session: Session, guarantee_id: str) -> list[str]:

@@ -1,10 +1,11 @@
-"""The timer: close windows at their deadline, send reminders, deliver webhooks.
+"""The timer: close windows at their deadline, send reminders, deliver webhooks and mail.
 
 Two background threads per service process: the timer closes windows and sends reminders, the
-courier delivers webhooks (so a slow receiver cannot hold back a close). Each job is safe to
-run in any number of processes at once, because each claims its work in the
-database (the guarantee's row lock and the close's compare-and-set; the notification's unique
-key; the outbox lease), never in memory. So a second process is a spare, not a hazard.
+courier delivers webhooks and mail (so a slow receiver cannot hold back a close). Each job is
+safe to run in any number of processes at once, because each claims its work in the database
+(the guarantee's row lock and the close's compare-and-set; the notification's and the mail's
+unique keys; the outbox's and the mail's leases), never in memory. So a second process is a
+spare, not a hazard.
 
 ``start`` first closes every window that fell due while no process was running (a crash, a
 SIGKILL, a restart), before the service answers anyone; the close is idempotent, so a window
@@ -25,8 +26,8 @@ log = logging.getLogger("pact24.scheduler")
 
 
 class Scheduler:
-    """Two daemon threads until ``stop``: the timer (closes, reminders) and the courier
-    (webhooks), so that a slow webhook receiver can never hold back a close."""
+    """Two daemon threads until ``stop``: the timer (closes, reminders, outcome mail) and the
+    courier (webhooks, mail), so that a slow receiver can never hold back a close."""
 
     def __init__(self, service: Service, interval: float = 1.0) -> None:
         self.service = service
@@ -44,11 +45,18 @@ class Scheduler:
         return report
 
     def _timer_jobs(self) -> tuple[tuple[str, Callable[[], object]], ...]:
-        return (("closed", self.service.close_overdue), ("reminders", self.service.send_reminders))
+        return (
+            ("closed", self.service.close_overdue),
+            ("reminders", self.service.send_reminders),
+            ("outcome mail", self.service.mail_outcomes),
+        )
+
+    def _courier_jobs(self) -> tuple[tuple[str, Callable[[], object]], ...]:
+        return (("webhooks", self.service.deliver_webhooks), ("mail", self.service.deliver_mail))
 
     def tick(self) -> dict[str, object]:
         """One round of every job, in this thread; an error in one does not stop the others."""
-        return self._run_jobs((*self._timer_jobs(), ("webhooks", self.service.deliver_webhooks)))
+        return self._run_jobs((*self._timer_jobs(), *self._courier_jobs()))
 
     def _sleep_for(self) -> float:
         try:
@@ -67,7 +75,7 @@ class Scheduler:
 
     def _courier(self) -> None:
         while not self._stop.is_set():
-            self._run_jobs((("webhooks", self.service.deliver_webhooks),))
+            self._run_jobs(self._courier_jobs())
             self._stop.wait(self.interval)
 
     def start(self) -> list[str]:

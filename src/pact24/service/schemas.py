@@ -165,6 +165,15 @@ class OutcomeOut(BaseModel):
     outcome: dict[str, Any] = Field(description="Tallies and unmet conditions (codec form)")
 
 
+class AcknowledgedOut(BaseModel):
+    """A delegate followed the acknowledge link of an email: the latest one, and when."""
+
+    guarantor: str
+    delegate: str
+    topic: str
+    at: datetime
+
+
 class BoardOut(BaseModel):
     """Everything a person watching the deliberation needs on one screen."""
 
@@ -186,6 +195,10 @@ class BoardOut(BaseModel):
         default=False,
         description="The incident is reported and the window waits for the guarantors' council "
         "to invoke the guarantee (POST …/invocation)",
+    )
+    acknowledged: list[AcknowledgedOut] = Field(
+        default_factory=list,
+        description="Per delegate, the last email it acknowledged (by its link), and when",
     )
 
 
@@ -214,6 +227,12 @@ class DelegateIn(_In):
     public_key: str = Field(max_length=100, description="Ed25519 public key, base64 of 32 bytes")
     name: str | None = Field(default=None, max_length=200, description="Account name")
     password: str | None = Field(default=None, min_length=12)
+    email: str | None = Field(
+        default=None,
+        max_length=320,
+        pattern=r"^[^@\s]+@[^@\s]+$",
+        description="Where reminders, escalations and the outcome are mailed (kept when left out)",
+    )
 
 
 class AccountOut(BaseModel):
@@ -227,6 +246,7 @@ class AccountOut(BaseModel):
     mode: Mode | None = None
     public_key: str | None
     created_at: datetime
+    email: str | None = None
 
 
 class Credentials(BaseModel):
@@ -479,3 +499,35 @@ class Health(BaseModel):
     database: str
     migration: str | None
     now: datetime
+
+
+class MailOut(BaseModel):
+    """One email to a delegate: its delivery (``pending``, ``sent``, ``dead`` with the last
+    error) and when the delegate acknowledged it."""
+
+    id: int
+    topic: str
+    guarantor: str
+    delegate: str
+    to: str
+    subject: str
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    acknowledged_at: datetime | None
+
+
+class AckOut(BaseModel):
+    """What an acknowledge link stands for, and whether it was acknowledged."""
+
+    mail_id: int
+    guarantee_id: str
+    guarantee_title: str
+    mode: Mode
+    guarantor: str
+    delegate: str
+    topic: str
+    subject: str
+    acknowledged_at: datetime | None

@@ -156,6 +156,7 @@ def account(a: Account, public_key: str | None = None) -> AccountOut:
         mode=a.mode,  # type: ignore[arg-type]
         public_key=public_key,
         created_at=a.created_at,
+        email=a.email,
     )
 
 

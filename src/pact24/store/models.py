@@ -225,6 +225,7 @@ class Account(Base):
     password_hash: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    email: Mapped[str | None] = mapped_column(String(320))
 
 
 class Token(Base):
@@ -329,6 +330,34 @@ class Notification(Base):
     hours_before: Mapped[float] = mapped_column(Float)
     silent: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MailRow(Base):
+    """One email to one account: a reminder, an escalation or the outcome.
+
+    Written in the transaction that decided to send it, under a unique ``key`` (so it is sent
+    once), delivered later with retries like a webhook (``service.mail``), and acknowledged when
+    its delegate follows the signed link it carries (``acknowledged_at``, set once).
+    """
+
+    __tablename__ = "mail"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    guarantee_id: Mapped[str] = mapped_column(ForeignKey("guarantees.id"), index=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    topic: Mapped[str] = mapped_column(String(16))
+    to_addr: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), index=True, default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class RefusedAttempt(Base):

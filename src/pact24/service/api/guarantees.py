@@ -22,6 +22,7 @@ from pact24.service.schemas import (
     GuaranteeOut,
     IncidentIn,
     InvocationIn,
+    MailOut,
     NotificationOut,
     Recorded,
     RefusedOut,
@@ -81,6 +82,13 @@ def list_notifications(
 ) -> list[NotificationOut]:
     """Reminders and escalations sent so far."""
     return service.notifications(actor, guarantee_id)
+
+
+@router.get("/{guarantee_id}/mail", response_model=list[MailOut], responses=responses(404))
+def list_mail(guarantee_id: GuaranteeId, service: ServiceDep, actor: ActorDep) -> list[MailOut]:
+    """Emails to the delegates: delivery (pending, sent, dead with its error) and when each
+    was acknowledged (admin)."""
+    return service.mail_log(actor, guarantee_id)
 
 
 @router.post(

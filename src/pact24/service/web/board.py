@@ -19,7 +19,7 @@ from pact24.mechanism import Event, OutcomeDeclared, Phase, Tally, codec
 from pact24.mechanism.rules import rule_text
 from pact24.service.auth import Actor, Role
 from pact24.service.core import Service
-from pact24.service.schemas import BoardOut, GuaranteeOut
+from pact24.service.schemas import AcknowledgedOut, BoardOut, GuaranteeOut
 from pact24.service.web.ledger_check import ledger_status
 from pact24.service.web.render import countdown_text, utc_text
 from pact24.vocab import Choice
@@ -48,10 +48,11 @@ class AnswerCount:
 
 
 def board_version(board: BoardOut) -> str:
-    """Changes whenever the board does (a refused late attempt included): the htmx poll sends
-    it back to learn whether to swap."""
+    """Changes whenever the board does (a refused late attempt and an acknowledged email, by
+    its time, included): the htmx poll sends it back to learn whether to swap."""
     g = board.guarantee
-    return f"{g.event_count}.{g.ledger_size}.{g.phase}.{board.refused_late}"
+    acked = max((int(a.at.timestamp()) for a in board.acknowledged), default=0)
+    return f"{g.event_count}.{g.ledger_size}.{g.phase}.{board.refused_late}.{acked}"
 
 
 def answer_counts(board: BoardOut) -> list[AnswerCount]:
@@ -221,7 +222,16 @@ def board_context(
             else wording.phase_label(g.phase)
         ),
         "engaged_text": wording.engaged_text([names.get(x, x) for x in board.engaged]),
+        "acks": _acks(board),
     }
+
+
+def _acks(board: BoardOut) -> dict[str, list[AcknowledgedOut]]:
+    """The delegates' acknowledged emails, per guarantor."""
+    out: dict[str, list[AcknowledgedOut]] = {}
+    for a in board.acknowledged:
+        out.setdefault(a.guarantor, []).append(a)
+    return out
 
 
 def _silent(board: BoardOut) -> dict[str, Any]:

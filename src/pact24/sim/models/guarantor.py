@@ -19,9 +19,9 @@ stance (``states.py``); ``opinion_g`` is a per-crisis draw of public opinion.
 Answers (manoeuvring)
 ---------------------
 A guarantor first looks at an instrument when its time to decision (timing model, via
-``lags.py``) has passed, and looks again whenever something it waits for changes (attribution,
-others' commitments, a vote, the beneficiary's reply, a nuclear warning), answering after a short
-revision lag. For troops, in this order:
+``lags.py``) has passed — it has *deliberated* — and looks again whenever something it waits for
+changes (attribution, others' commitments, a vote, the beneficiary's reply, a nuclear warning),
+answering after a short revision lag. For troops, in this order:
 
 1. engaged (the attack touched its stationed forces, ``models.posture``): it withdraws them
    with the historical rate for its kind of deployment (``posture.withdraw_prob.<kind>``);
@@ -43,6 +43,36 @@ revision lag. For troops, in this order:
 
 A condition the design does not allow is not attached: the guarantor waits silently instead.
 Other instruments skip steps 1 and 3-5.
+
+Answering by a deadline
+-----------------------
+The timing model measures how long governments took to *decide*, in crises without a deadline.
+A design with a pre-agreed window also obliges every guarantor to *answer* by its close, and the
+two differ: a government can say "we will decide after parliament votes" or "once attribution is
+confirmed" long before it has decided. So, in a design with a window, each guarantor's answer on
+each instrument falls due at a uniform time in the last ``deadline_answer_hours`` (at most half
+the window); one that has said nothing by then is *obliged* and answers from its disposition at
+that hour, through the same steps:
+
+- with ``deadline_silence_prob`` it lets the deadline pass in silence, a choice (the design's
+  silence rule then reads it); a deliberated, willing guarantor still answers what it decided;
+- otherwise silence is no longer an option: an unwilling guarantor declines (step 2) — unless
+  it is unwilling only for want of attribution (it would be willing at belief 1), when it answers
+  conditional on ``attribution_confirmed``, as the North Atlantic Council did on 12 September
+  2001 ("if it is determined that this attack was directed from abroad"); a condition the design
+  does not allow becomes an explicit decline ("cannot commit by the deadline") instead of
+  waiting;
+- a willing guarantor that has not finished deliberating gives the answer its situation implies
+  (steps 3-6: conditional on attribution, on others, on parliament, on a concession); where
+  nothing is left to wait for, it commits with ``unfinished_commit_prob`` and otherwise reserves
+  its decision (conditional, ``other``: "the government completes its decision", unmet at the
+  close unless revised), or declines where the design allows no such condition.
+
+When its time to decision then passes before the close, the deliberated answer replaces the
+provisional one (a revision). Without a window nothing falls due and none of this applies.
+Willingness and beliefs are the same before and at the deadline: the deadline changes what a
+government says, not what it wants; how much it speeds up the decision itself is the timing
+model's to say.
 """
 
 from __future__ import annotations
@@ -207,6 +237,40 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Probability that an unwilling guarantor stays silent instead of declining",
     ),
     Parameter(
+        "guarantor.deadline_silence_prob",
+        0.1,
+        0.0,
+        1.0,
+        "probability",
+        "assumption: no rate is measured; informed by NATO's silence procedure of 6-10 February "
+        "2003 (defence of Turkey), where the three objecting allies (France, Germany, Belgium) "
+        "'broke silence' explicitly rather than let the deadline pass (UPI in The Washington "
+        "Times, 11 February 2003); 1 reads every undecided guarantor as silent",
+        "Probability that a guarantor obliged to answer by a pre-agreed deadline lets it pass "
+        "in silence (per guarantor and instrument)",
+    ),
+    Parameter(
+        "guarantor.unfinished_commit_prob",
+        0.5,
+        0.0,
+        1.0,
+        "probability",
+        "assumption: nothing measured; 0 reads an unfinished deliberation as never committing "
+        "by the deadline, 1 as a willing government always committing on time",
+        "Probability that a willing guarantor with nothing left to wait for, whose time to "
+        "decision has not passed at the deadline, commits rather than reserving its decision",
+    ),
+    Parameter(
+        "guarantor.deadline_answer_hours",
+        3.0,
+        0.25,
+        12.0,
+        "hours",
+        "assumption, after the presets' reminders (12, 3 and 1 h before the close)",
+        "Guarantors that have not answered give their deadline answer at a uniform time in "
+        "this many hours before the close (at most half the window)",
+    ),
+    Parameter(
         "guarantor.legislature_reject_prob",
         0.1,
         0.0,
@@ -245,6 +309,9 @@ class GuarantorParams:
     disinformation_shift: float
     engaged_confirm_prob: float
     silence_when_unwilling: float
+    deadline_silence_prob: float
+    unfinished_commit_prob: float
+    deadline_answer_hours: float
     reject_prob: float
     revision_lag_hours: float
     deadline_speedup: float
@@ -265,6 +332,9 @@ class GuarantorParams:
             disinformation_shift=p["disinformation.opinion_shift"],
             engaged_confirm_prob=p["guarantor.engaged_confirm_prob"],
             silence_when_unwilling=p["guarantor.silence_when_unwilling"],
+            deadline_silence_prob=p["guarantor.deadline_silence_prob"],
+            unfinished_commit_prob=p["guarantor.unfinished_commit_prob"],
+            deadline_answer_hours=p["guarantor.deadline_answer_hours"],
             reject_prob=p["guarantor.legislature_reject_prob"],
             revision_lag_hours=p["guarantor.revision_lag_hours"],
             deadline_speedup=p["guarantor.deadline_speedup"],
@@ -337,6 +407,20 @@ class Situation:
     demand: str | None
     demand_state: str
     """``none``, ``pending``, ``accepted`` or ``refused``."""
+    deliberated: bool = True
+    """Its time to decision (the timing model's lag) has passed."""
+    obliged: bool = False
+    """The design's deadline is upon it: it owes an answer (designs with a window only)."""
+    silent_at_deadline: bool = False
+    """Obliged, it lets the deadline pass in silence (``deadline_silence_prob``)."""
+    willing_if_attributed: bool = False
+    """It would be willing were the attacker confirmed (its belief at 1)."""
+    commits_unfinished: bool = False
+    """Willing, nothing to wait for, not deliberated: it commits (``unfinished_commit_prob``)."""
+
+
+RESERVED = "the government completes its decision"
+"""The condition text of an answer reserved until an unfinished deliberation ends."""
 
 
 def answer(
@@ -360,15 +444,31 @@ def answer(
         if s.confirms_if_engaged:
             return Answer(Choice.COMMIT, note="its forces were attacked; it stands by them")
         return None
+    if not s.willing and s.committed:
+        if ConditionKind.UN_MANDATE in allowed:
+            return Answer(
+                Choice.CONDITIONAL,
+                Condition(ConditionKind.UN_MANDATE),
+                "backs off after the nuclear warning: now wants a UN mandate",
+            )
+        return Answer(Choice.DECLINE, note="backs off after the nuclear warning")
+    if s.obliged and s.silent_at_deadline and not (s.deliberated and s.willing):
+        return None  # lets the deadline pass in silence
     if not s.willing:
-        if s.committed:
-            if ConditionKind.UN_MANDATE in allowed:
+        if s.obliged:
+            if (
+                instrument is Instrument.TROOPS
+                and s.willing_if_attributed
+                and s.belief < gp.attribution_needed
+                and ConditionKind.ATTRIBUTION_CONFIRMED in allowed
+            ):
                 return Answer(
                     Choice.CONDITIONAL,
-                    Condition(ConditionKind.UN_MANDATE),
-                    "backs off after the nuclear warning: now wants a UN mandate",
+                    Condition(ConditionKind.ATTRIBUTION_CONFIRMED),
+                    f"would act once the attacker is confirmed (belief {s.belief:.2f})",
                 )
-            return Answer(Choice.DECLINE, note="backs off after the nuclear warning")
+            note = "" if s.deliberated else "declines at the deadline, its deliberation unfinished"
+            return Answer(Choice.DECLINE, note=note)
         return None if s.silent_if_unwilling else Answer(Choice.DECLINE)
     if instrument is Instrument.TROOPS:
         if s.belief < gp.attribution_needed:
@@ -377,7 +477,7 @@ def answer(
                 return Answer(
                     Choice.CONDITIONAL, Condition(ConditionKind.ATTRIBUTION_CONFIRMED), note
                 )
-            return None
+            return _unanswerable(s, note)
         if s.others_committed < prof.bandwagon_k:
             note = f"waits for {prof.bandwagon_k} others to commit ({s.others_committed} so far)"
             if ConditionKind.OTHERS_COMMIT_FIRST in allowed:
@@ -386,17 +486,15 @@ def answer(
                     Condition(ConditionKind.OTHERS_COMMIT_FIRST, k=prof.bandwagon_k),
                     note,
                 )
-            return None
+            return _unanswerable(s, note)
         if s.parliament == "rejected":
             return Answer(Choice.DECLINE, note="parliament voted against the deployment")
         if s.parliament == "pending":
+            note = "parliament must approve first"
             if ConditionKind.PARLIAMENT_APPROVAL in allowed:
-                return Answer(
-                    Choice.CONDITIONAL,
-                    Condition(ConditionKind.PARLIAMENT_APPROVAL),
-                    "parliament must approve first",
-                )
-            return None
+                condition = Condition(ConditionKind.PARLIAMENT_APPROVAL)
+                return Answer(Choice.CONDITIONAL, condition, note)
+            return _unanswerable(s, note)
     if (
         s.demand is not None
         and s.demand_state in ("pending", "refused")
@@ -407,8 +505,22 @@ def answer(
             Condition(ConditionKind.BENEFICIARY_CONCESSION, text=s.demand),
             "demands a concession in exchange",
         )
+    if not s.deliberated and not s.commits_unfinished:
+        note = "reserves its decision: its deliberation is not finished at the deadline"
+        if ConditionKind.OTHER in allowed:
+            return Answer(Choice.CONDITIONAL, Condition(ConditionKind.OTHER, text=RESERVED), note)
+        return Answer(Choice.DECLINE, note=note)
     if instrument is Instrument.TROOPS and s.parliament == "bypassed":
         return Answer(Choice.COMMIT, note="commits now; parliament to approve afterwards")
     if instrument is Instrument.TROOPS and s.parliament == "approved":
         return Answer(Choice.COMMIT, note="parliament approved")
+    if not s.deliberated:
+        return Answer(Choice.COMMIT, note="commits at the deadline, before its deliberation ends")
     return Answer(Choice.COMMIT)
+
+
+def _unanswerable(s: Situation, note: str) -> Answer | None:
+    """A condition the design does not allow: wait in silence, or, owing an answer, decline."""
+    if not s.obliged or s.silent_at_deadline:
+        return None
+    return Answer(Choice.DECLINE, note=f"cannot commit by the deadline: {note}")

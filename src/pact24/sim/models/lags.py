@@ -18,12 +18,17 @@ sample the model's predictive distribution the same way, :func:`crisis_draws` th
   (so a government that is fast is also fast to bring the vote).
 
 Covariates: ``instrument`` as the design names it; ``stage``; ``n_deciders=1`` (each state
-decides for itself); ``commitment`` ``ally`` under a membership posture, else
-``treaty_guarantee``; ``attribution`` ``clear`` when the guarantor's own belief at activation
-reaches ``attribution.clear_at``, else ``contested``; the incident's ``severity``; a nuclear
-adversary per the registry. Lags are in days from the attack (the data's ``trigger_date``); the
-simulator works in hours. ``guarantor.deadline_speedup`` divides decision lags in designs with a
-deadline (1 = history as fitted).
+decides for itself); ``commitment`` ``ally`` under a membership
+posture, else ``treaty_guarantee``; ``attribution`` ``clear`` when the guarantor's own belief at
+activation reaches ``attribution.clear_at``, else ``contested``; the incident's ``severity``; a
+nuclear adversary per the registry; ``nth_of_kind=1`` (the first decision of its kind in the
+crisis); ``framework`` for the decisions (and the vote) when the design has a pre-agreed
+decision window (``draw(framework=True)``): the timing model's fitted effect of a standing,
+pre-agreed procedure. Deliveries keep ``framework=False`` (a procedure pre-agrees the decision,
+not the logistics). Predictions mix over the posterior draws, so the simulated crises average
+over that effect's uncertainty as well. ``guarantor.deadline_speedup`` is an extra factor on top
+of the fitted effect, dividing the decision lags of such designs (1 = the fitted effect alone).
+Lags are in days from the attack (the data's ``trigger_date``); the simulator works in hours.
 """
 
 from __future__ import annotations
@@ -43,12 +48,15 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         "guarantor.deadline_speedup",
         1.0,
-        1.0,
-        10.0,
+        0.1,
+        20.0,
         "factor",
-        "assumption: 1 reads history as it is (decision_lags.csv via the timing model); a "
-        "pre-agreed deadline may speed decisions, by how much nobody has measured",
-        "Factor by which a design's decision deadline shortens guarantors' decision lags",
+        "1 = the timing model's fitted framework effect alone (timing_params.json, coefficient "
+        "`framework`, mode -0.55, sd 0.35: lags x0.58 under a standing, pre-agreed procedure, "
+        "90 % interval x0.33 to x1.03; docs/calibration.md); other values are an assumption "
+        "for sweeps: below 1 a window slower than history's standing procedures, above 1 faster",
+        "Extra factor (beyond the fitted framework effect) by which a design's pre-agreed "
+        "decision window shortens guarantors' decision lags",
     ),
 )
 
@@ -116,12 +124,14 @@ class LagSampler:
     instruments: tuple[Instrument, ...]
     commitment: str
     nuclear_adversary: bool
-    _tables: dict[tuple[Severity, str], tuple[FloatArray, ...]] = field(default_factory=dict)
+    _tables: dict[tuple[Severity, str, bool], tuple[FloatArray, ...]] = field(default_factory=dict)
 
-    def _table(self, severity: Severity, attribution: str) -> tuple[FloatArray, ...]:
+    def _table(
+        self, severity: Severity, attribution: str, framework: bool
+    ) -> tuple[FloatArray, ...]:
         """``(mu_dec, sig_dec, mu_vote, sig_vote, mu_del, sig_del)``; rows: instruments,
         columns: the model's joint draws."""
-        key = (severity, attribution)
+        key = (severity, attribution, framework)
         table = self._tables.get(key)
         if table is None:
             rows: list[LagCovariates] = []
@@ -141,6 +151,7 @@ class LagSampler:
                             severity=severity.value,
                             nuclear_adversary=self.nuclear_adversary,
                             legislature_required=legislature,
+                            framework=framework and stage == "decision",
                         )
                     )
             mu, sigma = self.model.predictive_params(design_matrix(rows))
@@ -161,11 +172,18 @@ class LagSampler:
         rng: np.random.Generator,
         severity: Severity,
         clear: NDArray[np.bool_],
-        speedup: float,
+        framework: bool,
+        speedup: float = 1.0,
     ) -> CrisisLags:
-        """Lags for ``len(clear)`` guarantors; ``clear[g]``: guarantor g reads attribution clear."""
+        """Lags for ``len(clear)`` guarantors; ``clear[g]``: guarantor g reads attribution clear.
+
+        ``framework``: the design has a pre-agreed decision window, so decisions (and votes)
+        follow the timing model's fitted effect of a standing procedure, and ``speedup``
+        (``guarantor.deadline_speedup``) divides them further; without one, ``speedup`` is not
+        used."""
         n_g, n_i = len(clear), len(self.instruments)
-        tables = [self._table(severity, a) for a in _ATTRIBUTIONS]
+        tables = [self._table(severity, a, framework) for a in _ATTRIBUTIONS]
+        factor = speedup if framework else 1.0
         k, (eps_dec, eps_del) = crisis_draws(self.model, rng, (n_g, n_i), (n_g, n_i))
         which = np.where(clear, 0, 1)
         mu_dec = np.stack([t[0][:, k] for t in tables])[which]  # (G, I)
@@ -175,8 +193,8 @@ class LagSampler:
         mu_del = np.stack([t[4][:, k] for t in tables])[which]
         sig_del = np.stack([t[5][:, k] for t in tables])[which]
         day = 24.0
-        decision = lag_days(mu_dec, sig_dec, eps_dec) * day / speedup
-        vote_all = lag_days(mu_vote, sig_vote, eps_dec) * day / speedup
+        decision = lag_days(mu_dec, sig_dec, eps_dec) * day / factor
+        vote_all = lag_days(mu_vote, sig_vote, eps_dec) * day / factor
         delivery = lag_days(mu_del, sig_del, eps_del) * day
         troops = (
             self.instruments.index(Instrument.TROOPS)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import heapq
 
-TICK, DECIDE, VOTE, REPLY, SIGNAL, REVISE = range(6)
+TICK, DECIDE, VOTE, REPLY, SIGNAL, REVISE, DUE = range(7)
 """The kinds of entry: attribution moves, a guarantor first looks at an instrument, a
-parliament votes, the beneficiary replies to a demand, a nuclear warning, a revised answer."""
+parliament votes, the beneficiary replies to a demand, a nuclear warning, a revised answer, a
+guarantor's answer falls due before the deadline."""
 
 Entry = tuple[float, int, int, int]
 """Hours since the attack, kind, guarantor index and instrument index (-1 where none)."""

@@ -5,9 +5,10 @@
 2. activation: at once on the report, once the assessment reaches the mechanism's activation
    threshold, or (``on_invocation``) when the council invokes by consensus (``models.window``),
    within ``activation.max_wait_days``;
-3. the window: guarantors answer at the times the timing model gives (``models.lags``), votes
-   and the beneficiary's replies come in, attribution moves, the adversary may issue a nuclear
-   warning — each an entry on the agenda, handled in time order;
+3. the window: guarantors answer at the times the timing model gives (``models.lags``) or,
+   under a deadline, when their answer falls due shortly before it (``models.guarantor``,
+   "Answering by a deadline"); votes and the beneficiary's replies come in, attribution moves,
+   the adversary may issue a nuclear warning — each an entry on the agenda, in time order;
 4. ``engine.close`` at the deadline (or, without one, when all decided or the chair ends it);
 5. ``DeliveryReported`` for what arrives; the front model (``models.front``) reads the arrivals.
 """
@@ -27,7 +28,7 @@ from pact24.sim.models import delivery, front, posture
 from pact24.sim.models.scenario import Attack
 from pact24.sim.params import Params
 from pact24.sim.reference import arrivals
-from pact24.sim.reference.agenda import DECIDE, REPLY, REVISE, SIGNAL, TICK, VOTE, Agenda
+from pact24.sim.reference.agenda import DECIDE, DUE, REPLY, REVISE, SIGNAL, TICK, VOTE, Agenda
 from pact24.sim.reference.assessment import Assessment, ticks
 from pact24.sim.reference.draws import CrisisDraws, draw
 from pact24.sim.reference.driver import Driver
@@ -127,8 +128,8 @@ class _Window:
             self.end_h = open_h + p["consultation.horizon_days"] * 24.0
         beliefs = assessment.beliefs(open_h)
         clear = np.array([b >= p["attribution.clear_at"] for b in beliefs])
-        speedup = gp.deadline_speedup if design.window_hours is not None else 1.0
-        self.lags = setup.lags.draw(rng, attack.severity, clear, speedup)
+        framework = design.window_hours is not None
+        self.lags = setup.lags.draw(rng, attack.severity, clear, framework, gp.deadline_speedup)
         self.agenda = Agenda()
         self.procedures = Procedures(
             gp,
@@ -153,14 +154,19 @@ class _Window:
         return self._record(close_h)
 
     def _schedule(self, agenda_ticks: list[float]) -> None:
-        """Each offered answer's time to decision, attribution's ticks, a nuclear warning."""
+        """Each offered answer's time to decision and, under a deadline, the time it falls due;
+        attribution's ticks; a nuclear warning."""
         setup, design, open_h, end_h = self.setup, self.design, self.open_h, self.end_h
+        lead = min(setup.gp.deadline_answer_hours, (end_h - open_h) / 2.0)
         for g, pr in enumerate(setup.profiles):
             for i, ins in enumerate(design.instruments):
                 if design.offered(pr.iso3, ins) > 0:
                     t = max(open_h, float(self.lags.decision[g, i]))
                     if t < end_h:
                         self.agenda.push(t, DECIDE, g, i)
+                    if design.window_hours is not None:
+                        due = end_h - lead * (1.0 - float(self.draws.due_u[g, i]))
+                        self.agenda.push(due, DUE, g, i)
         for t in agenda_ticks:
             if open_h < t < end_h:
                 self.agenda.push(t, TICK)
@@ -188,6 +194,8 @@ class _Window:
             guarantors.wake(g, i, h)
         elif kind == REVISE:
             guarantors.revise(g, i, h)
+        elif kind == DUE:
+            guarantors.due(g, i, h)
         elif kind == VOTE:
             approved, note = self.procedures.vote(g)
             guarantors.hear(g, i, h, ConditionKind.PARLIAMENT_APPROVAL, approved, note)

@@ -41,6 +41,10 @@ class CrisisDraws:
     reply_u: npt.NDArray[np.float64]
     warn_u: float
     warn_at_u: float
+    silent_at_deadline: list[list[bool]]
+    commits_unfinished: list[list[bool]]
+    due_u: npt.NDArray[np.float64]
+    """Where in the last ``deadline_answer_hours`` each guarantor gives its deadline answer."""
 
 
 def draw(
@@ -59,6 +63,13 @@ def draw(
     withdraw_u: list[float] = rng.random(n_g).tolist()
     demand_u, pick_u, accept_u, reply_u = rng.random((4, n_g, n_i))
     warn_u, warn_at_u = float(rng.random()), float(rng.random())
+    silent_at_deadline: list[list[bool]] = (
+        rng.random((n_g, n_i)) < gp.deadline_silence_prob
+    ).tolist()
+    commits_unfinished: list[list[bool]] = (
+        rng.random((n_g, n_i)) < gp.unfinished_commit_prob
+    ).tolist()
+    due_u = rng.random((n_g, n_i))
     return CrisisDraws(
         path=path,
         offsets=offsets,
@@ -76,4 +87,7 @@ def draw(
         reply_u=reply_u,
         warn_u=warn_u,
         warn_at_u=warn_at_u,
+        silent_at_deadline=silent_at_deadline,
+        commits_unfinished=commits_unfinished,
+        due_u=due_u,
     )

@@ -1,6 +1,11 @@
 """The guarantors inside one window: each answers per instrument as ``models.guarantor`` says,
 and looks again whenever something it waits for changes.
 
+A guarantor looks first when its time to decision has passed (:meth:`Guarantors.wake`) or, in a
+design with a deadline, when its answer falls due shortly before the close
+(:meth:`Guarantors.due`), whichever comes first; from then on it is *obliged*: it answers from
+its disposition at that hour even if its deliberation is unfinished, or chooses silence.
+
 Every answer is a real ``DecisionRecorded`` offered to the mechanism, with the revision number
 and the count of others' commitments the mechanism gives; a vote or the beneficiary's reply is a
 ``ConditionResolved``. Whether an answer still counts (the deadline, a revision the design
@@ -81,6 +86,8 @@ class Guarantors:
         ]
         self._u = draws.u
         self._silent_if_unwilling = draws.silent_if_unwilling
+        self._silent_at_deadline = draws.silent_at_deadline
+        self._commits_unfinished = draws.commits_unfinished
         self._confirms = draws.confirms
         self.beliefs = beliefs
         self.warned = False
@@ -90,6 +97,8 @@ class Guarantors:
         self.decided_at = [[math.nan] * n_i for _ in range(n_g)]
         self.resolved_at = [[math.nan] * n_i for _ in range(n_g)]
         self._awake = [[False] * n_i for _ in range(n_g)]
+        self._deliberated = [[False] * n_i for _ in range(n_g)]
+        self._obliged = [[False] * n_i for _ in range(n_g)]
         self._pending = [[False] * n_i for _ in range(n_g)]
         self._seen: list[list[tuple[object, ...] | None]] = [[None] * n_i for _ in range(n_g)]
         self._standing = set(standing_commitments(driver.state, Instrument.TROOPS))
@@ -100,7 +109,16 @@ class Guarantors:
     def wake(self, g: int, i: int, h: float) -> None:
         """Guarantor ``g``'s time to decision on instrument ``i`` has come."""
         self._awake[g][i] = True
+        self._deliberated[g][i] = True
         self._consider(g, i, h, immediate=True)
+
+    def due(self, g: int, i: int, h: float) -> None:
+        """The deadline is near: guarantor ``g`` owes an answer on instrument ``i``; one that has
+        given none answers now, finished deliberating or not."""
+        self._awake[g][i] = True
+        self._obliged[g][i] = True
+        if self.current[g][i] is None and not self._pending[g][i]:
+            self._consider(g, i, h, immediate=True)
 
     def revise(self, g: int, i: int, h: float) -> None:
         """A revision lag has run: answer what the situation now asks."""
@@ -145,6 +163,9 @@ class Guarantors:
         willing = guarantor.willing(
             self._gp, self._z_static[g][i], ins, belief, self.warned, self._u[g][i]
         )
+        attributed = guarantor.willing(
+            self._gp, self._z_static[g][i], ins, 1.0, self.warned, self._u[g][i]
+        )
         others = len(self._standing) - (prof.iso3 in self._standing) if troops else 0
         parliament = procedures.parliament[g] if troops else "none"
         demand_state = procedures.demand_state[g][i]
@@ -155,6 +176,9 @@ class Guarantors:
             parliament,
             demand_state,
             cur,
+            self._deliberated[g][i],
+            self._obliged[g][i],
+            attributed,
         )
         if not immediate and key == self._seen[g][i]:
             return
@@ -171,6 +195,11 @@ class Guarantors:
             parliament=parliament,
             demand=procedures.demand[g][i],
             demand_state=demand_state,
+            deliberated=self._deliberated[g][i],
+            obliged=self._obliged[g][i],
+            silent_at_deadline=self._silent_at_deadline[g][i],
+            willing_if_attributed=attributed,
+            commits_unfinished=self._commits_unfinished[g][i],
         )
         want = guarantor.answer(self._gp, prof, ins, s, self._allowed)
         procedures.start(g, i, h, s, want)

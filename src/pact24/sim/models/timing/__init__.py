@@ -8,7 +8,8 @@ Model (ODD "Details")
 ---------------------
 An accelerated-failure-time (AFT) survival model for the lag ``T`` in days::
 
-    log T = mu(x) + u[crisis] + sigma[stage] * eps,    mu(x) = x . beta,    u ~ Normal(0, tau^2)
+    log T = mu(x) + u[crisis] + sigma(z) * eps,    mu(x) = x . beta,    log sigma(z) = z . gamma,
+    u ~ Normal(0, tau^2)
 
 ``eps`` is a standard error distribution (:mod:`.families`): standard maximum extreme value
 (``frechet``: right-skewed on the log scale, so most decisions come fast and a few take very
@@ -27,11 +28,18 @@ for one decision (:mod:`.covariates`, :data:`FEATURES`):
   instrument x delivery interaction per instrument,
 - ``log n_deciders`` (how many governments must agree),
 - one effect per commitment and per severity, and effect-coded (+-1/2) contested attribution,
-  nuclear-armed adversary and required legislative vote.
+  nuclear-armed adversary, required legislative vote and ``framework`` (a standing, pre-agreed
+  procedure governed the decision: NATO Art. 4/5, the NRF, a treaty clause with a trigger...),
+- ``log nth_of_kind``: the escalation ladder, 0 for the first decision of its kind (actor,
+  instrument, stage) in the crisis, ``log n`` for the n-th.
+
+The spread ``sigma`` of a row has its own design ``z`` (:data:`SCALE_FEATURES`): one log scale
+per stage. (Issue 11 tried a deviation per instrument and per actor kind too; it made the
+leave-one-crisis-out log score worse and was dropped.)
 
 Categorical covariates are coded with one column per level and an exchangeable prior, so a level
 with little data shrinks towards the average level, not towards an arbitrary reference (partial
-pooling). ``sigma`` is one scale per stage. Every parameter has a normal prior
+pooling). Every parameter has a normal prior
 (:func:`default_prior`). The fit is the posterior mode (MAP) with a Laplace approximation for
 uncertainty (``pact24.calibrate``); predictions integrate over parameter uncertainty and over a
 new crisis' effect by averaging over ``n_draws`` fixed joint draws (posterior predictive).
@@ -51,9 +59,9 @@ interval-censored, ``d <= T < d + 1`` (a same-day decision, ``d = 0``, is ``T < 
 Public API
 ----------
 - :class:`LagCovariates` (frozen, validated): ``instrument, stage, n_deciders, commitment,
-  attribution, severity, nuclear_adversary, legislature_required``.
-- :func:`design_matrix(rows) -> DesignMatrix` (``X`` of shape ``(n, len(FEATURES))`` and
-  the stage index per row), for vectorised use.
+  attribution, severity, nuclear_adversary, legislature_required, framework, nth_of_kind``.
+- :func:`design_matrix(rows) -> DesignMatrix` (``X`` of shape ``(n, len(FEATURES))``, ``Z`` of
+  shape ``(n, len(SCALE_FEATURES))`` and the stage index per row), for vectorised use.
 - :class:`TimingModel` (frozen, :mod:`.model`):
 
   - ``TimingModel.default()`` (the fit on the shipped data, ``pact24/data/timing_params.json``),
@@ -89,6 +97,7 @@ from pact24.sim.models.timing.covariates import (
     FEATURES,
     INSTRUMENTS,
     PARAMS,
+    SCALE_FEATURES,
     SCALE_PARAMS,
     SEVERITIES,
     STAGES,
@@ -122,6 +131,7 @@ __all__ = [
     "FEATURES",
     "INSTRUMENTS",
     "PARAMS",
+    "SCALE_FEATURES",
     "SCALE_PARAMS",
     "SEVERITIES",
     "STAGES",

@@ -1,8 +1,11 @@
-"""The covariates of one guarantor decision and the design matrix they make.
+"""The covariates of one guarantor decision and the design matrices they make.
 
 Categorical covariates get one column per level (an exchangeable prior pools them towards the
 average level, not towards an arbitrary reference); yes/no covariates and the stage are
-effect-coded as +-1/2 so the intercept sits between the two.
+effect-coded as +-1/2 so the intercept sits between the two. The spread of a row, ``log sigma``,
+has its own design ``Z`` (:data:`SCALE_FEATURES`): one scale per stage. (A deviation per
+instrument and per actor kind was tried for issue 11 and dropped: it made the
+leave-one-crisis-out log score worse; docs/calibration.md.)
 """
 
 from __future__ import annotations
@@ -41,11 +44,16 @@ FEATURES: tuple[str, ...] = (
     *(f"severity[{s}]" for s in SEVERITIES),
     "nuclear_adversary",
     "legislature_required",
+    "framework",
+    "log_nth_of_kind",
 )
-SCALE_PARAMS: tuple[str, ...] = (*(f"log_sigma[{s}]" for s in STAGES), "log_tau[crisis]")
+#: Columns of the spread's design: ``log sigma = Z . gamma`` (one scale per stage).
+SCALE_FEATURES: tuple[str, ...] = tuple(f"log_sigma[{s}]" for s in STAGES)
+SCALE_PARAMS: tuple[str, ...] = (*SCALE_FEATURES, "log_tau[crisis]")
 PARAMS: tuple[str, ...] = FEATURES + SCALE_PARAMS
 
 _FEATURE_INDEX = {name: i for i, name in enumerate(FEATURES)}
+_SCALE_INDEX = {name: i for i, name in enumerate(SCALE_FEATURES)}
 
 
 def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
@@ -60,7 +68,9 @@ class LagCovariates:
     """What the timing of one decision depends on; validated on construction (``ValueError``).
 
     Defaults describe a single guarantor state under the seed's treaty guarantee facing a clear,
-    high-severity attack by a nuclear-armed adversary, with no vote in parliament.
+    high-severity attack by a nuclear-armed adversary, with no vote in parliament, no standing
+    procedure (``framework``) and its first decision of this kind in the crisis
+    (``nth_of_kind`` 1; the n-th rung of an escalation ladder has ``nth_of_kind`` n).
     """
 
     instrument: str
@@ -71,6 +81,8 @@ class LagCovariates:
     severity: str = "high"
     nuclear_adversary: bool = True
     legislature_required: bool = False
+    framework: bool = False
+    nth_of_kind: int = 1
 
     def __post_init__(self) -> None:
         object.__setattr__(
@@ -84,11 +96,12 @@ class LagCovariates:
             self, "attribution", _check_choice("attribution", self.attribution, ATTRIBUTIONS)
         )
         object.__setattr__(self, "severity", _check_choice("severity", self.severity, SEVERITIES))
-        n = self.n_deciders
-        if isinstance(n, bool) or not isinstance(n, int | np.integer) or int(n) < 1:
-            raise ValueError(f"n_deciders: must be an integer >= 1, got {n!r}")
-        object.__setattr__(self, "n_deciders", int(n))
-        for flag in ("nuclear_adversary", "legislature_required"):
+        for count in ("n_deciders", "nth_of_kind"):
+            n = getattr(self, count)
+            if isinstance(n, bool) or not isinstance(n, int | np.integer) or int(n) < 1:
+                raise ValueError(f"{count}: must be an integer >= 1, got {n!r}")
+            object.__setattr__(self, count, int(n))
+        for flag in ("nuclear_adversary", "legislature_required", "framework"):
             value = getattr(self, flag)
             if not isinstance(value, bool | np.bool_):
                 raise ValueError(f"{flag}: must be a bool, got {value!r}")
@@ -108,7 +121,15 @@ class LagCovariates:
         x[_FEATURE_INDEX[f"severity[{self.severity}]"]] = 1.0
         x[_FEATURE_INDEX["nuclear_adversary"]] = _half(self.nuclear_adversary)
         x[_FEATURE_INDEX["legislature_required"]] = _half(self.legislature_required)
+        x[_FEATURE_INDEX["framework"]] = _half(self.framework)
+        x[_FEATURE_INDEX["log_nth_of_kind"]] = math.log(self.nth_of_kind)
         return x
+
+    def scale_features(self) -> FloatArray:
+        """This row of the spread's design ``Z`` (length ``len(SCALE_FEATURES)``)."""
+        z = np.zeros(len(SCALE_FEATURES), dtype=np.float64)
+        z[_SCALE_INDEX[f"log_sigma[{self.stage}]"]] = 1.0
+        return z
 
 
 def _half(flag: bool) -> float:
@@ -118,15 +139,19 @@ def _half(flag: bool) -> float:
 
 @dataclass(frozen=True, eq=False)
 class DesignMatrix:
-    """Covariates of ``n`` rows as arrays: ``X`` ``(n, len(FEATURES))`` and ``stage`` ``(n,)``
-    (0 = decision, 1 = delivery)."""
+    """Covariates of ``n`` rows as arrays: ``X`` ``(n, len(FEATURES))`` for the median,
+    ``Z`` ``(n, len(SCALE_FEATURES))`` for the spread, and ``stage`` ``(n,)`` (0 = decision,
+    1 = delivery)."""
 
     X: FloatArray
+    Z: FloatArray
     stage: IntArray
 
     def __post_init__(self) -> None:
         if self.X.ndim != 2 or self.X.shape[1] != len(FEATURES):
             raise ValueError(f"X must have shape (n, {len(FEATURES)}), got {self.X.shape}")
+        if self.Z.shape != (self.X.shape[0], len(SCALE_FEATURES)):
+            raise ValueError(f"Z must have shape (n, {len(SCALE_FEATURES)}), got {self.Z.shape}")
         if self.stage.shape != (self.X.shape[0],):
             raise ValueError("stage must have one entry per row of X")
 
@@ -137,15 +162,18 @@ class DesignMatrix:
     def take(self, index: ArrayLike) -> DesignMatrix:
         """The rows at ``index`` (an integer or boolean index array)."""
         idx = np.asarray(index)
-        return DesignMatrix(X=self.X[idx], stage=self.stage[idx])
+        return DesignMatrix(X=self.X[idx], Z=self.Z[idx], stage=self.stage[idx])
 
 
 def design_matrix(rows: Sequence[LagCovariates]) -> DesignMatrix:
     """Stack the features of ``rows`` for the vectorised methods of :class:`TimingModel`."""
     if len(rows) == 0:
         return DesignMatrix(
-            X=np.zeros((0, len(FEATURES)), dtype=np.float64), stage=np.zeros(0, dtype=np.int64)
+            X=np.zeros((0, len(FEATURES)), dtype=np.float64),
+            Z=np.zeros((0, len(SCALE_FEATURES)), dtype=np.float64),
+            stage=np.zeros(0, dtype=np.int64),
         )
     X = np.stack([r.features() for r in rows]).astype(np.float64)
+    Z = np.stack([r.scale_features() for r in rows]).astype(np.float64)
     stage = np.array([STAGES.index(r.stage) for r in rows], dtype=np.int64)
-    return DesignMatrix(X=X, stage=stage)
+    return DesignMatrix(X=X, Z=Z, stage=stage)

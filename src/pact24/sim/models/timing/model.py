@@ -23,8 +23,8 @@ from scipy import special
 from pact24.sim.models.timing.covariates import (
     FEATURES,
     PARAMS,
+    SCALE_FEATURES,
     SCALE_PARAMS,
-    STAGES,
     DesignMatrix,
     LagCovariates,
     design_matrix,
@@ -49,7 +49,8 @@ class TimingModel:
     """A fitted guarantor timing model (see :mod:`pact24.sim.models.timing`).
 
     ``coef`` follows :data:`FEATURES`, ``log_scale`` follows :data:`SCALE_PARAMS`
-    (``log sigma`` per stage, then ``log tau``), ``covariance`` (Laplace) follows :data:`PARAMS`;
+    (the spread's coefficients, :data:`SCALE_FEATURES`, then ``log tau``), ``covariance``
+    (Laplace) follows :data:`PARAMS`;
     ``prior`` is ``(name, mean, sd)`` per parameter. Predictions mix over ``n_draws`` joint
     draws ``(theta_k, u_k)`` of the parameters (Laplace posterior) and of a new crisis' effect
     (stratified normal quantiles times ``tau_k``), made with ``draw_seed``: deterministic.
@@ -258,8 +259,9 @@ class TimingModel:
     def joint_draws(
         self, *, parameter_uncertainty: bool = True, new_crisis: bool = True
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """``(beta (K, p), log_sigma (K, 2), u (K,))``: the ``K = n_draws`` mixture components,
-        with the predictive scale applied (``log_sigma + log kappa``, ``u = kappa * tau_k * z_k``).
+        """``(beta (K, p), gamma (K, q), u (K,))``: the ``K = n_draws`` mixture components, with
+        the predictive scale applied (``log sigma = Z . gamma + log kappa``, ``u = kappa * tau_k *
+        z_k``); ``q = len(SCALE_FEATURES)``.
 
         ``parameter_uncertainty=False`` keeps every component at the mode; ``new_crisis=False``
         sets the crisis effect ``u`` to 0 (a typical crisis) instead of drawing it.
@@ -270,9 +272,9 @@ class TimingModel:
         p = len(FEATURES)
         kappa = self.predictive_scale
         beta = th[:, :p]
-        log_sigma = th[:, p : p + len(STAGES)] + math.log(kappa)
+        gamma = th[:, p : p + len(SCALE_FEATURES)]
         u = kappa * np.exp(th[:, -1]) * self._crisis_z if new_crisis else np.zeros(self.n_draws)
-        return beta, log_sigma, np.asarray(u, dtype=np.float64)
+        return beta, gamma, np.asarray(u, dtype=np.float64)
 
     def predictive_params(
         self,
@@ -287,11 +289,11 @@ class TimingModel:
         distribution of a row is the equal-weight mixture over ``k``. Using the same column for
         all rows of one simulated crisis reproduces the correlation within a crisis.
         """
-        beta, log_sigma, u = self.joint_draws(
+        beta, gamma, u = self.joint_draws(
             parameter_uncertainty=parameter_uncertainty, new_crisis=new_crisis
         )
         mu = design.X @ beta.T + u[None, :]
-        sigma = np.exp(log_sigma[:, design.stage].T)
+        sigma = self.predictive_scale * np.exp(design.Z @ gamma.T)
         return np.asarray(mu, dtype=np.float64), np.asarray(sigma, dtype=np.float64)
 
     def sample_standard_error(
@@ -425,7 +427,7 @@ class TimingModel:
         feat = cov.features()
         kappa = self.predictive_scale
         mu = th[:, :p] @ feat
-        sigma = kappa * np.exp(th[:, p + STAGES.index(cov.stage)])
+        sigma = kappa * np.exp(th[:, p : p + len(SCALE_FEATURES)] @ cov.scale_features())
         u = math.sqrt(2.0) * kappa * np.exp(th[:, -1])[:, None] * x[None, :]
         z = (math.log(days) - mu[:, None] - u) / sigma[:, None]
         return np.asarray(np.exp(log_cdf(self.family, z)) @ w, dtype=np.float64)

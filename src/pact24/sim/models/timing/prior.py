@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from pact24.sim.models.timing.covariates import FEATURES, STAGES
+from pact24.sim.models.timing.covariates import FEATURES, SCALE_FEATURES
 from pact24.sim.models.timing.families import DEFAULT_FAMILY, FAMILIES
 
 # Standard deviation of the error distribution with unit scale: used to put the scale prior on
@@ -24,9 +24,12 @@ def default_prior(family: str = DEFAULT_FAMILY) -> dict[str, tuple[float, float]
     Chosen before looking at held-out scores: lags are centred on about a week (intercept
     ``log 7``, sd 2.5, i.e. anything from hours to years), instrument and stage effects may move
     the median by a factor of ~20 (sd 1.5), an instrument x delivery interaction by ~4 (sd 0.75),
-    commitment, severity and the yes/no covariates by ~7 (sd 1.0); a tenfold increase in
-    deciders by a factor ~3 (sd 0.5 per e-fold). The spread of log-lag within a crisis,
-    ``sigma * sd(eps)``, is centred on 1.5 with sd 0.5 on the log scale; the crisis effect's sd
+    commitment, severity and the yes/no covariates (``framework`` included) by ~7 (sd 1.0); a
+    tenfold increase in deciders by a factor ~3 (sd 0.5 per e-fold); the escalation rank by
+    ~e per e-fold of ``nth_of_kind`` (sd 1.0: the 4th rung up to ~4 times slower or faster
+    than the first). The spread of log-lag within a crisis,
+    ``sigma * sd(eps)``, is centred on 1.5 with sd 0.5 on the log scale per stage; the crisis
+    effect's sd
     ``tau`` on 0.5 with sd 0.75 on the log scale (crises differing in overall speed by a factor of
     1.6, give or take a factor of 2).
     """
@@ -44,8 +47,8 @@ def default_prior(family: str = DEFAULT_FAMILY) -> dict[str, tuple[float, float]
             prior[name] = (0.0, 0.5)
         else:
             prior[name] = (0.0, 1.0)
-    for stage in STAGES:
-        prior[f"log_sigma[{stage}]"] = (math.log(1.5 / _ERROR_SD[family]), 0.5)
+    for name in SCALE_FEATURES:
+        prior[name] = (math.log(1.5 / _ERROR_SD[family]), 0.5)
     prior["log_tau[crisis]"] = (math.log(0.5), 0.75)
     return prior
 

@@ -5,8 +5,8 @@ An exercise runs on a compressed, stoppable clock that belongs to its guarantee
 four columns null. An account marked ``exercise`` (or ``live``) may act only on guarantees of
 that mode, so an exercise token can never act on a live guarantee.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
