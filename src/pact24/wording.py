@@ -295,8 +295,9 @@ INJECT_LABELS: dict[str, str] = {
     "incident": "Incident",
     "intelligence": "Intelligence update",
     "disinformation": "Disinformation",
-    "vote": "Parliament vote",
-    "unreachable": "Delegate unreachable",
+    "parliament_vote": "Parliament vote",
+    "delegate_unreachable": "Delegate unreachable",
+    "other": "Inject",
 }
 
 #: Who takes part in an exercise for a guarantor.
@@ -306,10 +307,14 @@ PLAYED_BY: dict[str, str] = {"person": "played by a person", "simulated": "simul
 EXERCISE_MARK = "EXERCISE — not a live guarantee; nothing recorded here commits any state"
 
 
-def inject_text(kind: str, detail: str, summary: str = "") -> str:
-    """One inject: ``Intelligence update: attribution at 70% — Signals intercepts ...``."""
-    text = f"{INJECT_LABELS.get(kind, plain(kind))}: {detail}"
-    return f"{text} — {summary}" if summary else text
+def inject_text(kind: str, text: str) -> str:
+    """One inject as the timeline shows it: ``Intelligence update: attribution at 70% — ...``."""
+    return f"{INJECT_LABELS.get(kind, plain(kind))}: {text}"
+
+
+def inject_body(detail: str, summary: str = "") -> str:
+    """What a scripted inject tells the players: its effect, then the scenario's words."""
+    return f"{detail} — {summary}" if summary else detail
 
 
 def incident_detail(kind: str, severity: str, engaged: list[str]) -> str:

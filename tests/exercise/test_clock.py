@@ -140,3 +140,36 @@ def test_pact24_decide_signs_by_the_service_s_time_not_this_computer_s(live: Wor
     http = TestClient(live.client.app, headers=bearer(d.token))
     answer = client.decide(http, d.key, Instrument.TROOPS, Choice.COMMIT)
     assert answer["events"][0]["body"]["signed_at"].startswith("2027-03-01T04:00")
+
+
+def test_injects_are_kept_at_the_exercise_s_time_and_refused_on_a_live_guarantee(
+    exercise: World,
+) -> None:
+    w = exercise
+    after(w, 0.25)
+    r = w.client.post(
+        f"{w.base}/injects",
+        json={"kind": "intelligence", "text": "Intercepts name the brigade."},
+        headers=bearer(w.admin),
+    )
+    assert r.status_code == 201, r.text
+    assert datetime.fromisoformat(r.json()["at"]) == T0 + timedelta(hours=6)
+    listed = w.get("/injects").json()
+    assert [(x["kind"], x["mode"], x["sent_by"]) for x in listed] == [
+        ("intelligence", "exercise", "root")
+    ]
+    r = w.client.post(
+        f"{w.base}/injects", json={"kind": "other", "text": "x"}, headers=bearer(w.reporter)
+    )
+    assert r.status_code == 403
+    r = w.client.post(
+        "/api/v1/guarantees",
+        json={"mode": "live", "preset": "meloni-24h", "id": "g-live"},
+        headers=bearer(w.admin),
+    )
+    r = w.client.post(
+        "/api/v1/guarantees/g-live/injects",
+        json={"kind": "other", "text": "x"},
+        headers=bearer(w.admin),
+    )
+    assert r.status_code == 409 and "injects belong to exercises" in r.json()["detail"]

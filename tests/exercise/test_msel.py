@@ -79,7 +79,7 @@ def test_errors_name_the_field_and_its_line(change: tuple[str, str], expected: s
 def test_an_inject_before_the_incident_or_for_a_stranger_is_refused_with_its_line() -> None:
     early = GOOD.replace("  - at: 0\n", "  - at: 3\n")
     assert "line 12: injects.1.at: comes before the incident (hour 3)" in error(early)
-    vote = GOOD + "  - at: 4\n    type: vote\n    guarantor: RUS\n    approved: true\n"
+    vote = GOOD + "  - at: 4\n    type: parliament_vote\n    guarantor: RUS\n    approved: true\n"
     assert "line 17: injects.2.guarantor: RUS is not a guarantor of meloni-24h" in error(vote)
 
 

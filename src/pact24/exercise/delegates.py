@@ -90,7 +90,9 @@ class Delegates:
         self.setup, self.design, self.draws, self.rng = setup, design, draws, rng
         self.severity = msel.incident().severity
         self.simulated = frozenset(g.iso3 for g in design.guarantors) - frozenset(msel.players)
-        self.scripted_votes = frozenset(i.guarantor for i in msel.injects if i.type == "vote")
+        self.scripted_votes = frozenset(
+            i.guarantor for i in msel.injects if i.type == "parliament_vote"
+        )
         self.wake: list[list[float]] = lags.decision.tolist()
         self.vote_lag: list[float] = lags.vote.tolist()
         n_g, n_i = len(setup.profiles), len(design.instruments)

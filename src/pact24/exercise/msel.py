@@ -61,7 +61,7 @@ class DisinformationInject(_Inject):
 class VoteInject(_Inject):
     """A guarantor's parliament votes on deploying troops."""
 
-    type: Literal["vote"]
+    type: Literal["parliament_vote"]
     guarantor: str = ISO3
     approved: bool
 
@@ -70,7 +70,7 @@ class UnreachableInject(_Inject):
     """A guarantor's primary delegate cannot be reached for ``hours``; its alternate delegate
     acts after ``alternate_after_hours`` (a simulated guarantor; people are told)."""
 
-    type: Literal["unreachable"]
+    type: Literal["delegate_unreachable"]
     guarantor: str = ISO3
     hours: float = Field(gt=0)
     alternate_after_hours: float = Field(ge=0)
@@ -159,7 +159,7 @@ def load_text(text: str, source: str = "<msel>") -> tuple[Msel, Design]:
     return msel, _checked(msel, fail)
 
 
-_TYPES = ("incident", "intelligence", "disinformation", "vote", "unreachable")
+_TYPES = ("incident", "intelligence", "disinformation", "parliament_vote", "delegate_unreachable")
 
 
 def _checked(msel: Msel, fail: Any) -> Design:

@@ -49,25 +49,15 @@ POLL_SECONDS = 0.05
 GRACE_HOURS = 2.0
 
 
-@dataclass(frozen=True)
-class Logged:
-    """One line of the exercise's own log: an inject played, or a simulated decision sent."""
-
-    hour: float
-    kind: str
-    text: str
-
-
 @dataclass
 class Played:
-    """What one exercise did: its guarantee, hour 0 on its clock, its log, the players."""
+    """What one exercise is: its guarantee, hour 0 on its clock, its speed, who plays whom."""
 
     guarantee: str
     t0: datetime
     speed: float
     players: dict[str, str]
     """Per guarantor played by people: ``person``; the others ``simulated``."""
-    log: list[Logged] = field(default_factory=list)
 
     def hour(self, at: datetime) -> float:
         return (at - self.t0).total_seconds() / 3600.0
@@ -198,22 +188,24 @@ class Exercise:
                 raise Conflict(f"exercise {gid}: no outcome by hour {hour:.1f}")
             while pending and pending[0].at <= hour:
                 inject = pending.pop(0)
-                text = self._inject(gid, inject, world, board)
-                played.log.append(Logged(inject.at, inject.type, text))
+                self._tell(gid, inject.type, self._inject(gid, inject, world, board))
             if board["guarantee"]["phase"] != "window_open":
                 time.sleep(POLL_SECONDS)
                 continue
             now = world.at(hour, board, played)
             for iso3, approved in self.delegates.votes_due(hour, self._voted):
                 self._vote(gid, iso3, approved, board)
-                text = wording.inject_text("vote", wording.vote_detail(iso3, approved, True))
-                played.log.append(Logged(hour, "vote", text))
+                self._tell(gid, "parliament_vote", wording.vote_detail(iso3, approved, True))
             for move in self.delegates.step(now):
                 self._sign(move)
             time.sleep(POLL_SECONDS)
 
+    def _tell(self, gid: str, kind: str, text: str) -> None:
+        """Keep what the players are told with the exercise (``POST …/injects``)."""
+        _post(self.director, f"/api/v1/guarantees/{gid}/injects", {"kind": kind, "text": text})
+
     def _inject(self, gid: str, inject: Any, world: _Seen, board: dict[str, Any]) -> str:
-        """Play one inject; its line in the exercise's log."""
+        """Play one inject; what the players are told of it."""
         if isinstance(inject, IncidentInject):
             _post(
                 self.reporter,
@@ -253,7 +245,7 @@ class Exercise:
             detail = wording.unreachable_detail(
                 inject.guarantor, inject.hours, inject.alternate_after_hours
             )
-        return wording.inject_text(inject.type, detail, inject.summary)
+        return wording.inject_body(detail, inject.summary)
 
     def _vote(self, gid: str, iso3: str, approved: bool, board: dict[str, Any]) -> None:
         """A vote resolves a troop decision waiting on parliament (the director attests it)."""

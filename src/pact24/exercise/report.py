@@ -95,16 +95,28 @@ class Debrief:
     ledger: LedgerCheck
 
 
-def fetch(http: httpx.Client, gid: str, out: Path) -> tuple[list[Event], dict[str, Any]]:
-    """The recorded events and the board after the close; writes the ledger to ``out``."""
-    r = http.get(f"/api/v1/guarantees/{gid}/timeline")
-    client.raise_for_problem(r)
-    events = [codec.from_dict(e["body"]) for e in r.json()["events"]]
-    r = http.get(f"/api/v1/guarantees/{gid}/board")
-    client.raise_for_problem(r)
+@dataclass(frozen=True)
+class Fetched:
+    """What the service holds of one exercise after its close."""
+
+    events: list[Event]
+    board: dict[str, Any]
+    injects: list[dict[str, Any]]
+
+
+def fetch(http: httpx.Client, gid: str, out: Path) -> Fetched:
+    """The recorded events, the board and the injects after the close; writes the ledger to
+    ``out``."""
+
+    def get(path: str) -> Any:
+        r = http.get(f"/api/v1/guarantees/{gid}{path}")
+        client.raise_for_problem(r)
+        return r.json()
+
+    events = [codec.from_dict(e["body"]) for e in get("/timeline")["events"]]
     _, _, data = client.ledger_export(http, gid)
     write_atomic(out / "ledger.jsonl", data)
-    return events, dict(r.json())
+    return Fetched(events, dict(get("/board")), list(get("/injects")))
 
 
 def check_ledger(path: Path) -> LedgerCheck:
@@ -122,13 +134,22 @@ def debrief(
     msel: Msel,
     design: Design,
     played: Played,
-    events: list[Event],
-    board: dict[str, Any],
+    fetched: Fetched,
     ledger: LedgerCheck,
     dist: Distribution,
 ) -> Debrief:
+    events, board = fetched.events, fetched.board
     names = {g.iso3: g.name for g in design.guarantors}
-    rows = [Row(x.hour, "inject", "exercise control", x.text, "") for x in played.log]
+    rows = [
+        Row(
+            played.hour(datetime.fromisoformat(x["at"])),
+            "inject",
+            x["sent_by"],
+            wording.inject_text(x["kind"], x["text"]),
+            "",
+        )
+        for x in fetched.injects
+    ]
     decisions = []
     for e in events:
         words = wording.event_words(

@@ -69,11 +69,11 @@ def _run(
         if on_ready is not None:
             on_ready(out / "players.json")
         ex.play(played, tick)
-        events, board = report.fetch(ex.director, played.guarantee, out)
+        fetched = report.fetch(ex.director, played.guarantee, out)
     finally:
         ex.close()
     ledger = report.check_ledger(out / "ledger.jsonl")
     dist = compare.simulate(prepare(design, script.scenario), design, script, runs)
-    d = report.debrief(script, design, played, events, board, ledger, dist)
+    d = report.debrief(script, design, played, fetched, ledger, dist)
     files = report.write(d, out)
     return Result(played.guarantee, d, [*files, out / "ledger.jsonl"])

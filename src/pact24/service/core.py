@@ -43,6 +43,7 @@ from pact24.service import (
     exports,
     guarantees,
     idempotency,
+    injects,
     mail,
     refusals,
     reminders,
@@ -69,6 +70,8 @@ from pact24.service.schemas import (
     GuaranteeOut,
     IncidentIn,
     InclusionOut,
+    InjectIn,
+    InjectOut,
     InvocationIn,
     MailOut,
     NotificationOut,
@@ -209,6 +212,14 @@ class Service:
         self.close_if_due(guarantee_id)
         now = self.now_of(guarantee_id)
         return self._read(lambda s: guarantees.board(s, now, actor, guarantee_id))
+
+    def send_inject(self, actor: Actor, guarantee_id: str, req: InjectIn) -> InjectOut:
+        """Keep what the control cell tells an exercise's players, at the exercise's time."""
+        now = self.now_of(guarantee_id)
+        return self._write(lambda s: injects.send(s, now, actor, guarantee_id, req))
+
+    def injects(self, actor: Actor, guarantee_id: str) -> list[InjectOut]:
+        return self._read(lambda s: injects.list_for(s, actor, guarantee_id))
 
     def set_running(self, actor: Actor, guarantee_id: str, running: bool) -> GuaranteeOut:
         """Pause (``running=False``) or resume an exercise's clock (admin)."""

@@ -107,6 +107,28 @@ class GuaranteeOut(BaseModel):
     paused: bool = Field(default=False, description="An exercise whose clock is stopped")
 
 
+InjectKind = Literal[
+    "incident", "intelligence", "disinformation", "parliament_vote", "delegate_unreachable", "other"
+]
+
+
+class InjectIn(_In):
+    """What the exercise's control cell tells the players (an exercise only)."""
+
+    kind: InjectKind
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class InjectOut(BaseModel):
+    id: int
+    guarantee: str
+    mode: Mode
+    kind: InjectKind
+    text: str
+    at: datetime = Field(description="The exercise's time when it was sent")
+    sent_by: str
+
+
 class ClockIn(_In):
     """Stop or restart an exercise's clock (the exercise director's pause)."""
 

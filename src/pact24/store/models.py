@@ -399,3 +399,19 @@ class ServiceKey(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     private_key: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class InjectRow(Base):
+    """An exercise inject the control cell sent: what the players were told, at the exercise's
+    time. Operations, not the record: the ledger holds what the mechanism judged, and an inject
+    is scenario, not a decision (its effects, an attribution finding or a resolved vote, are
+    recorded as events of their own)."""
+
+    __tablename__ = "injects"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    guarantee_id: Mapped[str] = mapped_column(ForeignKey("guarantees.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_by: Mapped[str] = mapped_column(String(200))
