@@ -3,7 +3,8 @@
 ``odesa-strike`` at 1440x (its 24-hour window in one wall minute) on a ``pact24 serve`` the
 exercise starts itself: two people (the test, through the API with ``client.decide``) decide
 for the United Kingdom and Poland, the other 14 guarantors are simulated, the service's timer
-closes the window, and the after-action report and the verified ledger are written.
+closes the window, and the after-action report and the verified ledger are written. The
+report then opens in Chromium without a console error.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
+from tests.service.test_web_browser import CHROMIUM, CHROMIUM_ARGS, _need_browser
 
 from pact24.exercise import session
 from pact24.ledger import load_private_key, verify_jsonl
@@ -43,7 +46,9 @@ def _person(server: str, player: dict[str, str], hour: float, condition: Conditi
         client.decide(http, key, Instrument.TROOPS, choice, condition=condition)
 
 
-def test_a_compressed_exercise_with_two_people_and_simulated_delegates(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def played(tmp_path_factory: pytest.TempPathFactory) -> tuple[session.Result, Path]:
+    """One whole exercise, shared by the tests of this module (it takes about a minute)."""
     people: list[threading.Thread] = []
     failures: list[BaseException] = []
 
@@ -59,18 +64,24 @@ def test_a_compressed_exercise_with_two_people_and_simulated_delegates(tmp_path:
             def act(p: dict[str, str] = player, h: float = hour, c: Any = condition) -> None:
                 try:
                     _person(info["server"], p, h, c)
-                except BaseException as exc:  # reported by the test below
+                except BaseException as exc:  # reported by the fixture below
                     failures.append(exc)
 
             people.append(threading.Thread(target=act, daemon=True))
             people[-1].start()
 
-    out = tmp_path / "aar"
+    out = tmp_path_factory.mktemp("exercise") / "aar"
     result = session.run("odesa-strike", out, speed=1440, runs=100, on_ready=ready)
     for person in people:
         person.join(timeout=30)
     assert failures == []
+    return result, out
 
+
+def test_a_compressed_exercise_with_two_people_and_simulated_delegates(
+    played: tuple[session.Result, Path],
+) -> None:
+    result, out = played
     # The ledger verifies, and every entry of it carries the exercise mark.
     ledger = out / "ledger.jsonl"
     assert verify_jsonl(ledger).size == result.debrief.ledger.size
@@ -103,3 +114,28 @@ def test_a_compressed_exercise_with_two_people_and_simulated_delegates(tmp_path:
     assert "the ledger verifies" in html
     first = result.debrief.first_troops_hour
     assert first is not None and 2.0 <= first <= 16.5
+
+
+@pytest.mark.browser
+def test_the_report_opens_in_chromium_without_console_errors(
+    played: tuple[session.Result, Path],
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    _need_browser()
+    _, out = played
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto((out / "report.html").as_uri())
+            expect(page.locator("#exercise-banner")).to_contain_text("EXERCISE")
+            expect(page.get_by_role("heading", name="Against the simulator")).to_be_visible()
+            expect(page.locator("body")).to_contain_text("the ledger verifies")
+            assert page.title().startswith("[EXERCISE]")
+        finally:
+            browser.close()
+    assert errors == []
