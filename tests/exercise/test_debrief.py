@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from pact24 import wording
@@ -106,3 +107,30 @@ def test_the_silence_rule_is_told_per_guarantor_grouped_by_what_silence_counts_a
     )
     assert "does NOT verify: entry 3" in wording.ledger_check_text(4, True, "entry 3: bad")
     assert "NOT every entry is marked" in wording.ledger_check_text(4, False, None)
+
+
+def test_a_silent_guarantor_owes_its_answer_when_it_falls_due_before_the_deadline() -> None:
+    """Unwilling and silent since its time to decision (hour 1), it answers, without a
+    revision lag, when its answer falls due in the last hours before the deadline."""
+    script, design = msel.resolve("odesa-strike")
+    delegates = Delegates.draw(prepare(design, script.scenario), design, script)
+    n_g, n_i = len(delegates.wake), len(design.instruments)
+    fin = [p.iso3 for p in delegates.setup.profiles].index("FIN")
+    delegates.wake = [[math.inf] * n_i for _ in range(n_g)]
+    delegates.wake[fin] = [1.0] * n_i
+    delegates.draws = replace(
+        delegates.draws,
+        u=[[1.0] * n_i for _ in range(n_g)],  # unwilling on everything
+        silent_if_unwilling=[[True] * n_i for _ in range(n_g)],
+        silent_at_deadline=[[False] * n_i for _ in range(n_g)],
+    )
+
+    def world(hour: float) -> World:
+        return World(hour, 0.95, False, frozenset(), frozenset(), {}, 24.0, {})
+
+    assert delegates.step(world(1.0)) == []  # deliberated, unwilling: silence
+    due = max(delegates.falls_due(fin, i, 24.0) for i in range(n_i))
+    assert 21.0 <= due <= 24.0  # the last deadline_answer_hours (3) before the close
+    moves = [m for m in delegates.step(world(due)) if m.iso3 == "FIN"]  # others fall due too
+    assert {m.answer.choice for m in moves} == {Choice.DECLINE}
+    assert len(moves) == sum(1 for i in design.instruments if design.offered("FIN", i) > 0)

@@ -211,6 +211,8 @@ class Delegates:
                     continue
                 if deliberated and not cell.deliberated and cell.looked:
                     cell.due = w.hour  # the deliberated answer replaces the obliged one now
+                if obliged and not cell.obliged and cell.current is None and cell.due is None:
+                    cell.due = w.hour  # silent so far, it owes an answer now
                 cell.deliberated, cell.obliged = deliberated, obliged
                 move = self._consider(g, i, ins, w)
                 if move is not None:
