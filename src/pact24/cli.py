@@ -86,6 +86,13 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "db": Subcommand(
         "pact24.service.cli:db_app", "The store: run migrations, make the first admin."
     ),
+    "exercise": Subcommand(
+        "pact24.exercise.cli:exercise_app",
+        "Tabletop exercises: play an MSEL on a compressed clock, write the after-action report.",
+    ),
+    "incident": Subcommand(
+        "pact24.service.cli:incident_app", "Incidents: the beneficiary's report of an attack."
+    ),
     "designs": Subcommand(
         "pact24.designs.cli:app",
         "Guarantee designs: list the presets, show one, validate a file.",

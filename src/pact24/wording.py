@@ -286,3 +286,115 @@ def event_words(
 
 def _noted(what: str, note: str | None) -> str:
     return f"{what} — {note}" if note else what
+
+
+# --- exercises -------------------------------------------------------------------------------
+
+#: What each kind of exercise inject is called in the timeline and the after-action report.
+INJECT_LABELS: dict[str, str] = {
+    "incident": "Incident",
+    "intelligence": "Intelligence update",
+    "disinformation": "Disinformation",
+    "parliament_vote": "Parliament vote",
+    "delegate_unreachable": "Delegate unreachable",
+    "other": "Inject",
+}
+
+#: Who takes part in an exercise for a guarantor.
+PLAYED_BY: dict[str, str] = {"person": "played by a person", "simulated": "simulated"}
+
+#: The mark on every page and file of an exercise.
+EXERCISE_MARK = "EXERCISE — not a live guarantee; nothing recorded here commits any state"
+
+
+def inject_text(kind: str, text: str) -> str:
+    """One inject as the timeline shows it: ``Intelligence update: attribution at 70% — ...``."""
+    return f"{INJECT_LABELS.get(kind, plain(kind))}: {text}"
+
+
+def inject_body(detail: str, summary: str = "") -> str:
+    """What a scripted inject tells the players: its effect, then the scenario's words."""
+    return f"{detail} — {summary}" if summary else detail
+
+
+def incident_detail(kind: str, severity: str, engaged: list[str]) -> str:
+    """``hybrid incursion, medium severity; the attack engaged the forces of GBR``."""
+    text = f"{plain(kind)}, {severity} severity"
+    return f"{text}; {engaged_text(engaged)}" if engaged else text
+
+
+def attribution_detail(confidence: float) -> str:
+    return f"attribution at {percent(confidence)}"
+
+
+def vote_detail(who: str, approved: bool, simulated: bool) -> str:
+    """``DEU's parliament approves troops`` (``(simulated)`` when the simulator decided it)."""
+    verb = "approves" if approved else "rejects"
+    return f"{who}'s parliament {verb} troops{' (simulated)' if simulated else ''}"
+
+
+def unreachable_detail(who: str, hours: float, alternate_after: float) -> str:
+    return (
+        f"{who}'s primary delegate cannot be reached for {hours:g} h; "
+        f"its alternate acts after {alternate_after:g} h"
+    )
+
+
+def hour_text(hours: float) -> str:
+    """Exercise time as hours after the start: ``hour 19.2``."""
+    return f"hour {hours:.1f}"
+
+
+def by_then_text(what: str, hours: float | None, share: float, runs: int) -> str:
+    """Where the players' result sits in the simulator's distribution: ``the coalition committed
+    troops at hour 19.0; in simulation 62% of 300 runs did so by then``."""
+    if hours is None:
+        return (
+            f"the coalition never {what} in the window; in simulation {share:.0%} of {runs} "
+            "runs did so within the window"
+        )
+    return (
+        f"the coalition {what} at {hour_text(hours)}; in simulation {share:.0%} of {runs} runs "
+        "did so by then"
+    )
+
+
+def honoured_share_text(honoured: bool, share: float, runs: int) -> str:
+    """``the exercise's guarantee was HONOURED; in simulation 41% of 300 runs were``."""
+    return (
+        f"the exercise's guarantee was {verdict(honoured)}; in simulation {share:.0%} of "
+        f"{runs} runs were honoured"
+    )
+
+
+_SILENCE_COUNTS = {
+    "decline": ("a decline", "declines"),
+    "abstain": ("an abstention", "abstentions"),
+    "commit": ("a commitment", "commitments"),
+}
+
+
+def silence_text(who: str, silent: list[tuple[str, str]]) -> str:
+    """What the silence rule made of one guarantor's unanswered instruments, grouped by what
+    they count as: ``France said nothing on troops (counted as a decline) and on defence support
+    and sanctions (counted as abstentions)``. ``silent``: (instrument, receipt status) pairs."""
+    groups: dict[str, list[str]] = {}
+    for instrument, status in silent:
+        groups.setdefault(status, []).append(instrument_name(instrument))
+    parts = []
+    for status, names in groups.items():
+        one, many = _SILENCE_COUNTS.get(status, (plain(status), plain(status)))
+        parts.append(f"on {_and(names)} (counted as {one if len(names) == 1 else many})")
+    return f"{who} said nothing {' and '.join(parts)}"
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def ledger_check_text(size: int, marked: bool, error: str | None) -> str:
+    """The exported ledger's verification, and whether every entry carries the exercise mark."""
+    if error is not None:
+        return f"the ledger does NOT verify: {error}"
+    mark = "every entry is marked exercise" if marked else "NOT every entry is marked exercise"
+    return f"the ledger verifies: {size} entries, every checkpoint and signature holds; {mark}"

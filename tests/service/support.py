@@ -133,6 +133,7 @@ def make_world(
     preset: str = "meloni-24h",
     design: str | None = None,
     scheduler: bool = False,
+    speed: float | None = None,
 ) -> Iterator[World]:
     clock = ManualClock(T0)
     service = Service(store, clock)
@@ -140,6 +141,8 @@ def make_world(
     with TestClient(app) as client:
         admin = service.bootstrap_admin("root").token
         body: dict[str, Any] = {"mode": mode, "id": "g-test"}
+        if speed is not None:
+            body["speed"] = speed
         body.update({"design": design} if design is not None else {"preset": preset})
         r = client.post("/api/v1/guarantees", json=body, headers=bearer(admin))
         assert r.status_code == 201, r.text

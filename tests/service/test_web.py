@@ -316,7 +316,7 @@ def test_the_board_shows_countdown_grid_silence_timeline_and_ledger(observer: We
     assert re.search(
         r'<time class="countdown" datetime="2027-03-02T04:00:00Z"'
         r'\s+data-deadline-ms="1803960000000"'
-        r'\s+data-now-ms="1803873600000">closes in 24 h 0 min</time>',
+        r'\s+data-now-ms="1803873600000"\s+data-speed="1.0">closes in 24 h 0 min</time>',
         html,
     )
     assert (

@@ -154,13 +154,22 @@ def test_who_has_not_answered_with_reminders(cell: Cell) -> None:
 
 
 def test_the_inject_and_clock_forms_show_the_apis_answer(cell: Cell) -> None:
-    """Until exercise mode adds its routes, the API answers 404, and the page says so."""
+    """The forms post to exercise mode's routes and show what the API answered."""
     r = cell.post("inject", kind="disinformation", text="A video claims the strike was staged.")
-    assert r.status_code == 404
-    text = _text(r.text)
-    assert f"The API refused it: 404 Not found. POST /api/v1/guarantees/{GID}/injects" in text
+    assert r.status_code == 200
+    assert "The API accepted it (201)" in _text(r.text)
+    sent = cell.client.get(
+        f"/api/v1/guarantees/{GID}/injects",
+        headers={"Authorization": f"Bearer {cell.admin_token}"},
+    ).json()
+    assert [(x["kind"], x["text"]) for x in sent] == [
+        ("disinformation", "A video claims the strike was staged.")
+    ]
     r = cell.post("clock", running="false")
-    assert r.status_code == 404 and f"/api/v1/guarantees/{GID}/clock" in r.text
+    assert r.status_code == 200 and "The API accepted it (200)" in _text(r.text)
+    assert cell.board()["guarantee"]["paused"] is True  # type: ignore[index]
+    r = cell.post("inject", kind="rumour", text="x")
+    assert r.status_code == 422 and "The API refused it: 422" in _text(r.text)
 
 
 def test_the_chair_close_shows_the_mechanisms_refusal(cell: Cell) -> None:

@@ -77,7 +77,7 @@ def load_design_text(text: str, source: str = "<design>") -> Design:
         # The node tree is composed only to place an error: parsing twice doubled every load.
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         assert node is not None  # the text parsed to a mapping
-        line = _line_of(node, loc)
+        line = line_of(node, loc)
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise InvalidDesign(
             f"{source}: line {line}: {field}: {first['msg']}{more}", field=field, line=line
@@ -91,7 +91,7 @@ def _parse(text: str) -> Any:
         return yaml.safe_load(text)  # raises, naming the problem as the pure-Python parser does
 
 
-def _line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int:
+def line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int:
     """The 1-based line of the deepest node along ``loc`` that exists in the file."""
     line = node.start_mark.line + 1
     for part in loc:

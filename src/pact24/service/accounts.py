@@ -17,7 +17,15 @@ from sqlalchemy.orm import Session
 from pact24.errors import Conflict, InvalidInput, NotFound
 from pact24.ledger import decode_public_key, encode_public_key
 from pact24.service import views
-from pact24.service.auth import Actor, Role, issue_token, new_id, require, set_password
+from pact24.service.auth import (
+    Actor,
+    Role,
+    issue_token,
+    new_id,
+    require,
+    require_mode,
+    set_password,
+)
 from pact24.service.schemas import AccountIn, AccountOut, Credentials, DelegateIn, TokenOut
 from pact24.store.db import Store
 from pact24.store.keys import Who, delegate_keys
@@ -47,9 +55,21 @@ def create_account(session: Session, now: datetime, actor: Actor, req: AccountIn
         raise NotFound(f"no guarantee {req.guarantee_id!r}", guarantee=req.guarantee_id)
     if req.role == Role.ADMIN.value and req.guarantee_id is not None:
         raise InvalidInput("an admin account is not scoped to one guarantee")
+    # A scoped account takes its guarantee's mode; a mode-bound admin makes only its own mode.
+    scope = None if req.guarantee_id is None else session.get(Guarantee, req.guarantee_id)
+    mode = scope.mode if scope is not None else req.mode or actor.mode
+    if req.mode is not None and mode != req.mode:
+        raise InvalidInput(f"guarantee {req.guarantee_id!r} is {mode}, not {req.mode}")
+    if mode is not None:
+        require_mode(actor, mode, req.guarantee_id or "")
     _unique_name(session, req.name)
     account = Account(
-        id=new_id(), name=req.name, role=req.role, guarantee_id=req.guarantee_id, created_at=now
+        id=new_id(),
+        name=req.name,
+        role=req.role,
+        guarantee_id=req.guarantee_id,
+        mode=mode,
+        created_at=now,
     )
     session.add(account)
     session.flush()
@@ -71,6 +91,7 @@ def register_delegate(
     registered (a new key entry; earlier decisions keep the key they were signed with)."""
     require(actor, Role.ADMIN)
     g = lock_guarantee(session, guarantee_id)
+    require_mode(actor, g.mode, g.id)
     design = design_of(session, g)
     guarantor = design.guarantor(req.guarantor)
     if guarantor is None:
@@ -100,6 +121,7 @@ def register_delegate(
             guarantor=req.guarantor,
             delegate=req.delegate,
             rank=ranks[req.delegate],
+            mode=g.mode,
             created_at=now,
         )
         session.add(account)

@@ -62,6 +62,8 @@ class Actor:
     guarantor: str | None = None
     delegate: str | None = None
     token_id: str | None = None
+    mode: str | None = None
+    """The only mode of guarantee this actor may act on (None: any)."""
 
     def may_see(self, guarantee_id: str) -> bool:
         return self.guarantee_id is None or self.guarantee_id == guarantee_id
@@ -125,6 +127,7 @@ def _actor(account: Account, token_id: str | None) -> Actor:
         guarantor=account.guarantor,
         delegate=account.delegate,
         token_id=token_id,
+        mode=account.mode,
     )
 
 
@@ -206,6 +209,17 @@ def require(actor: Actor, *roles: Role, guarantee_id: str | None = None) -> None
         )
     if guarantee_id is not None and not actor.may_see(guarantee_id):
         raise Forbidden(f"this token is not for guarantee {guarantee_id!r}")
+
+
+def require_mode(actor: Actor, mode: str, guarantee_id: str = "") -> None:
+    """Forbidden when an actor bound to one mode acts on a guarantee of the other: an exercise
+    token never acts on a live guarantee, nor a live one on an exercise."""
+    if actor.mode is not None and actor.mode != mode:
+        what = f"guarantee {guarantee_id!r}" if guarantee_id else "a guarantee"
+        raise Forbidden(
+            f"this token is for {actor.mode} guarantees; {what} is {mode}",
+            mode=actor.mode,
+        )
 
 
 def require_reader(actor: Actor, guarantee_id: str) -> None:

@@ -1,4 +1,4 @@
-"""``pact24 serve``, ``pact24 db``, ``pact24 decide``, ``pact24 invoke`` and ``pact24 witness``.
+"""``pact24 serve``, ``db``, ``decide``, ``invoke``, ``incident report`` and ``witness``.
 
 Errors are domain errors; ``pact24.cli.main`` prints them as one line and exits 2. A witness
 alarm exits 3, so a cron job or a supervisor can tell "the log lied" from "could not reach it";
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from pact24.errors import Conflict, InvalidInput
-from pact24.vocab import Choice, ConditionKind, Instrument
+from pact24.vocab import Choice, ConditionKind, IncidentKind, Instrument, Severity
 
 if TYPE_CHECKING:
     from pact24.store.db import Store
@@ -213,6 +213,56 @@ def invoke(
         typer.echo(
             f"recorded [{answer['mode']}] {answer['guarantee']}: window opened, "
             f"{'deadline ' + deadline if deadline else 'no deadline'}, "
+            f"ledger entry {e['ledger_index']}"
+        )
+
+
+incident_app = typer.Typer(
+    help="Incidents: the beneficiary's report of an attack.", no_args_is_help=True
+)
+
+
+@incident_app.command("report")
+def incident_report(
+    guarantee: str = typer.Argument(..., help="The guarantee's id."),
+    server: str = typer.Option(..., "--server", help="The service's base URL."),
+    token: str = typer.Option(
+        ..., "--token", help="A reporter's (or admin's) token.", envvar="PACT24_TOKEN"
+    ),
+    kind: IncidentKind = typer.Option(..., "--kind", help="How the attack looks."),
+    severity: Severity = typer.Option(..., "--severity"),
+    summary: str = typer.Option("", "--summary", help="What happened, in a sentence."),
+    engaged: list[str] = typer.Option(
+        [], "--engaged", help="A guarantor (ISO3) whose stationed forces were hit; repeatable."
+    ),
+    evidence: list[Path] = typer.Option(
+        [], "--evidence", help="An evidence file; its SHA-256 is recorded, never the file."
+    ),
+    idempotency_key: str | None = typer.Option(
+        None, "--idempotency-key", help="Reuse to retry safely (default: a fresh key)."
+    ),
+) -> None:
+    """Report an attack (the beneficiary); the window opens if the design says so."""
+    import hashlib
+
+    import httpx
+
+    from pact24.service import client as c
+
+    body = {
+        "kind": kind.value,
+        "severity": severity.value,
+        "summary": summary,
+        "engaged": [e.upper() for e in engaged],
+        "evidence": [hashlib.sha256(p.read_bytes()).hexdigest() for p in evidence],
+    }
+    with httpx.Client(
+        base_url=server, headers={"Authorization": f"Bearer {token}"}, timeout=30
+    ) as http:
+        answer = c.send(http, f"/api/v1/guarantees/{guarantee}/incidents", body, idempotency_key)
+    for e in answer["events"]:
+        typer.echo(
+            f"recorded [{answer['mode']}] {answer['guarantee']}: {e['type']} at {e['at']}, "
             f"ledger entry {e['ledger_index']}"
         )
 

@@ -7,8 +7,9 @@ the record it saw is (the log's origin and the guarantee's event count), then si
 ``codec.decision_payload`` of the decision — the exact bytes the service verifies and the
 ledger keeps. Those bytes name the guarantee, the log and the event count, so the signature
 counts in that guarantee alone; the service stamps its own receipt time beside the signed
-``signed_at``. The request carries an ``Idempotency-Key``, so resending it after a network
-failure cannot record it twice.
+``signed_at``, which the client takes from the guarantee's clock as the board reports it (an
+exercise's compressed time, or a service's shifted one), carried forward locally. The request
+carries an ``Idempotency-Key``, so resending it after a network failure cannot record it twice.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -107,11 +108,23 @@ def whoami(client: httpx.Client) -> Who:
 
 @dataclass(frozen=True, slots=True)
 class Basis:
-    """What a decision is signed against: the next revision, the log and its event count."""
+    """What a decision is signed against: the next revision, the log and its event count; and
+    the guarantee's time as the service read it (``now``, at the local monotonic ``read_at``)
+    with its clock's ``speed``, so a delegate signs by the guarantee's clock, an exercise's
+    compressed one included."""
 
     revision: int
     origin: str
     sequence: int
+    now: datetime | None = None
+    speed: float = 1.0
+    read_at: float = 0.0
+
+    def guarantee_time(self) -> datetime:
+        """The guarantee's time now, carried forward from the board's ``now`` at its speed."""
+        if self.now is None:
+            return datetime.now(UTC)
+        return self.now + timedelta(seconds=(time.monotonic() - self.read_at) * self.speed)
 
 
 def basis(client: httpx.Client, who: Who, instrument: Instrument) -> Basis:
@@ -124,7 +137,14 @@ def basis(client: httpx.Client, who: Who, instrument: Instrument) -> Basis:
             cell = row["decisions"].get(instrument.value)
             revision = 1 if cell is None else int(cell["revision"]) + 1
             g = board["guarantee"]
-            return Basis(revision, str(g["log_origin"]), int(g["event_count"]))
+            return Basis(
+                revision,
+                str(g["log_origin"]),
+                int(g["event_count"]),
+                now=datetime.fromisoformat(board["now"]),
+                speed=float(g.get("speed", 1.0)),
+                read_at=time.monotonic(),
+            )
     raise InvalidInput(f"{who.guarantor} is not on the board of {who.guarantee_id}")
 
 
@@ -208,7 +228,7 @@ def decide(
         return send(client, *_reread(kept, asked), idempotency_key, retries=retries, sleep=sleep)
     who = whoami(client)
     signed_against = basis(client, who, instrument)
-    at = now or datetime.now(UTC)
+    at = now or signed_against.guarantee_time()
     decision = build(
         who,
         instrument,

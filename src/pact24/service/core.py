@@ -38,10 +38,12 @@ from pact24.service import (
     accounts,
     acks,
     auth,
+    clocks,
     deliberation,
     exports,
     guarantees,
     idempotency,
+    injects,
     mail,
     refusals,
     reminders,
@@ -68,6 +70,8 @@ from pact24.service.schemas import (
     GuaranteeOut,
     IncidentIn,
     InclusionOut,
+    InjectIn,
+    InjectOut,
     InvocationIn,
     MailOut,
     NotificationOut,
@@ -109,7 +113,14 @@ class Service:
     mail_send: mail.Send = mail.smtp_send
 
     def now(self) -> datetime:
+        """The wall clock (tokens, sessions, webhooks); a guarantee's time is ``now_of``."""
         return self.clock.now()
+
+    def now_of(self, guarantee_id: str) -> datetime:
+        """The guarantee's time: an exercise's own clock, or the wall clock (``clocks``)."""
+        with self.store.read() as s:
+            g = s.get(Guarantee, guarantee_id)
+            return self.now() if g is None else clocks.now_of(g, self.now())
 
     def _read(self, fn: Callable[[Session], T]) -> T:
         with self.store.read() as s:
@@ -199,7 +210,22 @@ class Service:
     def board(self, actor: Actor, guarantee_id: str) -> BoardOut:
         """The board as the projections hold it (closing first if the deadline has passed)."""
         self.close_if_due(guarantee_id)
-        return self._read(lambda s: guarantees.board(s, self.now(), actor, guarantee_id))
+        now = self.now_of(guarantee_id)
+        return self._read(lambda s: guarantees.board(s, now, actor, guarantee_id))
+
+    def send_inject(self, actor: Actor, guarantee_id: str, req: InjectIn) -> InjectOut:
+        """Keep what the control cell tells an exercise's players, at the exercise's time."""
+        now = self.now_of(guarantee_id)
+        return self._write(lambda s: injects.send(s, now, actor, guarantee_id, req))
+
+    def injects(self, actor: Actor, guarantee_id: str) -> list[InjectOut]:
+        return self._read(lambda s: injects.list_for(s, actor, guarantee_id))
+
+    def set_running(self, actor: Actor, guarantee_id: str, running: bool) -> GuaranteeOut:
+        """Pause (``running=False``) or resume an exercise's clock (admin)."""
+        return self._write(
+            lambda s: guarantees.set_running(s, self.now(), actor, guarantee_id, running)
+        )
 
     # --- the deliberation ---------------------------------------------------------------------
 
@@ -214,11 +240,12 @@ class Service:
     ) -> tuple[Recorded, bool]:
         """Run one write; with a key, replay the first answer. Returns (answer, replayed).
 
-        The guarantee is locked before the clock is read, so ``now`` is the receipt time under
-        the lock and events enter the record in the order of their times. A transaction that
-        loses a race with another writer (``Conflict`` from the store's compare-and-set, or a
-        serialization failure, deadlock or busy database) is run again, up to
-        ``WRITE_ATTEMPTS`` times: honest concurrent requests are serialised, not refused.
+        The guarantee is locked before its clock is read (``clocks.now_of``: an exercise's own
+        time), so ``now`` is the receipt time under the lock and events enter the record in the
+        order of their times. A transaction that loses a race with another writer (``Conflict``
+        from the store's compare-and-set, or a serialization failure, deadlock or busy
+        database) is run again, up to ``WRITE_ATTEMPTS`` times: honest concurrent requests are
+        serialised, not refused.
         """
         fp = idempotency.fingerprint(op, guarantee_id, req.model_dump(mode="json"))
         key = None if idempotency_key is None else idempotency.check_key(idempotency_key)
@@ -240,12 +267,13 @@ class Service:
         fp: str,
     ) -> tuple[Recorded, bool]:
         with self.store.write() as s:
-            lock_guarantee(s, guarantee_id)
+            g = lock_guarantee(s, guarantee_id)
+            auth.require_mode(actor, g.mode, g.id)
             if key is not None:
                 stored = idempotency.replay(s, actor, key, fp)
                 if stored is not None:
                     return Recorded.model_validate_json(stored), True
-            now = self.now()
+            now = clocks.now_of(g, self.now())
             appended = fn(s, self.store, now, actor, guarantee_id, req)
             answer = self._recorded(s, guarantee_id, appended, now)
             if key is not None:
@@ -324,7 +352,8 @@ class Service:
             )
         except DeadlinePassed:
             with suppress(OperationalError):  # a busy database keeps no trace; the 409 stands
-                self._write(lambda s: refusals.keep_late(s, self.now(), actor, guarantee_id, req))
+                now = self.now_of(guarantee_id)
+                self._write(lambda s: refusals.keep_late(s, now, actor, guarantee_id, req))
             raise
 
     def refused(self, actor: Actor, guarantee_id: str) -> list[RefusedOut]:
@@ -375,11 +404,11 @@ class Service:
         """The idempotent close if the deadline has passed; how many events it appended."""
         with self.store.read() as s:
             g = s.get(Guarantee, guarantee_id)
-            if g is None or not overdue(Phase(g.phase), g.deadline, self.now()):
+            if g is None or not overdue(Phase(g.phase), g.deadline, clocks.now_of(g, self.now())):
                 return 0
         with self.store.write() as s:
             done = deliberation.close_if_due(
-                s, self.store, self.now(), guarantee_id, skip_locked=skip_locked
+                s, self.store, self.now_of(guarantee_id), guarantee_id, skip_locked=skip_locked
             )
         return len(done or [])
 
@@ -448,15 +477,44 @@ class Service:
     # --- the timer's jobs ---------------------------------------------------------------------
 
     def overdue(self) -> list[str]:
-        """Guarantees whose window is open past its deadline (``Deliberation.overdue``)."""
-        now = self.now()
+        """Guarantees whose window is open past its deadline (``Deliberation.overdue``), each
+        by its own clock: live ones by the wall clock in SQL, exercises one by one."""
+        wall = self.now()
+        pending = (in_phases(CLOSE_PENDING), Guarantee.deadline.is_not(None))
         with self.store.read() as s:
-            stmt = select(Guarantee.id).where(
-                in_phases(CLOSE_PENDING),
-                Guarantee.deadline.is_not(None),
-                Guarantee.deadline <= now,
+            live = select(Guarantee.id).where(
+                *pending, Guarantee.clock_start.is_(None), Guarantee.deadline <= wall
             )
-            return list(s.scalars(stmt.order_by(Guarantee.deadline)))
+            found = list(s.scalars(live.order_by(Guarantee.deadline)))
+            exercises = select(Guarantee).where(*pending, Guarantee.clock_start.is_not(None))
+            for g in s.scalars(exercises.order_by(Guarantee.deadline)):
+                assert g.deadline is not None
+                if g.deadline <= clocks.now_of(g, wall):
+                    found.append(g.id)
+            return found
+
+    def wall_seconds_to_next_deadline(self) -> float | None:
+        """Wall seconds until the next open window's deadline, each read by its own clock
+        (None: no window open, or only paused exercises); the timer sleeps no longer."""
+        wall = self.now()
+        with self.store.read() as s:
+            rows = s.scalars(
+                select(Guarantee).where(
+                    Guarantee.phase == Phase.WINDOW_OPEN.value, Guarantee.deadline.is_not(None)
+                )
+            )
+            waits = []
+            for g in rows:
+                assert g.deadline is not None
+                time = clocks.exercise_time(g)
+                if time is None:
+                    waits.append((g.deadline - wall).total_seconds())
+                else:
+                    wait = time.wall_seconds_until(g.deadline, wall)
+                    if wait is not None:
+                        waits.append(wait)
+        ahead = [w for w in waits if w > 0]
+        return min(ahead) if ahead else None
 
     def close_overdue(self) -> list[str]:
         """Close every overdue window (at start, and on every tick); the ones this call closed."""
@@ -473,11 +531,11 @@ class Service:
         """Reminders and escalations due now, over all open windows; how many were sent. With
         mail configured, each goes by email too, queued in the same transaction."""
         with self.store.read() as s:
-            ids = reminders.open_with_reminders(s, self.now())
+            ids = reminders.open_windows(s)
         sent = 0
         for gid in ids:
+            now = self.now_of(gid)
             with self.store.write() as s:
-                now = self.now()
                 made = reminders.send_due(s, now, gid)
                 if self.mail_settings is not None:
                     mail.queue_reminders(s, self.store, self.mail_settings, gid, made, now)

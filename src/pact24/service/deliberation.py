@@ -36,6 +36,7 @@ from pact24.mechanism import (
     codec,
     engine,
 )
+from pact24.service import clocks
 from pact24.service.auth import Actor, Role, new_id, require, require_guarantor
 from pact24.service.schemas import (
     AttributionIn,
@@ -192,15 +193,18 @@ def check_binding(g: Guarantee, state: Deliberation, event: DecisionRecorded) ->
         )
 
 
-def check_signed_at(event: DecisionRecorded, received: datetime) -> None:
-    """Refuse a decision whose delegate says it signed it more than ``MAX_SKEW`` away from the
-    service's receipt time (422): a fast clock is refused for this decision alone."""
+def check_signed_at(event: DecisionRecorded, received: datetime, speed: float = 1.0) -> None:
+    """Refuse a decision whose delegate says it signed it more than ``MAX_SKEW`` of wall time
+    away from the service's receipt time (422): a fast clock is refused for this decision
+    alone. On an exercise's clock running ``speed`` times faster, the same wall skew is
+    ``speed`` times as much guarantee time."""
     signed = event.signed_at
-    if signed is None or abs(signed - received) > MAX_SKEW:
+    allowed = MAX_SKEW * max(1.0, speed)
+    if signed is None or abs(signed - received) > allowed:
         said = "no time" if signed is None else codec.ts(signed)
         raise InvalidEvent(
             f"the decision was signed at {said}, more than "
-            f"{int(MAX_SKEW.total_seconds())} s from the service's time {codec.ts(received)}; "
+            f"{int(allowed.total_seconds())} s from the service's time {codec.ts(received)}; "
             "check this computer's clock and sign again",
             now=codec.ts(received),
         )
@@ -249,7 +253,7 @@ def record_decision(
             "the signature does not verify under the delegate's registered key "
             "(it must sign RFC 8785 JSON of the decision without 'signature' and 'at')"
         )
-    check_signed_at(event, now)
+    check_signed_at(event, now, clocks.speed_of(g))
     return _append(session, store, g, state, [event], now, actor)
 
 

@@ -23,8 +23,8 @@ from pact24.designs.schema import Design
 from pact24.errors import Conflict, InvalidInput, UnknownDesign
 from pact24.mechanism import IncidentReported, Phase
 from pact24.mechanism.queries import awaits_invocation
-from pact24.service import views
-from pact24.service.auth import Actor, Role, new_id, require, require_reader
+from pact24.service import clocks, views
+from pact24.service.auth import Actor, Role, new_id, require, require_mode, require_reader
 from pact24.service.schemas import AcknowledgedOut, BoardOut, GuaranteeIn, GuaranteeOut
 from pact24.store import refused
 from pact24.store.db import Store
@@ -37,7 +37,7 @@ from pact24.store.models import (
     OutcomeRow,
     ReceiptRow,
 )
-from pact24.store.record import append_entry, design_of, get_guarantee
+from pact24.store.record import append_entry, design_of, get_guarantee, lock_guarantee
 
 ORIGIN_ENV = "PACT24_LOG_ORIGIN"
 DEFAULT_ORIGIN_PREFIX = "pact24.example"
@@ -71,6 +71,7 @@ def create(
 ) -> GuaranteeOut:
     """Store a new guarantee awaiting its incident, its design as ledger entry 0 (admin)."""
     require(actor, Role.ADMIN)
+    require_mode(actor, req.mode)
     design = _design(req)
     gid = req.id or f"{design.name[:50].rstrip('-')}-{new_id(4).lower()}"
     if session.get(Guarantee, gid) is not None:
@@ -90,12 +91,26 @@ def create(
         event_count=0,
         ledger_size=0,
     )
+    clocks.start(g, now, req.speed)
     session.add(g)
     session.flush()
     # The ledger opens with the design, so the exported file alone can be replayed.
     append_entry(
         session, store, g, "design", {"name": design.name, "design": json.loads(text)}, now
     )
+    return views.guarantee(g)
+
+
+def set_running(
+    session: Session, wall: datetime, actor: Actor, guarantee_id: str, running: bool
+) -> GuaranteeOut:
+    """Pause or resume an exercise's clock (admin): while paused its time, its deadline and
+    its reminders stand still in every process; the pause is added to ``clock_paused_seconds``."""
+    require(actor, Role.ADMIN, guarantee_id=guarantee_id)
+    g = lock_guarantee(session, guarantee_id)
+    require_mode(actor, g.mode, g.id)
+    clocks.set_running(g, wall, running)
+    session.flush()
     return views.guarantee(g)
 
 

@@ -336,11 +336,13 @@ def message_of(settings: MailSettings, row: MailRow) -> EmailMessage:
 
 
 def _due(session: Session, now: datetime, limit: int) -> list[int]:
+    """Pending mail due now; never tried is due at once (queued at an exercise's time, which
+    runs ahead of the wall clock), a retry when the wall clock reaches it."""
     stmt = (
         select(MailRow.id)
         .where(
             MailRow.status == "pending",
-            MailRow.next_attempt_at <= now,
+            or_(MailRow.attempts == 0, MailRow.next_attempt_at <= now),
             or_(MailRow.lease_until.is_(None), MailRow.lease_until <= now),
         )
         .order_by(MailRow.id)

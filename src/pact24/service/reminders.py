@@ -28,12 +28,11 @@ from pact24.store.models import Guarantee, Notification
 from pact24.store.record import design_of, load_state, try_lock_guarantee
 
 
-def open_with_reminders(session: Session, now: datetime) -> list[str]:
-    """Guarantees whose window is open and whose deadline is still ahead."""
+def open_windows(session: Session) -> list[str]:
+    """Guarantees whose window is open with a deadline (``send_due`` reads each one's clock
+    and sends nothing once its deadline has passed)."""
     stmt = select(Guarantee.id).where(
-        Guarantee.phase == Phase.WINDOW_OPEN.value,
-        Guarantee.deadline.is_not(None),
-        Guarantee.deadline > now,
+        Guarantee.phase == Phase.WINDOW_OPEN.value, Guarantee.deadline.is_not(None)
     )
     return list(session.scalars(stmt))
 

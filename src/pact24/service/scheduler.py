@@ -11,7 +11,7 @@ spare, not a hazard.
 SIGKILL, a restart), before the service answers anyone; the close is idempotent, so a window
 is closed exactly once however many processes start together. A tick sleeps ``interval``
 seconds, or less when a deadline falls sooner, so a window closes within a few milliseconds of
-its deadline rather than up to a tick late.
+its deadline rather than up to a tick late; an exercise's deadline is read by its own clock.
 """
 
 from __future__ import annotations
@@ -19,13 +19,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import datetime
 
-from sqlalchemy import func, select
-
-from pact24.mechanism import Phase
 from pact24.service.core import Service
-from pact24.store.models import Guarantee
 
 log = logging.getLogger("pact24.scheduler")
 
@@ -63,25 +58,15 @@ class Scheduler:
         """One round of every job, in this thread; an error in one does not stop the others."""
         return self._run_jobs((*self._timer_jobs(), *self._courier_jobs()))
 
-    def _next_deadline(self) -> datetime | None:
-        now = self.service.now()
-        with self.service.store.read() as s:
-            return s.scalar(
-                select(func.min(Guarantee.deadline)).where(
-                    Guarantee.phase == Phase.WINDOW_OPEN.value, Guarantee.deadline > now
-                )
-            )
-
     def _sleep_for(self) -> float:
         try:
-            nxt = self._next_deadline()
+            wait = self.service.wall_seconds_to_next_deadline()
         except Exception:
             log.exception("scheduler could not read the next deadline")
             return self.interval
-        if nxt is None:
+        if wait is None:
             return self.interval
-        seconds = (nxt - self.service.now()).total_seconds()
-        return max(0.01, min(self.interval, seconds + 0.001))
+        return max(0.01, min(self.interval, wait + 0.001))
 
     def _timer(self) -> None:
         while not self._stop.is_set():

@@ -77,6 +77,13 @@ class GuaranteeIn(_In):
         pattern=GUARANTEE_ID,
         description="Identifier; made from the design name when omitted",
     )
+    speed: float | None = Field(
+        default=None,
+        gt=0,
+        le=100_000,
+        description="An exercise's clock speed (1440: a day in a minute); default 1. "
+        "A live guarantee runs on the wall clock and takes none",
+    )
 
 
 class GuaranteeOut(BaseModel):
@@ -94,6 +101,38 @@ class GuaranteeOut(BaseModel):
     closed_at: datetime | None
     event_count: int
     ledger_size: int
+    speed: float = Field(
+        default=1.0, description="How fast the guarantee's clock runs (1 for a live one)"
+    )
+    paused: bool = Field(default=False, description="An exercise whose clock is stopped")
+
+
+InjectKind = Literal[
+    "incident", "intelligence", "disinformation", "parliament_vote", "delegate_unreachable", "other"
+]
+
+
+class InjectIn(_In):
+    """What the exercise's control cell tells the players (an exercise only)."""
+
+    kind: InjectKind
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class InjectOut(BaseModel):
+    id: int
+    guarantee: str
+    mode: Mode
+    kind: InjectKind
+    text: str
+    at: datetime = Field(description="The exercise's time when it was sent")
+    sent_by: str
+
+
+class ClockIn(_In):
+    """Stop or restart an exercise's clock (the exercise director's pause)."""
+
+    running: bool
 
 
 class ConditionOut(BaseModel):
@@ -194,6 +233,11 @@ class AccountIn(_In):
     guarantee_id: str | None = Field(
         default=None, pattern=GUARANTEE_ID, description="Scope; null for every guarantee"
     )
+    mode: Mode | None = Field(
+        default=None,
+        description="The only mode of guarantee the account may act on (an exercise "
+        "director's admin: exercise); a scoped account takes its guarantee's",
+    )
     password: str | None = Field(default=None, min_length=12, description="For the web login")
 
 
@@ -221,6 +265,7 @@ class AccountOut(BaseModel):
     guarantor: str | None
     delegate: str | None
     rank: str | None
+    mode: Mode | None = None
     public_key: str | None
     created_at: datetime
     email: str | None = None

@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 
 from pact24.designs.schema import Guarantor
+from pact24.service import clocks
 from pact24.service.schemas import (
     AccountOut,
     CellOut,
@@ -53,6 +54,8 @@ def guarantee(g: Guarantee) -> GuaranteeOut:
         closed_at=g.closed_at,
         event_count=g.event_count,
         ledger_size=g.ledger_size,
+        speed=clocks.speed_of(g),
+        paused=g.clock_paused_at is not None,
     )
 
 
@@ -150,6 +153,7 @@ def account(a: Account, public_key: str | None = None) -> AccountOut:
         guarantor=a.guarantor,
         delegate=a.delegate,
         rank=a.rank,
+        mode=a.mode,  # type: ignore[arg-type]
         public_key=public_key,
         created_at=a.created_at,
         email=a.email,

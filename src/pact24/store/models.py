@@ -106,6 +106,11 @@ class Guarantee(Base):
     last_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     event_count: Mapped[int] = mapped_column(Integer, default=0)
     ledger_size: Mapped[int] = mapped_column(Integer, default=0)
+    # An exercise's own clock (``clock.ExerciseTime``); all null for a live guarantee.
+    clock_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    clock_speed: Mapped[float | None] = mapped_column(Float)
+    clock_paused_seconds: Mapped[float | None] = mapped_column(Float)
+    clock_paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class EventRow(Base):
@@ -215,6 +220,8 @@ class Account(Base):
     guarantor: Mapped[str | None] = mapped_column(String(3))
     delegate: Mapped[str | None] = mapped_column(String(100))
     rank: Mapped[str | None] = mapped_column(String(16))
+    # ``exercise`` or ``live``: the only mode of guarantee this account may act on (null: any).
+    mode: Mapped[str | None] = mapped_column(String(16))
     password_hash: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -392,3 +399,19 @@ class ServiceKey(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     private_key: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class InjectRow(Base):
+    """An exercise inject the control cell sent: what the players were told, at the exercise's
+    time. Operations, not the record: the ledger holds what the mechanism judged, and an inject
+    is scenario, not a decision (its effects, an attribution finding or a resolved vote, are
+    recorded as events of their own)."""
+
+    __tablename__ = "injects"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    guarantee_id: Mapped[str] = mapped_column(ForeignKey("guarantees.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_by: Mapped[str] = mapped_column(String(200))

@@ -12,6 +12,7 @@ from pact24.service.idempotency import REPLAYED_HEADER
 from pact24.service.schemas import (
     AttributionIn,
     BoardOut,
+    ClockIn,
     CloseIn,
     Credentials,
     DecisionIn,
@@ -20,6 +21,8 @@ from pact24.service.schemas import (
     GuaranteeIn,
     GuaranteeOut,
     IncidentIn,
+    InjectIn,
+    InjectOut,
     InvocationIn,
     MailOut,
     NotificationOut,
@@ -48,6 +51,37 @@ def list_guarantees(service: ServiceDep, actor: ActorDep) -> list[GuaranteeOut]:
 @router.get("/{guarantee_id}", response_model=GuaranteeOut, responses=responses(404))
 def get_guarantee(guarantee_id: GuaranteeId, service: ServiceDep, actor: ActorDep) -> GuaranteeOut:
     return service.guarantee(actor, guarantee_id)
+
+
+@router.post("/{guarantee_id}/clock", response_model=GuaranteeOut, responses=responses(404, 409))
+def set_clock(
+    guarantee_id: GuaranteeId, req: ClockIn, service: ServiceDep, actor: ActorDep
+) -> GuaranteeOut:
+    """Pause (``running: false``) or resume an exercise's clock (admin); 409 for a live one.
+    While paused, the exercise's time, deadline and reminders stand still."""
+    return service.set_running(actor, guarantee_id, req.running)
+
+
+@router.post(
+    "/{guarantee_id}/injects",
+    status_code=201,
+    response_model=InjectOut,
+    responses=responses(404, 409),
+)
+def send_inject(
+    guarantee_id: GuaranteeId, req: InjectIn, service: ServiceDep, actor: ActorDep
+) -> InjectOut:
+    """Tell an exercise's players something (admin): kept with the exercise's time, listed at
+    ``GET …/injects``; 409 for a live guarantee."""
+    return service.send_inject(actor, guarantee_id, req)
+
+
+@router.get("/{guarantee_id}/injects", response_model=list[InjectOut], responses=responses(404))
+def list_injects(
+    guarantee_id: GuaranteeId, service: ServiceDep, actor: ActorDep
+) -> list[InjectOut]:
+    """What the control cell told the players, in order."""
+    return service.injects(actor, guarantee_id)
 
 
 @router.get("/{guarantee_id}/design", responses=responses(404))

@@ -84,10 +84,15 @@ def consistency(
     responses={200: {"content": {"application/jsonl": {"schema": {"type": "string"}}}}},
 )
 def export(guarantee_id: GuaranteeId, service: ServiceDep, actor: ActorDep) -> Response:
-    """The whole log as a JSON Lines file that ``pact24 ledger verify`` checks."""
+    """The whole log as a JSON Lines file that ``pact24 ledger verify`` checks; the
+    ``Pact24-Mode`` header says whether it is an exercise's (every entry says so too)."""
     data = service.ledger_jsonl(actor, guarantee_id)
+    mode = service.guarantee(actor, guarantee_id).mode
     return Response(
         data,
         media_type="application/jsonl",
-        headers={"Content-Disposition": f'attachment; filename="{guarantee_id}.jsonl"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{guarantee_id}.jsonl"',
+            "Pact24-Mode": mode,
+        },
     )

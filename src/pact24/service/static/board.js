@@ -23,7 +23,9 @@
     document.querySelectorAll(".countdown[data-deadline-ms]").forEach(function (el) {
       var first = seen.get(el);
       if (first === undefined) { first = now; seen.set(el, first); }
-      var serverNow = Number(el.getAttribute("data-now-ms")) + (now - first);
+      // An exercise's clock runs data-speed times faster (0 while paused).
+      var speed = Number(el.getAttribute("data-speed") || "1");
+      var serverNow = Number(el.getAttribute("data-now-ms")) + (now - first) * speed;
       var left = Number(el.getAttribute("data-deadline-ms")) - serverNow;
       var text = left > 0 ? "closes in " + duration(left) : "deadline reached: closing";
       if (el.textContent !== text) el.textContent = text;

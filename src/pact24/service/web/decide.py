@@ -145,7 +145,7 @@ def binding(service: Service, guarantee: GuaranteeOut) -> dict[str, Any]:
     """What the signature binds besides the decision: the time of signing, the guarantee, its
     log and the event count the form was sent against."""
     return {
-        "signed_at": codec.ts(service.now()),
+        "signed_at": codec.ts(service.now_of(guarantee.id)),
         "guarantee": guarantee.id,
         "origin": guarantee.log_origin,
         "sequence": guarantee.event_count,
