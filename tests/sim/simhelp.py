@@ -77,6 +77,17 @@ def assert_greater(a: np.ndarray, b: np.ndarray, what: str = "") -> None:
     )
 
 
+def assert_moves(a: np.ndarray, b: np.ndarray, what: str = "") -> None:
+    """Issue 10's test of a one-line change: mean(a) exceeds mean(b) by more than the
+    difference's standard error (two of them here, at a fixed seed)."""
+    diff = float(a.mean() - b.mean())
+    se = math.hypot(se_of_mean(a), se_of_mean(b))
+    assert diff > 2.0 * se, (
+        f"{what}: {a.mean():.4g} (n={a.size}) vs {b.mean():.4g} (n={b.size}); "
+        f"difference {diff:.4g}, standard error {se:.4g}"
+    )
+
+
 def assert_near(x: np.ndarray, value: float, what: str = "", floor: float = 0.0) -> None:
     """mean(x) within Z standard errors (at least ``floor``) of ``value``."""
     se = se_of_mean(x)

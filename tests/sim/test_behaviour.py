@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from tests.sim.simhelp import Z, assert_greater, column, design, rows, sure_attack
+from tests.sim.simhelp import Z, assert_greater, assert_moves, column, design, rows, sure_attack
 
 from pact24.designs.schema import Activation, Posture
 from pact24.mechanism import DecisionRecorded, DeliveryReported, WindowClosed, WindowOpened
@@ -389,16 +389,6 @@ def test_a_consultation_without_deadline_ends_by_the_chair_or_when_all_decided()
     assert reasons <= {"chair", "all_decided"} and reasons
 
 
-def _moves(a: np.ndarray, b: np.ndarray, what: str) -> None:
-    """Issue 10's test of a one-line change: the headline moves by more than its standard error
-    (here two, at a fixed seed)."""
-    diff = float(a.mean() - b.mean())
-    se = math.hypot(a.std(ddof=1) / math.sqrt(a.size), b.std(ddof=1) / math.sqrt(b.size))
-    assert diff > 2.0 * se, (
-        f"{what}: {a.mean():.3f} vs {b.mean():.3f}, difference {diff:.3f}, se {se:.3f}"
-    )
-
-
 def test_withdrawal_and_lapse_rates_move_the_headline() -> None:
     base = sure_attack("overt_invasion")
     held = rows("tripwire-presence", "overt_invasion", 600, overrides={**base, **HOLD})
@@ -408,11 +398,11 @@ def test_withdrawal_and_lapse_rates_move_the_headline() -> None:
         600,
         overrides={**base, **HOLD, "posture.withdraw_prob.garrison": 1.0},
     )
-    _moves(column(held, "decided"), column(quit_, "decided"), "withdrawal")
+    assert_moves(column(held, "decided"), column(quit_, "decided"), "withdrawal")
     lapsing = rows(
         "tripwire-presence",
         "overt_invasion",
         600,
         overrides={**base, **HOLD, "posture.lapse_rate.garrison": 0.2},
     )
-    _moves(column(held, "decided"), column(lapsing, "decided"), "lapse")
+    assert_moves(column(held, "decided"), column(lapsing, "decided"), "lapse")
