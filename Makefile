@@ -25,7 +25,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 test: lint
-	$(BIN)/pytest -m "not bench"
+	$(BIN)/pytest -m "not bench" --durations=25
 
 bench: $(STAMP)
 	$(BIN)/pytest -m bench -q

@@ -120,8 +120,11 @@ def test_with_stationed_forces_first_arrival_is_not_bounded_by_the_window() -> N
     window = design("meloni-24h").window_hours
     assert window is not None
     # without them, nothing arrives before the political window has closed
-    mel = rows(  # arrivals need an honoured guarantee, which is rare: 3x the runs
-        "meloni-24h", "overt_invasion", 3 * N, overrides={**sure_attack("overt_invasion"), **FAST}
+    mel = rows(  # arrivals need an honoured guarantee: willing troops make it common enough
+        "meloni-24h",
+        "overt_invasion",
+        N,
+        overrides={**sure_attack("overt_invasion"), **FAST, **WILLING},
     )
     mel_arrivals = column(mel, "hours_to_first_arrival")
     assert mel_arrivals.size > 20 and mel_arrivals.min() >= window
