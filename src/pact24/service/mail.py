@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from pact24 import wording
@@ -36,6 +36,7 @@ from pact24.service import acks
 from pact24.service.auth import Actor, Role, require
 from pact24.service.schemas import MailOut
 from pact24.service.webhooks import DeliveryPolicy
+from pact24.store import outbox
 from pact24.store.db import Store
 from pact24.store.models import Account, Guarantee, MailRow, Notification, OutcomeRow
 from pact24.store.record import design_of
@@ -335,35 +336,9 @@ def message_of(settings: MailSettings, row: MailRow) -> EmailMessage:
     return msg
 
 
-def _due(session: Session, now: datetime, limit: int) -> list[int]:
-    """Pending mail due now; never tried is due at once (queued at an exercise's time, which
-    runs ahead of the wall clock), a retry when the wall clock reaches it."""
-    stmt = (
-        select(MailRow.id)
-        .where(
-            MailRow.status == "pending",
-            or_(MailRow.attempts == 0, MailRow.next_attempt_at <= now),
-            or_(MailRow.lease_until.is_(None), MailRow.lease_until <= now),
-        )
-        .order_by(MailRow.id)
-        .limit(limit)
-    )
-    return list(session.scalars(stmt))
-
-
 def _claim(session: Session, mail_id: int, now: datetime, lease: timedelta) -> MailRow | None:
-    """Take the lease of one message (a conditional UPDATE: one worker wins); None if taken."""
-    result = session.execute(
-        update(MailRow)
-        .where(
-            MailRow.id == mail_id,
-            MailRow.status == "pending",
-            or_(MailRow.lease_until.is_(None), MailRow.lease_until <= now),
-        )
-        .values(lease_until=now + lease)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    """Take the lease of one message (:func:`pact24.store.outbox.take_lease`); None if taken."""
+    if not outbox.take_lease(session, MailRow, mail_id, now, lease):
         return None
     row = session.get(MailRow, mail_id)
     assert row is not None
@@ -400,7 +375,7 @@ def deliver_due(
     """Try every due message once; count how many were sent, left to retry and given up."""
     counts = {"sent": 0, "pending": 0, "dead": 0}
     with store.read() as s:
-        ids = _due(s, clock.now(), limit)
+        ids = outbox.due_ids(s, MailRow, clock.now(), limit)
     for mail_id in ids:
         with store.write() as s:
             row = _claim(s, mail_id, clock.now(), policy.lease)

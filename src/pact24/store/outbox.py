@@ -16,7 +16,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from pact24.canonical import canonical
-from pact24.store.models import Guarantee, OutboxRow, Webhook
+from pact24.store.models import Guarantee, MailRow, OutboxRow, Webhook
 
 
 def _subscribers(session: Session, guarantee_id: str | None) -> list[str]:
@@ -87,36 +87,53 @@ class Claimed:
     attempts: int
 
 
-def due(session: Session, now: datetime, limit: int = 50) -> list[int]:
-    """Ids of pending messages whose next attempt is due and whose lease is free. A message
-    never tried is due at once: it was queued at its guarantee's time, which on an exercise's
-    compressed clock runs ahead of the courier's wall clock; retries are timed by the wall."""
+Leased = type[OutboxRow] | type[MailRow]
+"""A queue table with ``status``, ``attempts``, ``next_attempt_at`` and ``lease_until`` (webhook
+messages and mail share the delivery rules below)."""
+
+
+def due_ids(session: Session, table: Leased, now: datetime, limit: int) -> list[int]:
+    """Ids of pending rows whose next attempt is due and whose lease is free. A row never tried
+    is due at once: it was queued at its guarantee's time, which on an exercise's compressed
+    clock runs ahead of the courier's wall clock; retries are timed by the wall."""
     stmt = (
-        select(OutboxRow.id)
+        select(table.id)
         .where(
-            OutboxRow.status == "pending",
-            or_(OutboxRow.attempts == 0, OutboxRow.next_attempt_at <= now),
-            or_(OutboxRow.lease_until.is_(None), OutboxRow.lease_until <= now),
+            table.status == "pending",
+            or_(table.attempts == 0, table.next_attempt_at <= now),
+            or_(table.lease_until.is_(None), table.lease_until <= now),
         )
-        .order_by(OutboxRow.id)
+        .order_by(table.id)
         .limit(limit)
     )
     return list(session.scalars(stmt))
 
 
-def claim(session: Session, message_id: int, now: datetime, lease: timedelta) -> Claimed | None:
-    """Take the lease of a message; None if another worker holds it or it is done."""
+def take_lease(
+    session: Session, table: Leased, row_id: int, now: datetime, lease: timedelta
+) -> bool:
+    """Take the lease of one pending row (a conditional UPDATE: one worker wins)."""
     result = session.execute(
-        update(OutboxRow)
+        update(table)
         .where(
-            OutboxRow.id == message_id,
-            OutboxRow.status == "pending",
-            or_(OutboxRow.lease_until.is_(None), OutboxRow.lease_until <= now),
+            table.id == row_id,
+            table.status == "pending",
+            or_(table.lease_until.is_(None), table.lease_until <= now),
         )
         .values(lease_until=now + lease)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
+
+def due(session: Session, now: datetime, limit: int = 50) -> list[int]:
+    """Ids of the webhook messages due now (:func:`due_ids`)."""
+    return due_ids(session, OutboxRow, now, limit)
+
+
+def claim(session: Session, message_id: int, now: datetime, lease: timedelta) -> Claimed | None:
+    """Take the lease of a message; None if another worker holds it or it is done."""
+    if not take_lease(session, OutboxRow, message_id, now, lease):
         return None
     row = session.execute(
         select(OutboxRow, Webhook)
