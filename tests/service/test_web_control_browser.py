@@ -1,8 +1,8 @@
 """The control cell and an email's acknowledge link in a real browser (Debian's Chromium).
 
 A real server (uvicorn in a thread, SQLite, a clock the test moves) and a real SMTP server
-(aiosmtpd) on localhost. The exercise director signs in with an API token, reports the
-incident from the control cell and gives GBR's minister a new key and an address there; three
+(aiosmtpd) on localhost. The exercise director signs in with an API token, gives GBR's minister
+a new key and an address, reports the incident and sends an inject from the control cell; three
 hours before the deadline the reminders go out by email; the minister opens the acknowledge
 link taken from the message the SMTP server received and confirms it; the director's board
 shows "acknowledged at". No page logs a console error.
@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from tests.service.mail_support import Inbox, ack_link, smtp_server
 from tests.service.test_web_browser import CHROMIUM, CHROMIUM_ARGS, Live, _need_browser, _serve
@@ -92,6 +93,21 @@ def test_the_director_reports_and_a_delegate_acknowledges_by_email(
             director.get_by_role("button", name="Report the incident").click()
             expect(director.locator("#answer")).to_contain_text("Incident recorded")
             expect(director.locator("#answer")).to_contain_text("Decision window open")
+
+            # ... and sends the players an inject, which the API keeps at the exercise's time.
+            director.get_by_label("Inject", exact=True).select_option("intelligence")
+            director.get_by_label("What the players are told").fill(
+                "Intercepts name a Russian unit."
+            )
+            director.get_by_role("button", name="Send the inject").click()
+            expect(director.locator("#answer")).to_contain_text("The API accepted it (201)")
+            sent = httpx.get(
+                f"{live.url}/api/v1/guarantees/{GID}/injects",
+                headers={"Authorization": f"Bearer {live.seeded.admin_token}"},
+            ).json()
+            assert [(x["kind"], x["text"]) for x in sent] == [
+                ("intelligence", "Intercepts name a Russian unit.")
+            ]
 
             # Three hours before the deadline the reminders go out, by email too.
             clock.set(clock.now() + timedelta(hours=21))
