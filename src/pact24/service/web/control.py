@@ -182,6 +182,19 @@ def control(request: Request, guarantee_id: str, service: ServiceDep) -> Respons
     return control_page(request, service, checked, guarantee_id)
 
 
+def posted_session(
+    request: Request, service: Service, guarantee_id: str, csrf: str
+) -> WebSession | Response:
+    """The signed-in admin of a control-cell form, or the page that refuses it (signed out, not
+    an admin, or a forged form)."""
+    checked = admin_session(request, service, guarantee_id)
+    if not isinstance(checked, WebSession):
+        return checked
+    if forged(request, csrf, checked.csrf):
+        return csrf_refused(request, checked, mode_of(service, checked.actor, guarantee_id))
+    return checked
+
+
 @router.post("/web/g/{guarantee_id}/control/incident", response_model=None)
 def report_incident(
     request: Request,
@@ -194,11 +207,9 @@ def report_incident(
     evidence: Annotated[str, Form()] = "",
     engaged: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    checked = admin_session(request, service, guarantee_id)
+    checked = posted_session(request, service, guarantee_id, csrf)
     if not isinstance(checked, WebSession):
         return checked
-    if forged(request, csrf, checked.csrf):
-        return csrf_refused(request, checked, mode_of(service, checked.actor, guarantee_id))
     values = {"kind": kind, "severity": severity, "summary": summary, "evidence": evidence}
     try:
         req = IncidentIn(
@@ -236,11 +247,9 @@ def register_delegate(
 ) -> Response:
     """Register a delegate with its public key, or give one already registered a new key
     (its address is kept when left empty)."""
-    checked = admin_session(request, service, guarantee_id)
+    checked = posted_session(request, service, guarantee_id, csrf)
     if not isinstance(checked, WebSession):
         return checked
-    if forged(request, csrf, checked.csrf):
-        return csrf_refused(request, checked, mode_of(service, checked.actor, guarantee_id))
     values = {"who": who, "email": email}
     iso3, _, delegate = who.partition("/")
     try:
@@ -274,11 +283,9 @@ def close(
     request: Request, guarantee_id: str, service: ServiceDep, csrf: Annotated[str, Form()] = ""
 ) -> Response:
     """End the deliberation now: the chair's close (the mechanism says when it may)."""
-    checked = admin_session(request, service, guarantee_id)
+    checked = posted_session(request, service, guarantee_id, csrf)
     if not isinstance(checked, WebSession):
         return checked
-    if forged(request, csrf, checked.csrf):
-        return csrf_refused(request, checked, mode_of(service, checked.actor, guarantee_id))
     try:
         recorded, _ = service.close(checked.actor, guarantee_id, CloseIn(reason="chair"))
     except Pact24Error as exc:

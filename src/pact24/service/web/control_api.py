@@ -21,9 +21,8 @@ from starlette.concurrency import run_in_threadpool
 
 from pact24.service.api.deps import ServiceDep
 from pact24.service.core import Service
-from pact24.service.web.control import Answer, admin_session, control_page
-from pact24.service.web.render import csrf_refused, mode_of
-from pact24.service.web.session import WebSession, forged
+from pact24.service.web.control import Answer, control_page, posted_session
+from pact24.service.web.session import WebSession
 
 router = APIRouter(include_in_schema=False)
 
@@ -58,13 +57,7 @@ async def call_api(request: Request, session: WebSession, path: str, body: Any) 
 async def _checked(
     request: Request, service: Service, guarantee_id: str, csrf: str
 ) -> WebSession | Response:
-    checked = await run_in_threadpool(admin_session, request, service, guarantee_id)
-    if not isinstance(checked, WebSession):
-        return checked
-    if forged(request, csrf, checked.csrf):
-        mode = await run_in_threadpool(mode_of, service, checked.actor, guarantee_id)
-        return csrf_refused(request, checked, mode)
-    return checked
+    return await run_in_threadpool(posted_session, request, service, guarantee_id, csrf)
 
 
 @router.post("/web/g/{guarantee_id}/control/inject", response_model=None)
