@@ -1,0 +1,121 @@
+"""The sweep: the same tables whatever the executor and workers, streamed, resumable, and a
+folder refuses a sweep made with other arguments. Tiny sweeps on the reference engine."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pact24.errors import InvalidInput
+from pact24.explore.api import Assessment, evaluate
+from pact24.explore.parts import OUTCOMES_FILE, PARTS
+from pact24.explore.sampling import latin
+from pact24.explore.uncertainties import UNCERTAINTIES
+from pact24.sim.models.scenario import FAMILIES
+
+DESIGNS = "nato-membership,dmz-western"
+EXPERIMENTS = latin(UNCERTAINTIES, 3, seed=5)
+
+
+def _run(out: Path, **kw: object) -> Assessment:
+    args: dict[str, object] = {"designs": DESIGNS, "runs_per_sample": 2, "seed": 5} | kw
+    return evaluate(EXPERIMENTS, out=out, **args)
+
+
+@pytest.fixture(scope="module")
+def one_worker(tmp_path_factory: pytest.TempPathFactory) -> Assessment:
+    return _run(tmp_path_factory.mktemp("one"), workers=1)
+
+
+def test_every_design_future_and_family_has_one_sorted_row(one_worker: Assessment) -> None:
+    o = one_worker.outcomes
+    assert len(o) == 2 * len(EXPERIMENTS) * len(FAMILIES)
+    assert not o.duplicated(["design", "future", "family"]).any()
+    assert o.equals(o.sort_values(["design", "future", "family"], ignore_index=True))
+    assert set(o["family"]) == {f.value for f in FAMILIES}
+    assert (o["runs"] == 2).all()
+    assert one_worker.experiments.equals(EXPERIMENTS)
+
+
+def test_two_workers_give_the_same_file(one_worker: Assessment, tmp_path: Path) -> None:
+    two = _run(tmp_path, workers=2)
+    assert (two.path / OUTCOMES_FILE).read_bytes() == (one_worker.path / OUTCOMES_FILE).read_bytes()
+
+
+def test_another_seed_changes_the_outcomes(one_worker: Assessment, tmp_path: Path) -> None:
+    other = _run(tmp_path, workers=1, seed=6)
+    assert not other.outcomes.equals(one_worker.outcomes)
+
+
+def test_a_folder_refuses_a_sweep_with_other_arguments(
+    one_worker: Assessment, tmp_path: Path
+) -> None:
+    out = tmp_path / "sweep"
+    _run(out, designs="nato-membership", workers=1)
+    with pytest.raises(InvalidInput, match="runs_per_sample") as refused:
+        _run(out, designs="nato-membership", workers=1, runs_per_sample=3)
+    assert "other arguments" in str(refused.value)
+    # the executor and the workers are not arguments of the results: a resume may change them
+    again = _run(out, designs="nato-membership", workers=2)
+    assert again.outcomes.equals(
+        one_worker.outcomes[one_worker.outcomes["design"] == "nato-membership"].reset_index(
+            drop=True
+        )
+    )
+
+
+def _assess(out: Path) -> list[str]:
+    return [
+        sys.executable, "-c", "from pact24.cli import main; main()", "assess",
+        "--designs", "nato-membership", "--samples", "6", "--runs-per-sample", "3",
+        "--seed", "2", "--workers", "1", "--engine", "reference", "--out", str(out),
+    ]  # fmt: skip
+
+
+def test_killed_run_resumes_to_the_uninterrupted_tables(tmp_path: Path) -> None:
+    whole, broken = tmp_path / "whole", tmp_path / "broken"
+    subprocess.run(_assess(whole), check=True, capture_output=True)
+    proc = subprocess.Popen(_assess(broken), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    parts = broken / PARTS
+    try:
+        while proc.poll() is None and not any(parts.glob("*.parquet")):
+            time.sleep(0.02)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    kept = {p.name: p.stat().st_mtime_ns for p in parts.glob("*.parquet")}
+    assert 0 < len(kept) < len(list((whole / PARTS).glob("*.parquet")))
+    subprocess.run(_assess(broken), check=True, capture_output=True)
+    for name, mtime in kept.items():
+        assert (parts / name).stat().st_mtime_ns == mtime, f"{name} was run again"
+    for table in ("outcomes.parquet", "experiments.parquet"):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(broken / table), pd.read_parquet(whole / table)
+        )
+
+
+@pytest.fixture(scope="session")
+def local_ray() -> Iterator[None]:
+    """The local Ray the first Ray test starts (``executors``), shut down after the session:
+    it takes a while to start, so every Ray test shares it."""
+    import ray
+
+    yield
+    ray.shutdown()
+
+
+def test_ray_gives_the_same_outcomes_as_local_processes(
+    local_ray: None, one_worker: Assessment, tmp_path: Path
+) -> None:
+    on_ray = _run(tmp_path, executor="ray", workers=2)
+    assert (on_ray.path / OUTCOMES_FILE).read_bytes() == (
+        one_worker.path / OUTCOMES_FILE
+    ).read_bytes()
