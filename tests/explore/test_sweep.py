@@ -119,3 +119,12 @@ def test_ray_gives_the_same_outcomes_as_local_processes(
     assert (on_ray.path / OUTCOMES_FILE).read_bytes() == (
         one_worker.path / OUTCOMES_FILE
     ).read_bytes()
+
+
+@pytest.mark.parametrize("bad", [{"executor": "slurm"}, {"engine": "abacus"}])
+def test_an_unknown_executor_or_engine_is_refused_before_the_folder_is_claimed(
+    bad: dict[str, str], tmp_path: Path
+) -> None:
+    with pytest.raises(InvalidInput, match="unknown"):
+        _run(tmp_path, **bad)
+    assert not (tmp_path / "run.json").exists()

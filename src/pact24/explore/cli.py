@@ -15,7 +15,6 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from pact24.errors import InvalidInput
 from pact24.explore.defaults import (
     ENGINE,
     ENGINES,
@@ -80,10 +79,6 @@ def assess_cmd(
     ),
 ) -> None:
     """Assess every design against sampled futures: outcomes per design, future and family."""
-    if engine not in ENGINES:
-        raise InvalidInput(f"--engine {engine!r}: expected one of {', '.join(ENGINES)}")
-    if executor not in ("local", "ray"):
-        raise InvalidInput(f"--executor {executor!r}: expected local or ray")
     from pact24.explore.pipeline import AssessArgs, run_pipeline
 
     args = AssessArgs(

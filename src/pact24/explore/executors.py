@@ -37,7 +37,8 @@ def run(
     workers: int | None = None,
     address: str | None = None,
 ) -> Iterator[tuple[T, R]]:
-    """``(task, fn(task))`` for every task, as each finishes."""
+    """``(task, fn(task))`` for every task, as each finishes (nothing starts before the first
+    is asked for; an unknown executor is refused at once)."""
     n = workers or os.cpu_count() or 1
     if executor == "local":
         return _local(fn, tasks, n)

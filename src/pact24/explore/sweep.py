@@ -25,8 +25,9 @@ import pandas as pd
 
 from pact24 import __version__
 from pact24.designs.schema import Design
+from pact24.errors import InvalidInput
 from pact24.explore import executors
-from pact24.explore.defaults import ENGINE, TASKS_PER_DESIGN
+from pact24.explore.defaults import ENGINE, ENGINES, TASKS_PER_DESIGN
 from pact24.explore.evaluate import future_seed, simulate_columns
 from pact24.explore.outcomes import summarise_columns
 from pact24.explore.parts import Folder
@@ -94,6 +95,10 @@ class Sweep:
             raise ValueError(f"a sweep needs distinct designs, got {names}")
         if self.runs < 1:
             raise ValueError("a sweep needs at least one run per future")
+        if self.engine not in ENGINES:
+            raise InvalidInput(
+                f"unknown engine {self.engine!r}; expected one of {', '.join(ENGINES)}"
+            )
 
     @property
     def parameters(self) -> list[str]:
@@ -149,19 +154,19 @@ def run_sweep(
     """Run ``sweep`` into the folder ``out``, skipping the tasks a previous run of the same
     sweep finished there; the folder's tables are complete when this returns."""
     folder = Folder(out)
-    folder.start(sweep.arguments(), sweep.experiments)
     tasks = sweep.tasks()
     finished = folder.finished()
     todo = [t for t in tasks if t.key not in finished]
+    # Lazy: nothing runs (and no Ray starts) before the folder has accepted the sweep.
+    results = executors.run(run_task, todo, executor=executor, workers=workers, address=address)
+    folder.start(sweep.arguments(), sweep.experiments)
     total = sum(t.cells for t in tasks)
     done = total - sum(t.cells for t in todo)
     folder.merge()
     if progress is not None:
         progress(done, total)
     merged = time.monotonic()
-    for task, rows in executors.run(
-        run_task, todo, executor=executor, workers=workers, address=address
-    ):
+    for task, rows in results:
         folder.add(task.key, rows)
         done += task.cells
         if time.monotonic() - merged >= MERGE_SECONDS:

@@ -95,6 +95,11 @@ UNCERTAINTIES: tuple[Uncertainty, ...] = (
         "whether a guarantor obliged to answer by the deadline lets it pass in silence",
     ),
     Uncertainty(
+        "guarantor.unfinished_commit_prob",
+        "whether a willing government still deciding commits by the deadline or lets it pass "
+        "(nothing measured; moves P(honoured) as much as the window's length, docs/model.md)",
+    ),
+    Uncertainty(
         "guarantor.election_near_prob",
         "how often a crisis meets a guarantor close to an election",
     ),
