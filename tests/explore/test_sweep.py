@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,8 +16,9 @@ import pandas as pd
 import pytest
 
 from pact24.errors import InvalidInput
-from pact24.explore.api import Assessment, evaluate
+from pact24.explore.api import Assessment, assess, evaluate, read
 from pact24.explore.parts import OUTCOMES_FILE, PARTS
+from pact24.explore.pipeline import AssessArgs, run_pipeline
 from pact24.explore.sampling import latin
 from pact24.explore.uncertainties import UNCERTAINTIES
 from pact24.sim.models.scenario import FAMILIES
@@ -81,8 +83,10 @@ def _assess(out: Path) -> list[str]:
 
 
 def test_killed_run_resumes_to_the_uninterrupted_tables(tmp_path: Path) -> None:
+    """Killed after its first part file, run again: the command's tables equal the ones the
+    Python API makes in one go with the same arguments."""
     whole, broken = tmp_path / "whole", tmp_path / "broken"
-    subprocess.run(_assess(whole), check=True, capture_output=True)
+    assess(designs="nato-membership", samples=6, runs_per_sample=3, seed=2, workers=1, out=whole)
     proc = subprocess.Popen(_assess(broken), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     parts = broken / PARTS
     try:
@@ -128,3 +132,18 @@ def test_an_unknown_executor_or_engine_is_refused_before_the_folder_is_claimed(
     with pytest.raises(InvalidInput, match="unknown"):
         _run(tmp_path, **bad)
     assert not (tmp_path / "run.json").exists()
+
+
+def test_the_pipeline_without_a_folder_streams_to_a_temporary_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    seen: list[tuple[int, int]] = []
+    args = AssessArgs(designs="nato-membership", samples=2, runs_per_sample=1, workers=1)
+    path = run_pipeline(args, lambda done, total: seen.append((done, total)))
+    assert path.parent == tmp_path
+    result = read(path)
+    assert len(result.experiments) == 2
+    assert len(result.outcomes) == 2 * len(FAMILIES)
+    assert result.arguments["runs_per_sample"] == 1
+    assert seen[0] == (0, 2 * len(FAMILIES)) and seen[-1] == (2 * len(FAMILIES),) * 2

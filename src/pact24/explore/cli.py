@@ -60,7 +60,7 @@ def assess_cmd(
         None,
         "--workers",
         min=1,
-        help="Worker processes / Ray CPUs [default: every core].",
+        help="Worker processes, or the CPUs of a local Ray [default: every core].",
         show_default=False,
     ),
     out_dir: Path = typer.Option(

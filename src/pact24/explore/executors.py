@@ -7,7 +7,8 @@ in whatever order they finish; the sweep sorts what it writes, so the order neve
 - ``local`` with more uses a process pool started with ``spawn`` (safe in notebooks and on
   every platform: workers import the function, they do not fork the caller's state);
 - ``ray`` submits them to Ray: a Ray already started in this process, the cluster at
-  ``address``, or a local Ray of ``workers`` CPUs started here and left up for later calls.
+  ``address`` (whose workers must have this pact24 installed), or a local Ray of ``workers``
+  CPUs started here and left up for later calls.
 """
 
 from __future__ import annotations

@@ -92,9 +92,9 @@ class Sweep:
     def __post_init__(self) -> None:
         names = [d.name for d in self.designs]
         if not names or len(set(names)) != len(names):
-            raise ValueError(f"a sweep needs distinct designs, got {names}")
+            raise InvalidInput(f"a sweep needs distinct designs, got {', '.join(names) or 'none'}")
         if self.runs < 1:
-            raise ValueError("a sweep needs at least one run per future")
+            raise InvalidInput("a sweep needs at least one run per future")
         if self.engine not in ENGINES:
             raise InvalidInput(
                 f"unknown engine {self.engine!r}; expected one of {', '.join(ENGINES)}"
