@@ -20,6 +20,7 @@ from pact24.explore.api import Assessment, assess, evaluate, read
 from pact24.explore.parts import OUTCOMES_FILE, PARTS
 from pact24.explore.pipeline import AssessArgs, run_pipeline
 from pact24.explore.sampling import latin
+from pact24.explore.sweep import Sweep, designs_of, run_sweep
 from pact24.explore.uncertainties import UNCERTAINTIES
 from pact24.sim.models.scenario import FAMILIES
 
@@ -28,7 +29,12 @@ EXPERIMENTS = latin(UNCERTAINTIES, 3, seed=5)
 
 
 def _run(out: Path, **kw: object) -> Assessment:
-    args: dict[str, object] = {"designs": DESIGNS, "runs_per_sample": 2, "seed": 5} | kw
+    args: dict[str, object] = {
+        "designs": DESIGNS,
+        "runs_per_sample": 2,
+        "seed": 5,
+        "engine": "reference",
+    } | kw
     return evaluate(EXPERIMENTS, out=out, **args)
 
 
@@ -86,7 +92,15 @@ def test_killed_run_resumes_to_the_uninterrupted_tables(tmp_path: Path) -> None:
     """Killed after its first part file, run again: the command's tables equal the ones the
     Python API makes in one go with the same arguments."""
     whole, broken = tmp_path / "whole", tmp_path / "broken"
-    assess(designs="nato-membership", samples=6, runs_per_sample=3, seed=2, workers=1, out=whole)
+    assess(
+        designs="nato-membership",
+        samples=6,
+        runs_per_sample=3,
+        seed=2,
+        workers=1,
+        out=whole,
+        engine="reference",
+    )
     proc = subprocess.Popen(_assess(broken), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     parts = broken / PARTS
     try:
@@ -139,7 +153,9 @@ def test_the_pipeline_without_a_folder_streams_to_a_temporary_one(
 ) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     seen: list[tuple[int, int]] = []
-    args = AssessArgs(designs="nato-membership", samples=2, runs_per_sample=1, workers=1)
+    args = AssessArgs(
+        designs="nato-membership", samples=2, runs_per_sample=1, workers=1, engine="reference"
+    )
     path = run_pipeline(args, lambda done, total: seen.append((done, total)))
     assert path.parent == tmp_path
     result = read(path)
@@ -147,3 +163,17 @@ def test_the_pipeline_without_a_folder_streams_to_a_temporary_one(
     assert len(result.outcomes) == 2 * len(FAMILIES)
     assert result.arguments["runs_per_sample"] == 1
     assert seen[0] == (0, 2 * len(FAMILIES)) and seen[-1] == (2 * len(FAMILIES),) * 2
+
+
+def test_designs_meet_common_random_numbers(tmp_path: Path) -> None:
+    """A design's twin under another name gets the same numbers in every future: the seeds do
+    not depend on the design, so differences between designs are never noise between draws."""
+    design = designs_of("tripwire-presence")[0]
+    twin = design.model_copy(update={"name": "twin"})
+    sweep = Sweep((design, twin), EXPERIMENTS.iloc[:1], runs=3, seed=8, engine="reference")
+    run_sweep(sweep, tmp_path, workers=1)
+    o = read(tmp_path).outcomes
+    a = o[o["design"] == "twin"].drop(columns="design").reset_index(drop=True)
+    b = o[o["design"] == design.name].drop(columns="design").reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b)
+    assert (o["p_attacked"] > 0).any()
