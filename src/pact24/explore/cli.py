@@ -40,15 +40,15 @@ def assess_cmd(
         "--samples",
         min=1,
         help=f"Futures drawn by Latin hypercube "
-        f"[default: {SAMPLES}; {QUICK_SAMPLES} with --quick].",
+        f"(default: {SAMPLES}; {QUICK_SAMPLES} with --quick).",
         show_default=False,
     ),
     runs_per_sample: int = typer.Option(
         None,
         "--runs-per-sample",
         min=1,
-        help=f"Runs per design, future and scenario family [default: {RUNS_PER_SAMPLE}; "
-        f"{QUICK_RUNS_PER_SAMPLE} with --quick].",
+        help=f"Runs per design, future and scenario family (default: {RUNS_PER_SAMPLE}; "
+        f"{QUICK_RUNS_PER_SAMPLE} with --quick).",
         show_default=False,
     ),
     seed: int = typer.Option(SEED, "--seed", min=0, help="Seed of the futures and of every run."),
@@ -60,7 +60,7 @@ def assess_cmd(
         None,
         "--workers",
         min=1,
-        help="Worker processes, or the CPUs of a local Ray [default: every core].",
+        help="Worker processes, or the CPUs of a local Ray (default: every core).",
         show_default=False,
     ),
     out_dir: Path = typer.Option(
@@ -68,7 +68,7 @@ def assess_cmd(
         "--out",
         "-o",
         help="Output folder; run again with the same arguments to resume "
-        "[default: a new temporary folder].",
+        "(default: a new temporary folder).",
         show_default=False,
     ),
     quick: bool = typer.Option(
@@ -100,6 +100,7 @@ def assess_cmd(
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=err,
+        transient=True,
     ) as bar:
         task = bar.add_task("cells", total=None)
 
