@@ -20,7 +20,7 @@ from pact24.explore.api import Assessment, assess, evaluate, read
 from pact24.explore.parts import OUTCOMES_FILE, PARTS
 from pact24.explore.pipeline import AssessArgs, run_pipeline
 from pact24.explore.sampling import latin
-from pact24.explore.sweep import Sweep, designs_of, run_sweep
+from pact24.explore.sweep import designs_of
 from pact24.explore.uncertainties import UNCERTAINTIES
 from pact24.sim.models.scenario import FAMILIES
 
@@ -170,9 +170,8 @@ def test_designs_meet_common_random_numbers(tmp_path: Path) -> None:
     not depend on the design, so differences between designs are never noise between draws."""
     design = designs_of("tripwire-presence")[0]
     twin = design.model_copy(update={"name": "twin"})
-    sweep = Sweep((design, twin), EXPERIMENTS.iloc[:1], runs=3, seed=8, engine="reference")
-    run_sweep(sweep, tmp_path, workers=1)
-    o = read(tmp_path).outcomes
+    o = _run(tmp_path, designs=[design, twin], runs_per_sample=3, seed=8, workers=1).outcomes
+    assert len(o) == 2 * len(EXPERIMENTS) * len(FAMILIES)
     a = o[o["design"] == "twin"].drop(columns="design").reset_index(drop=True)
     b = o[o["design"] == design.name].drop(columns="design").reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b)

@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from pact24.designs.schema import Design
 from pact24.explore.defaults import ENGINE, RUNS_PER_SAMPLE, SAMPLES, SEED
 from pact24.explore.parts import read_arguments, read_tables
 from pact24.explore.sampling import latin
@@ -47,7 +48,7 @@ def read(path: Path | str) -> Assessment:
 def evaluate(
     experiments: pd.DataFrame,
     *,
-    designs: Sequence[str] | str = "all",
+    designs: Sequence[str | Design] | str = "all",
     runs_per_sample: int = RUNS_PER_SAMPLE,
     seed: int = SEED,
     executor: str = "local",
@@ -67,7 +68,7 @@ def evaluate(
 
 def assess(
     *,
-    designs: Sequence[str] | str = "all",
+    designs: Sequence[str | Design] | str = "all",
     samples: int = SAMPLES,
     runs_per_sample: int = RUNS_PER_SAMPLE,
     seed: int = SEED,

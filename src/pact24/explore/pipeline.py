@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pact24.designs.schema import Design
 from pact24.explore.defaults import ENGINE, RUNS_PER_SAMPLE, SAMPLES, SEED
 from pact24.explore.sweep import Progress
 
@@ -18,7 +19,7 @@ from pact24.explore.sweep import Progress
 class AssessArgs:
     """The arguments of ``pact24 assess`` (``out=None``: a new temporary folder)."""
 
-    designs: Sequence[str] | str = "all"
+    designs: Sequence[str | Design] | str = "all"
     samples: int = SAMPLES
     runs_per_sample: int = RUNS_PER_SAMPLE
     seed: int = SEED

@@ -183,10 +183,11 @@ def run_sweep(
     return folder
 
 
-def designs_of(names: Sequence[str] | str) -> tuple[Design, ...]:
-    """``"all"`` (every preset), or preset names and design files."""
+def designs_of(names: Sequence[str | Design] | str) -> tuple[Design, ...]:
+    """``"all"`` (every preset), preset names and design files (a list, or comma-separated),
+    or designs already made (variants a lever search builds)."""
     from pact24.designs import preset_names, resolve_design
 
     if isinstance(names, str):
         names = preset_names() if names == "all" else [n.strip() for n in names.split(",")]
-    return tuple(resolve_design(n) for n in names if n)
+    return tuple(n if isinstance(n, Design) else resolve_design(n) for n in names if n)
