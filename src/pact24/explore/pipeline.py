@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pact24.designs.schema import Design
+from pact24.explore.api import assess
 from pact24.explore.defaults import ENGINE, RUNS_PER_SAMPLE, SAMPLES, SEED
 from pact24.explore.sweep import Progress
 
@@ -32,8 +33,6 @@ class AssessArgs:
 
 def run_pipeline(args: AssessArgs, progress: Progress | None = None) -> Path:
     """Run the assessment of ``args``; the folder that holds its results."""
-    from pact24.explore.api import assess
-
     assessment = assess(
         designs=args.designs,
         samples=args.samples,
