@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from pact24.errors import InvalidInput
-from pact24.explore.api import Assessment, assess, evaluate, read
+from pact24.explore.api import Assessment, assess, evaluate, evaluator, read
 from pact24.explore.parts import OUTCOMES_FILE, PARTS
 from pact24.explore.pipeline import AssessArgs, run_pipeline
 from pact24.explore.sampling import latin
@@ -176,3 +176,15 @@ def test_designs_meet_common_random_numbers(tmp_path: Path) -> None:
     b = o[o["design"] == design.name].drop(columns="design").reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b)
     assert (o["p_attacked"] > 0).any()
+
+
+def test_the_evaluator_callback_is_the_sweep_and_reads_back_a_finished_call(
+    one_worker: Assessment, tmp_path: Path
+) -> None:
+    evaluate_ = evaluator(out=tmp_path, workers=1, engine="reference")
+    once = evaluate_(designs_of(DESIGNS), EXPERIMENTS, 2, 5)
+    pd.testing.assert_frame_equal(once, one_worker.outcomes)
+    (folder,) = tmp_path.glob("sweep-*")
+    parts = {p: p.stat().st_mtime_ns for p in (folder / PARTS).glob("*.parquet")}
+    pd.testing.assert_frame_equal(evaluate_(designs_of(DESIGNS), EXPERIMENTS, 2, 5), once)
+    assert {p: p.stat().st_mtime_ns for p in (folder / PARTS).glob("*.parquet")} == parts

@@ -12,8 +12,10 @@ again) and resume there; ``progress(done, total)`` is called as tasks finish.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,6 +66,38 @@ def evaluate(
     sweep = Sweep(designs_of(designs), experiments, runs_per_sample, seed, engine)
     run_sweep(sweep, folder, executor=executor, workers=workers, address=address, progress=progress)
     return read(folder)
+
+
+Evaluate = Callable[[Sequence[Design], pd.DataFrame, int, int], pd.DataFrame]
+"""``evaluate(designs, experiments, runs, seed)``: the outcome rows of a sweep."""
+
+
+def evaluator(
+    *,
+    out: Path | str | None = None,
+    executor: str = "local",
+    workers: int | None = None,
+    address: str | None = None,
+    engine: str = ENGINE,
+    progress: Progress | None = None,
+) -> Evaluate:
+    """The sweep as a callback for analyses that simulate designs or futures of their own
+    (screening, Sobol, lever search). Each call streams to ``out/sweep-<key>``, the key a hash
+    of its arguments, so calling it again with the same arguments resumes or just reads."""
+    root = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="pact24-assess-"))
+
+    def evaluate_(
+        designs: Sequence[Design], experiments: pd.DataFrame, runs: int, seed: int
+    ) -> pd.DataFrame:
+        sweep = Sweep(tuple(designs), experiments, runs, seed, engine)
+        text = json.dumps(sweep.arguments(), sort_keys=True).encode()
+        folder = root / f"sweep-{hashlib.sha256(text).hexdigest()[:16]}"
+        run_sweep(
+            sweep, folder, executor=executor, workers=workers, address=address, progress=progress
+        )
+        return read_tables(folder)[1]
+
+    return evaluate_
 
 
 def assess(

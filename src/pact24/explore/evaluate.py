@@ -5,9 +5,9 @@ column of ``pact24.sim.results.COLUMNS`` as arrays in run order, from the compil
 (``pact24.sim.kernel.run_table``) or from the reference runner's rows.
 
 Seeds: future ``f`` and family index ``j`` (in ``scenario.FAMILIES``) take their seed from
-``SeedSequence(seed, spawn_key=(f, j))``. The design is not in the key, so every design meets
-the same random numbers in the same future (common random numbers: differences between designs
-are not noise between their draws).
+``SeedSequence(seed, spawn_key=(f, j))`` (its first 32-bit word). The design is not in the
+key, so every design meets the same random numbers in the same future (common random numbers:
+differences between designs are not noise between their draws).
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ _NUMPY = {"bool": np.bool_, "int64": np.int64, "float64": np.float64, "string": 
 
 def future_seed(seed: int, future: int, family: int) -> int:
     """The seed of future ``future`` against family index ``family`` (not the design)."""
-    state = np.random.SeedSequence(seed, spawn_key=(future, family)).generate_state(1, np.uint64)
-    return int(state[0])
+    return int(np.random.SeedSequence(seed, spawn_key=(future, family)).generate_state(1)[0])
 
 
 def simulate_columns(
