@@ -50,6 +50,10 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "pact24.sim.cli:simulate_cmd",
         "Simulate crises under a guarantee design and summarise how credible it is.",
     ),
+    "assess": Subcommand(
+        "pact24.explore.cli:assess_cmd",
+        "Assess every design against sampled futures: outcomes per design, future and family.",
+    ),
     "backcast": Subcommand(
         "pact24.sim.backcast.cli:backcast_cmd",
         "Backcast the guarantor model on historical guarantees; Brier score against a base rate.",
