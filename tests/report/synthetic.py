@@ -187,10 +187,7 @@ def inputs(futures: int = 12, seed: int = 3) -> ReportInputs:
             ("meloni-24h, run 0 (seed 7): crisis 1 not honoured", ["Run 0 ...", "  outcome"]),
         ],
         calibration=calibration_summary(),
-        reproduce=Reproduce(
-            version="0.1.0",
-            seed=seed,
-            command="pact24 assess --quick --seed 3",
-            parameters={"samples": futures, "runs_per_sample": 50},
+        reproduce=Reproduce.of(
+            "pact24 assess --quick --seed 3", seed, {"samples": futures, "runs_per_sample": 50}
         ),
     )

@@ -14,6 +14,7 @@ import pytest
 from tests.report import synthetic
 from tests.service.test_web_browser import CHROMIUM, CHROMIUM_ARGS, PNG_MAGIC, _need_browser
 
+import pact24
 from pact24.report import headline, summaries
 from pact24.report.assessment import ReportInputs, write_report
 
@@ -43,6 +44,8 @@ def test_the_report_is_one_self_contained_page_with_its_figures(report: Path) ->
     assert html.count('src="data:image/png;base64,') == len(FIGURES)
     assert "http://" not in html and "https://" not in html
     assert "<script" not in html
+    assert f"pact24 {pact24.__version__}, seed 3" in html
+    assert "pact24 assess --quick --seed 3" in html
 
 
 def _headline(inputs: ReportInputs) -> str:

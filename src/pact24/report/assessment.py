@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 import pandas as pd
 
+import pact24
 from pact24.files import write_atomic
 from pact24.report import figures, headline, summaries
 from pact24.report.calibration import CalibrationSummary
@@ -36,6 +37,11 @@ class Reproduce:
     command: str
     parameters: Mapping[str, Any]
     """The sweep's arguments (designs, samples, runs per sample, executor...)."""
+
+    @classmethod
+    def of(cls, command: str, seed: int, parameters: Mapping[str, Any]) -> Reproduce:
+        """This installation's version with the command, seed and arguments of a sweep."""
+        return cls(pact24.__version__, seed, command, dict(parameters))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,9 @@ from matplotlib.figure import Figure
 from pact24.report import summaries
 
 _DPI = 110
+_LABELS = 12
+"""The Pareto front's points are named on the figure up to this many (the report's table
+names them all)."""
 
 
 def png(fig: Figure) -> bytes:
@@ -78,7 +81,8 @@ def pareto(table: pd.DataFrame) -> Figure:
         color="#b91c1c",
         label="Pareto front",
     )
-    for variant, cost_eur, credibility in front[
+    labelled = front if len(front) <= _LABELS else front.iloc[:0]
+    for variant, cost_eur, credibility in labelled[
         ["variant", "cost_eur_per_year", "credibility"]
     ].itertuples(index=False):
         ax.annotate(
@@ -194,10 +198,13 @@ def deterrence(outcomes: pd.DataFrame) -> Figure:
 
 def sobol(table: pd.DataFrame) -> Figure:
     outcomes = list(dict.fromkeys(table["outcome"]))
-    fig, axes = plt.subplots(
-        1, len(outcomes), figsize=(5 * len(outcomes), 0.4 * table["parameter"].nunique() + 1.8)
-    )
-    for ax, outcome in zip(np.atleast_1d(axes), outcomes, strict=True):
+    ncols = max(1, min(3, len(outcomes)))
+    nrows = max(1, -(-len(outcomes) // ncols))
+    height = 0.4 * table["parameter"].nunique() + 1.8
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5 * ncols, height * nrows), squeeze=False)
+    for ax in axes.flat[len(outcomes) :]:
+        ax.set_visible(False)
+    for ax, outcome in zip(axes.flat, outcomes, strict=False):
         rows = table[table["outcome"] == outcome].sort_values("ST")
         y = np.arange(len(rows))
         ax.barh(y - 0.2, rows["ST"], 0.4, xerr=rows["ST_conf"], label="total (ST)", color="#1d4ed8")
@@ -206,6 +213,6 @@ def sobol(table: pd.DataFrame) -> Figure:
         ax.set_title(outcome, fontsize=10)
         ax.set_xlim(left=min(0.0, float(rows["S1"].min())))
         ax.grid(axis="x", alpha=0.3)
-    np.atleast_1d(axes)[0].legend(fontsize=8)
+    axes.flat[0].legend(fontsize=8)
     fig.suptitle("Sobol indices: what the outcomes depend on")
     return fig

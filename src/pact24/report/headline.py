@@ -114,7 +114,9 @@ def _against_others(focus: str, by_design: pd.DataFrame, robustness: pd.DataFram
 def _what_it_takes(pareto: pd.DataFrame, pivotal: pd.DataFrame) -> str:
     front = pareto[pareto["on_front"].astype(bool)].sort_values("cost_eur_per_year")
     credible = front[front["credibility"] >= CREDIBLE]
-    if credible.empty:
+    if front.empty:
+        text = "The lever search returned no setting of the levers."
+    elif credible.empty:
         top = front.iloc[-1]
         text = (
             f"No setting of the levers searched reaches a credibility of {pct(CREDIBLE)}: the "
@@ -145,15 +147,18 @@ def _assumptions(
 ) -> list[str]:
     lines = [calibration_line]
     main = sobol[sobol["outcome"] == "p_pledges_ge3_24h"]
-    if main.empty:
+    if main.empty and not sobol.empty:
         main = sobol[sobol["outcome"] == sobol["outcome"].iloc[0]]
-    top = main.sort_values("ST", ascending=False).head(3)
-    outcome = str(main["outcome"].iloc[0])
-    lines.append(
-        f"{outcome} depends most on "
-        + ", ".join(f"{r.parameter} (total Sobol index {r.ST:.2f})" for r in top.itertuples())
-        + ": the answer is only as good as their ranges in the parameter registry."
-    )
+    if not main.empty:
+        top = main.sort_values("ST", ascending=False).head(3)
+        lines.append(
+            f"{main['outcome'].iloc[0]} depends most on "
+            + ", ".join(
+                f"{name} (total Sobol index {st:.2f})"
+                for name, st in top[["parameter", "ST"]].itertuples(index=False)
+            )
+            + ": the answer is only as good as their ranges in the parameter registry."
+        )
     if prim_boxes:
         lines.append(f"Where it breaks: {str(prim_boxes[0]['narrative']).rstrip('.')}.")
     return lines
