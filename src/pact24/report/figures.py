@@ -40,7 +40,7 @@ def _colours(designs: Sequence[str]) -> dict[str, tuple[float, float, float, flo
 
 
 def _sweep(table: pd.DataFrame, x: str, xlabel: str, title: str) -> Figure:
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True, layout="constrained")
     colours = _colours(list(dict.fromkeys(table["design"])))
     for ax, col, horizon in zip(
         axes, ("p_pledges_ge3_24h", "p_pledges_ge3_7d"), ("24 hours", "7 days"), strict=True
@@ -201,7 +201,9 @@ def sobol(table: pd.DataFrame) -> Figure:
     ncols = max(1, min(3, len(outcomes)))
     nrows = max(1, -(-len(outcomes) // ncols))
     height = 0.4 * table["parameter"].nunique() + 1.8
-    fig, axes = plt.subplots(nrows, ncols, figsize=(5 * ncols, height * nrows), squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(6 * ncols, height * nrows), squeeze=False, layout="constrained"
+    )
     for ax in axes.flat[len(outcomes) :]:
         ax.set_visible(False)
     for ax, outcome in zip(axes.flat, outcomes, strict=False):
