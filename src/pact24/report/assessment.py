@@ -99,6 +99,21 @@ _COMPARISON = (
 )
 
 
+_FRONT = (
+    "variant",
+    "window_hours",
+    "k",
+    "activation",
+    "qrf_size",
+    "coalition",
+    "stationed",
+    "credibility",
+    "robust_share",
+    "cost_eur_per_year",
+)
+"""The lever search's columns the report shows (the contract's, less ``on_front``)."""
+
+
 def _cell(x: Any, kind: str) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "—"
@@ -260,9 +275,9 @@ def write_report(inputs: ReportInputs, out_dir: Path) -> Path:
         ranking_reversal=headline.pct(inputs.ranking_reversal),
         ranking_pairs=_frame(inputs.ranking_pairs, {"p_a_beats_b": "pct"}),
         front=_frame(
-            inputs.pareto[inputs.pareto["on_front"].astype(bool)]
-            .sort_values("cost_eur_per_year")
-            .drop(columns="on_front"),
+            inputs.pareto[inputs.pareto["on_front"].astype(bool)].sort_values("cost_eur_per_year")[
+                list(_FRONT)
+            ],
             {"credibility": "pct", "robust_share": "pct", "cost_eur_per_year": "eur"},
         ),
         pivotal=_frame(inputs.pivotal, {"credibility_without": "pct", "delta_credibility": "dec"}),

@@ -83,6 +83,10 @@ def write(
     return Headline(answer, _assumptions(sobol, prim_boxes, calibration_line))
 
 
+def _window(hours: Any) -> str:
+    return "no window" if pd.isna(hours) else f"{float(hours):g}-hour window"
+
+
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
@@ -127,8 +131,8 @@ def _what_it_takes(pareto: pd.DataFrame, pivotal: pd.DataFrame) -> str:
         c = credible.iloc[0]
         text = (
             f"What would make it credible: the cheapest setting of the levers with a "
-            f"credibility of at least {pct(CREDIBLE)} is {c['variant']} (a "
-            f"{c['window_hours']:g}-hour window, k = {c['k']}, activation {c['activation']}, a "
+            f"credibility of at least {pct(CREDIBLE)} is {c['variant']} ("
+            f"{_window(c['window_hours'])}, k = {c['k']}, activation {c['activation']}, a "
             f"QRF of {c['qrf_size']:,.0f}, {c['stationed']:,.0f} troops stationed, coalition "
             f"{c['coalition']}): credibility {pct(c['credibility'])}, robust in "
             f"{pct(c['robust_share'])} of futures, for {eur(c['cost_eur_per_year'])} a year."
