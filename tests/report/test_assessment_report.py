@@ -79,6 +79,9 @@ def test_the_headline_is_written_from_the_numbers() -> None:
     assert "of at least 50 % is v2" in first
     assert "The most pivotal state is USA" in first
     assert "guarantor.escalation_fear (total Sobol index 0.70)" in first
+    nobody = base.robustness.assign(share_meeting_bar=0.0)
+    assert "No design meets the bar" in _headline(replace(base, robustness=nobody))
+    assert "is tripwire-presence (mean regret 0.05)" in _headline(replace(base, robustness=nobody))
     pareto = base.pareto.assign(credibility=base.pareto["credibility"] / 10)
     assert "No setting of the levers searched reaches" in _headline(replace(base, pareto=pareto))
 

@@ -94,18 +94,28 @@ def _ordinal(n: int) -> str:
 
 def _against_others(focus: str, by_design: pd.DataFrame, robustness: pd.DataFrame, bar: str) -> str:
     rob = summaries.records(robustness.set_index("design"))
-    best = max(rob, key=lambda d: rob[d]["share_meeting_bar"])
+    best = max(rob, key=lambda d: (rob[d]["share_meeting_bar"], -rob[d]["mean_regret"]))
     designs = summaries.records(by_design)
     ranked = sorted(designs, key=lambda d: -designs[d]["p_pledges_ge3_24h"])
     place = ranked.index(focus) + 1
     least = min(designs, key=lambda d: designs[d]["p_attacked"])
     text = (
         f"Of the {len(by_design)} designs compared, {focus} ranks {_ordinal(place)} on troop "
-        f"pledges within 24 hours. The most robust design is {best}: it meets the bar ({bar}) in "
-        f"{pct(rob[best]['share_meeting_bar'])} of futures"
+        f"pledges within 24 hours. "
     )
-    if focus in rob and best != focus:
-        text += f", against {pct(rob[focus]['share_meeting_bar'])} for {focus}"
+    if rob[best]["share_meeting_bar"] > 0:
+        text += (
+            f"The most robust design is {best}: it meets the bar ({bar}) in "
+            f"{pct(rob[best]['share_meeting_bar'])} of futures"
+        )
+        if focus in rob and best != focus:
+            text += f", against {pct(rob[focus]['share_meeting_bar'])} for {focus}"
+    else:
+        text += (
+            f"No design meets the bar ({bar}) in any sampled future; the one that falls "
+            f"least short of the best in each future is {best} (mean regret "
+            f"{rob[best]['mean_regret']:.2f})"
+        )
     text += (
         f". The adversary is deterred most by {least} (attacks in "
         f"{pct(designs[least]['p_attacked'])} of campaigns"
