@@ -59,7 +59,7 @@ def _headline(inputs: ReportInputs) -> str:
         inputs.pivotal,
         inputs.sobol,
         inputs.prim_boxes,
-        "calibration",
+        ["calibration"],
     )
     return " ".join(h.answer + h.assumptions)
 

@@ -248,7 +248,14 @@ def write_report(inputs: ReportInputs, out_dir: Path) -> Path:
     """Write ``out_dir/index.html`` and ``out_dir/figures/*.png``; the page's path."""
     by_design = summaries.per_design(inputs.outcomes)
     focus = FOCUS if FOCUS in by_design.index else str(by_design.index[0])
-    calibration_line = _calibration_line(inputs.calibration)
+    ranges = _ranges(inputs.experiments)
+    futures = int(inputs.experiments["future"].nunique())
+    premises = [
+        _calibration_line(inputs.calibration),
+        f"The {futures} futures vary {len(ranges)} deep uncertainties, each over the range the "
+        "parameter registry gives it (listed under Reproduce); every other parameter stays at "
+        "its registry default, and a world outside those ranges is not assessed.",
+    ]
     head = headline.write(
         focus,
         by_design,
@@ -258,7 +265,7 @@ def write_report(inputs: ReportInputs, out_dir: Path) -> Path:
         inputs.pivotal,
         inputs.sobol,
         inputs.prim_boxes,
-        calibration_line,
+        premises,
     )
     html = _TEMPLATES.get_template("assessment.html").render(
         focus=focus,
@@ -285,8 +292,8 @@ def write_report(inputs: ReportInputs, out_dir: Path) -> Path:
         calibration=inputs.calibration,
         pct=headline.pct,
         reproduce=inputs.reproduce,
-        ranges=_ranges(inputs.experiments),
-        futures=int(inputs.experiments["future"].nunique()),
+        ranges=ranges,
+        futures=futures,
     )
     page = out_dir / "index.html"
     write_atomic(page, html)

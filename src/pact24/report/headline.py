@@ -61,9 +61,11 @@ def write(
     pivotal: pd.DataFrame,
     sobol: pd.DataFrame,
     prim_boxes: Sequence[Mapping[str, Any]],
-    calibration_line: str,
+    premises: Sequence[str],
 ) -> Headline:
-    """The headline for design ``focus`` (a row of ``by_design``, :func:`summaries.per_design`)."""
+    """The headline for design ``focus`` (a row of ``by_design``, :func:`summaries.per_design`);
+    ``premises``: what the simulation takes as given (the caller words them), listed first
+    among the assumptions."""
     f = summaries.records(by_design)[focus]
     p24 = f["p_pledges_ge3_24h"]
     answer = [
@@ -80,7 +82,7 @@ def write(
     ]
     answer.append(_against_others(focus, by_design, robustness, robustness_bar))
     answer.append(_what_it_takes(pareto, pivotal))
-    return Headline(answer, _assumptions(sobol, prim_boxes, calibration_line))
+    return Headline(answer, _assumptions(sobol, prim_boxes, premises))
 
 
 def _window(hours: Any) -> str:
@@ -157,9 +159,9 @@ def _what_it_takes(pareto: pd.DataFrame, pivotal: pd.DataFrame) -> str:
 
 
 def _assumptions(
-    sobol: pd.DataFrame, prim_boxes: Sequence[Mapping[str, Any]], calibration_line: str
+    sobol: pd.DataFrame, prim_boxes: Sequence[Mapping[str, Any]], premises: Sequence[str]
 ) -> list[str]:
-    lines = [calibration_line]
+    lines = list(premises)
     main = sobol[sobol["outcome"] == "p_pledges_ge3_24h"]
     if main.empty and not sobol.empty:
         main = sobol[sobol["outcome"] == sobol["outcome"].iloc[0]]
