@@ -142,6 +142,36 @@ def test_morris_ranks_a_planted_parameter_first() -> None:
     assert picked == {"demand.prob"}
 
 
+def test_noise_floor_matches_pure_binomial_noise() -> None:
+    """An outcome that no parameter moves: every mu* is noise, and of the floor's size."""
+    rng = np.random.default_rng(9)
+    runs = 50
+
+    def evaluate(
+        designs: list[Design], experiments: pd.DataFrame, runs_: int, seed: int
+    ) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "design": designs[0].name,
+                "future": int(f),
+                "family": fam,
+                "runs": runs,
+                "p_pledges_ge3_7d": rng.binomial(runs, 0.3) / runs,
+            }
+            for f in experiments["future"]
+            for fam in ("a", "b", "c", "d", "e")
+        )
+
+    table = sensitivity.screen(
+        evaluate, resolve_design("meloni-24h"), trajectories=40, runs=runs, seed=9, names=TOY
+    )
+    exact = pd.DataFrame({"family": list("abcde"), "runs": runs, "p_pledges_ge3_7d": 0.3})
+    floor = sensitivity.noise_floor(exact, "p_pledges_ge3_7d")
+    assert floor == pytest.approx(np.sqrt(2 * 0.3 * 0.7 / runs / 5) * np.sqrt(2 / np.pi) * 1.5)
+    assert table["mu_star"].mean() == pytest.approx(floor, rel=0.25)
+    assert not table["selected"].any()
+
+
 def test_sobol_indices_of_a_linear_toy() -> None:
     names = ("guarantor.base.troops", "demand.prob")
     exp = sensitivity.sobol_experiments(names, 256, seed=5)
@@ -162,7 +192,8 @@ def test_assumptions_are_the_registry_s_assumptions() -> None:
 
 def _stub(formula: dict[str, float]) -> levers.Evaluate:
     """An evaluate whose every probability is ``sum(weight * scaled parameter)`` of the future
-    (over the parameters the experiments vary), the same for every design and family."""
+    (over the parameters the experiments vary), the same for every design and family, exactly
+    (``runs`` says a million, so the screen's noise floor is negligible)."""
 
     def evaluate(
         designs: list[Design], experiments: pd.DataFrame, runs: int, seed: int
@@ -173,6 +204,7 @@ def _stub(formula: dict[str, float]) -> levers.Evaluate:
                 "design": d.name,
                 "future": int(f),
                 "family": fam,
+                "runs": 10**6,
                 "p_pledges_ge3_7d": v,
                 "p_pledges_ge3_24h": v / 2,
             }

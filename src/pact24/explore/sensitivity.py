@@ -64,14 +64,21 @@ def morris_experiments(names: Sequence[str], trajectories: int, seed: int) -> pd
 
 
 def morris_indices(
-    experiments: pd.DataFrame, y: np.ndarray, seed: int, *, share: float = 0.1, most: int = 8
+    experiments: pd.DataFrame,
+    y: np.ndarray,
+    seed: int,
+    *,
+    share: float = 0.1,
+    most: int = 8,
+    noise: float = 0.0,
 ) -> pd.DataFrame:
-    """Morris's mu* (mean absolute elementary effect, scaled to the parameter's range), its
-    confidence half-width, and sigma, per parameter, largest mu* first.
+    """Morris's mu* (mean absolute elementary effect: the change of the outcome per full range
+    of the parameter), its confidence half-width, and sigma, per parameter, largest mu* first.
 
-    ``selected``: mu* at least ``share`` of the largest mu* and above its own confidence
-    half-width (an effect the screen cannot tell from Monte Carlo noise is not selected), at most
-    ``most`` parameters; the rule keeps Sobol's cost, ``N * (selected + 2)`` evaluations, small.
+    ``selected``: mu* at least ``share`` of the largest, and the lower end of its confidence
+    interval above ``noise`` (the mu* that Monte Carlo noise alone gives, :func:`noise_floor`;
+    0 for an exact model), at most ``most`` parameters; the cap keeps Sobol's cost,
+    ``N * (selected + 2)`` evaluations, small.
     """
     names = [c for c in experiments.columns if c not in ("future", "sample")]
     x = experiments[names].to_numpy(dtype=float)
@@ -89,9 +96,26 @@ def morris_indices(
     out = out.sort_values("mu_star", ascending=False).reset_index(drop=True)
     top = float(out["mu_star"].max())
     keep = (out["mu_star"] > 0) & (out["mu_star"] >= share * top)
-    keep &= out["mu_star"] > out["mu_star_conf"]
+    keep &= out["mu_star"] - out["mu_star_conf"] > noise
     out["selected"] = keep & (out.index < most)
     return out
+
+
+def noise_floor(outcomes: pd.DataFrame, outcome: str) -> float:
+    """The mu* that binomial noise alone gives a probability outcome's family mix.
+
+    The mix over F families of runs-run estimates has variance ``sum p(1 - p) / runs / F^2``; an
+    elementary effect is the difference of two independent mixes over the step
+    ``delta = LEVELS / (2 (LEVELS - 1))``, and the mean absolute value of a centred normal is
+    ``sigma * sqrt(2 / pi)``. Not a probability (no ``p_`` prefix): 0, no floor.
+    """
+    if not outcome.startswith("p_"):
+        return 0.0
+    p = outcomes[outcome].to_numpy(dtype=float)
+    var = p * (1 - p) / outcomes["runs"].to_numpy(dtype=float)
+    per_future = var.mean() / outcomes["family"].nunique()
+    delta = LEVELS / (2 * (LEVELS - 1))
+    return float(np.sqrt(2 * per_future) * np.sqrt(2 / np.pi) / delta)
 
 
 def sobol_experiments(names: Sequence[str], n: int, seed: int) -> pd.DataFrame:
@@ -143,7 +167,8 @@ def screen(
     """Morris screening of ``names`` (default: every assumption) on ``design``'s ``outcome``."""
     exp = morris_experiments(names or assumptions(), trajectories, seed)
     out = evaluate([design], exp, runs, seed)
-    return morris_indices(exp, mixed(out, design.name, outcome, len(exp)), seed)
+    y = mixed(out, design.name, outcome, len(exp))
+    return morris_indices(exp, y, seed, noise=noise_floor(out, outcome))
 
 
 def sobol(
