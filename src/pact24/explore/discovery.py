@@ -71,7 +71,7 @@ def discover(
     dense but often too small to mean anything. Boxes are found one after another on the futures
     the earlier boxes leave, up to ``max_boxes``; a box PRIM cannot make denser than the rest
     ends the search. ``descriptions`` names the parameters in the sentence (default: the
-    registry's).
+    registry's). No boxes when no future fails or every one does: nothing to separate.
     """
     fails = failure.flags(outcomes)
     x = experiments.set_index("future").loc[fails.index]

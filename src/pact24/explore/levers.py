@@ -32,7 +32,9 @@ from pact24.vocab import PostureKind, ReadinessTier
 Evaluate = Callable[[list[Design], pd.DataFrame, int, int], pd.DataFrame]
 
 CREDIBILITY = "p_pledges_ge3_7d"
-"""The outcome credibility is measured on (mean of its family mix over futures)."""
+"""The outcome credibility is measured on by default (mean of its family mix over futures). It
+counts pledges, not the design's own rule, so k moves it only through the guarantors' behaviour:
+judging variants by ``p_honoured`` would make k = 1 credible by definition."""
 
 
 @dataclass(frozen=True)
@@ -187,12 +189,13 @@ def pareto(
     seed: int,
     levers: Levers | None = None,
     bar: Bar = DEFAULT_BAR,
+    credibility: str = CREDIBILITY,
 ) -> pd.DataFrame:
     """The lever grid on ``base``: credibility, yearly cost, the share of futures meeting
     ``bar`` (robust share) and whether the variant is on the credibility-cost front."""
     table = variants(base, levers or default_levers(base))
     outcomes = evaluate(list(table["design"]), experiments, runs, seed)
-    cred = family_mix(outcomes, CREDIBILITY).mean()
+    cred = family_mix(outcomes, credibility).mean()
     robust = bar.met(outcomes).mean()
     table["credibility"] = table["variant"].map(cred).astype(float)
     table["cost_eur_per_year"] = [yearly_cost(d, experiments) for d in table["design"]]
@@ -224,12 +227,18 @@ def without(design: Design, iso3: str) -> Design:
 
 
 def pivotal(
-    evaluate: Evaluate, base: Design, experiments: pd.DataFrame, *, runs: int, seed: int
+    evaluate: Evaluate,
+    base: Design,
+    experiments: pd.DataFrame,
+    *,
+    runs: int,
+    seed: int,
+    credibility: str = CREDIBILITY,
 ) -> pd.DataFrame:
     """Each guarantor's weight: credibility of ``base`` without it, and the change from the whole
     coalition (negative: the state's leaving costs credibility), largest change first."""
     designs = [base, *(without(base, g.iso3) for g in base.guarantors)]
-    cred = family_mix(evaluate(designs, experiments, runs, seed), CREDIBILITY).mean()
+    cred = family_mix(evaluate(designs, experiments, runs, seed), credibility).mean()
     full = float(cred[base.name])
     out = pd.DataFrame(
         {
