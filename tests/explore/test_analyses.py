@@ -95,8 +95,8 @@ def _planted_box(n: int = 250) -> tuple[pd.DataFrame, pd.DataFrame]:
     exp.insert(0, "sample", "lhs")
     exp.insert(0, "future", np.arange(n))
     fails = (u[:, 0] < 0.3) & (u[:, 1] > 0.6)
-    score = np.where(fails, 0.1, 0.5)
-    return exp, _outcomes({"meloni-24h": score}, "p_pledges_ge3_24h")
+    score = np.where(fails, 0.02, 0.5)
+    return exp, _outcomes({"meloni-24h": score}, "p_pledges_ge1_24h")
 
 
 def test_prim_finds_the_planted_box() -> None:
@@ -118,7 +118,15 @@ def test_prim_finds_the_planted_box() -> None:
 
 def test_prim_finds_nothing_when_every_future_fails() -> None:
     exp, out = _planted_box(50)
-    out["p_pledges_ge3_24h"] = 0.0
+    out["p_pledges_ge1_24h"] = 0.0
+    assert discovery.discover(exp, out) == []
+
+
+def test_prim_reports_no_box_for_failures_unrelated_to_the_parameters() -> None:
+    exp, out = _planted_box(120)
+    coin = np.random.default_rng(11).uniform(size=120) < 0.5
+    per_future = dict(zip(exp["future"], np.where(coin, 0.02, 0.5), strict=True))
+    out["p_pledges_ge1_24h"] = out["future"].map(per_future)
     assert discovery.discover(exp, out) == []
 
 

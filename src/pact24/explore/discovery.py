@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,8 +29,8 @@ class Failure:
     ``below``."""
 
     design: str = "meloni-24h"
-    outcome: str = "p_pledges_ge3_24h"
-    below: float = 0.2
+    outcome: str = "p_pledges_ge1_24h"
+    below: float = 0.1
 
     def describe(self) -> str:
         return (
@@ -46,11 +47,12 @@ class Failure:
 
 
 DEFAULT_FAILURE = Failure()
-"""The seed's design fails when, over the family mix, fewer than one attack in five sees three
-guarantors pledge troops by the 24-hour deadline: its own rule (k = 3) met in its own window.
-One in five rather than one in two because at the registry's defaults the 24-hour window is
-rarely met at all; a bar that nearly every future fails leaves PRIM nothing to separate. A stated
-choice: pass another :class:`Failure`."""
+"""The seed's design fails when, over the family mix, fewer than one attack in ten sees even one
+guarantor pledge troops by the 24-hour deadline: the window's promise is a troop answer within
+the day, and below one in ten an attacker can plan on none coming. Not the design's own rule
+(three pledges): at the registry's ranges that is met by the deadline so rarely that nearly
+every future fails it, which leaves PRIM nothing to separate. A stated choice: pass another
+:class:`Failure`."""
 
 _UNCERTAIN_SKIP = ("future", "sample")
 
@@ -62,6 +64,7 @@ def discover(
     *,
     density: float = 0.8,
     max_boxes: int = 2,
+    max_qp: float = 0.05,
     descriptions: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """PRIM boxes of the futures in which ``failure`` holds.
@@ -70,8 +73,12 @@ def discover(
     at least ``density`` (the densest point when none reaches it): PRIM's last peel is always
     dense but often too small to mean anything. Boxes are found one after another on the futures
     the earlier boxes leave, up to ``max_boxes``; a box PRIM cannot make denser than the rest
-    ends the search. ``descriptions`` names the parameters in the sentence (default: the
-    registry's). No boxes when no future fails or every one does: nothing to separate.
+    ends the search. A restriction is kept only if its quasi-p-value (EMA Workbench's one-sided
+    binomial test that the restriction raises the density) is below ``max_qp``, and coverage,
+    density and mass are those of the box of the kept restrictions; a box with none left ends
+    the search, so a small sample yields no boxes rather than noise. ``descriptions`` names the
+    parameters in the sentence (default: the registry's). No boxes either when no future fails
+    or every one does: nothing to separate.
     """
     fails = failure.flags(outcomes)
     x = experiments.set_index("future").loc[fails.index]
@@ -82,31 +89,39 @@ def discover(
         return []
     prim = _prim()
     base = float(y.mean())
-    search = prim.Prim(x, y, threshold=base, mass_min=0.05)
+    with _quiet():
+        search = prim.Prim(x, y, threshold=base, mass_min=0.05)
     found: list[dict[str, Any]] = []
     for _ in range(max_boxes):
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", module="ema_workbench")
+        with _quiet():
             box = search.find_box()
         if box is None or len(box.peeling_trajectory) < 2:
             break
         i = _choose(box.peeling_trajectory, density)
         box.select(i)
-        limits = _limits(box.box_lims[i], x)
+        limits = {
+            n: lim
+            for n, lim in _limits(box.box_lims[i], x).items()
+            if any(0 <= q < max_qp for q in box.qp[i].get(n, ()))
+        }
         if not limits:
             break
-        row = box.peeling_trajectory.iloc[i]
+        inside = np.ones(len(x), dtype=bool)
+        for n, (lo, hi) in limits.items():
+            inside &= (x[n] >= lo).to_numpy() & (x[n] <= hi).to_numpy()
+        coverage = float(y[inside].sum() / y.sum())
+        dens = float(y[inside].mean())
         found.append(
             {
-                "coverage": float(row["coverage"]),
-                "density": float(row["density"]),
-                "mass": float(row["mass"]),
+                "coverage": coverage,
+                "density": dens,
+                "mass": float(inside.mean()),
                 "limits": limits,
                 "narrative": narrate(
                     failure,
                     limits,
-                    float(row["coverage"]),
-                    float(row["density"]),
+                    coverage,
+                    dens,
                     ranges={n: (float(x[n].min()), float(x[n].max())) for n in limits},
                     descriptions=descriptions,
                 ),
@@ -123,6 +138,14 @@ def _prim() -> Any:
         warnings.simplefilter("ignore")
         from ema_workbench.analysis import prim
     return prim
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """EMA Workbench's own deprecation warnings (pandas' ``inplace``) are not the caller's."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module="ema_workbench")
+        yield
 
 
 def _choose(trajectory: pd.DataFrame, density: float) -> int:
