@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -18,6 +19,8 @@ from rich.progress import (
 from pact24.explore.defaults import (
     ENGINE,
     ENGINES,
+    FULL,
+    QUICK,
     QUICK_RUNS_PER_SAMPLE,
     QUICK_SAMPLES,
     RUNS_PER_SAMPLE,
@@ -78,13 +81,20 @@ def assess_cmd(
         ENGINE, "--engine", help=f"Simulator engine: {' or '.join(ENGINES)}."
     ),
 ) -> None:
-    """Assess every design against sampled futures: outcomes per design, future and family."""
+    """Assess every design against sampled futures, analyse where each fails and what would make
+    the 24-hour guarantee credible, and write the report (DIR/index.html)."""
+    from dataclasses import replace
+
     from pact24.explore.pipeline import AssessArgs, run_pipeline
 
+    sizes = QUICK if quick else FULL
+    if samples is not None:
+        sizes = replace(sizes, samples=samples)
+    if runs_per_sample is not None:
+        sizes = replace(sizes, runs_per_sample=runs_per_sample)
     args = AssessArgs(
         designs=designs,
-        samples=samples or (QUICK_SAMPLES if quick else SAMPLES),
-        runs_per_sample=runs_per_sample or (QUICK_RUNS_PER_SAMPLE if quick else RUNS_PER_SAMPLE),
+        sizes=sizes,
         seed=seed,
         executor=executor,
         address=address,
@@ -93,19 +103,22 @@ def assess_cmd(
         engine=engine,
     )
     with Progress(
-        TextColumn("[bold]assess[/]"),
+        TextColumn("[bold]assess[/] {task.description:<8}"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("design × future × family"),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=err,
-        transient=True,
     ) as bar:
-        task = bar.add_task("cells", total=None)
 
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+        def stage(name: str) -> Callable[[int, int], None]:
+            task = bar.add_task(name, total=None)
 
-        path = run_pipeline(args, progress)
-    out.print(f"results: {path}", highlight=False)
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            return progress
+
+        path = run_pipeline(args, stage)
+    out.print(f"report: {path}", highlight=False)
