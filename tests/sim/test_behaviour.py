@@ -12,7 +12,17 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from tests.sim.simhelp import Z, assert_greater, assert_moves, column, design, rows, sure_attack
+from tests.sim.simhelp import (
+    Z,
+    assert_greater,
+    assert_greater_paired,
+    assert_moves,
+    column,
+    design,
+    paired,
+    rows,
+    sure_attack,
+)
 
 from pact24.designs.schema import Activation, Posture
 from pact24.mechanism import DecisionRecorded, DeliveryReported, WindowClosed, WindowOpened
@@ -244,29 +254,26 @@ def test_escalation_fear_and_elections_hold_willingness_back() -> None:
 
 
 def test_a_parliament_that_must_approve_first_delays_troops() -> None:
+    """A small effect, so the arms are paired: the same 100 runs (common random numbers) with
+    and without five parliaments' retroactive approval, compared run by run. Paired, both
+    differences are over 6 standard errors from 0; unpaired, 300 runs of each gave only 5.6 and
+    3.2 (hence the 900 runs of each this test used before)."""
     base = {**sure_attack("overt_invasion"), **FAST, "guarantor.bandwagon_k.GBR": 0.0}
+    five = ("GBR", "DEU", "ESP", "FIN", "CZE")
     prompt = rows(
         "meloni-24h",
         "overt_invasion",
-        3 * N,  # a small effect: 3x the runs keeps 3 standard errors within reach
-        overrides={
-            **base,
-            **{f"guarantor.retroactive.{i}": 1.0 for i in ("GBR", "DEU", "ESP", "FIN", "CZE")},
-        },
+        100,
+        overrides={**base, **{f"guarantor.retroactive.{i}": 1.0 for i in five}},
     )
     slow = rows(
         "meloni-24h",
         "overt_invasion",
-        3 * N,
-        overrides={
-            **base,
-            **{f"guarantor.retroactive.{i}": 0.0 for i in ("GBR", "DEU", "ESP", "FIN", "CZE")},
-        },
+        100,
+        overrides={**base, **{f"guarantor.retroactive.{i}": 0.0 for i in five}},
     )
-    assert_greater(column(prompt, "commits_troops"), column(slow, "commits_troops"), "parliament")
-    assert_greater(
-        column(slow, "conditional_troops"), column(prompt, "conditional_troops"), "conditional"
-    )
+    assert_greater_paired(paired(prompt, slow, "commits_troops"), "parliament")
+    assert_greater_paired(paired(slow, prompt, "conditional_troops"), "conditional")
 
 
 def test_manoeuvres_show_in_the_record() -> None:
@@ -312,10 +319,12 @@ def test_a_faster_deadline_response_decides_more_often() -> None:
 
 def test_an_unanswered_probe_invites_the_next_step() -> None:
     """Calling the bluff: an adversary that learns attacks more often after probes that met no
-    response (meloni-24h rarely answers within its window)."""
-    learner = rows("meloni-24h", "salami", N, overrides={"adversary.learning_weight": 3.0})
-    stubborn = rows("meloni-24h", "salami", N, overrides={"adversary.learning_weight": 0.0})
-    assert_greater(column(learner, "crises", False), column(stubborn, "crises", False), "bluff")
+    response (meloni-24h rarely answers within its window). The two arms are the same 100 runs
+    (common random numbers), compared run by run: paired, their difference is about 5 standard
+    errors from 0, where 300 unpaired runs of each gave 4.5."""
+    learner = rows("meloni-24h", "salami", 100, overrides={"adversary.learning_weight": 3.0})
+    stubborn = rows("meloni-24h", "salami", 100, overrides={"adversary.learning_weight": 0.0})
+    assert_greater_paired(paired(learner, stubborn, "crises", False), "bluff")
 
 
 def test_credible_postures_deter() -> None:
