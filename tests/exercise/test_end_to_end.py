@@ -48,7 +48,7 @@ def _person(server: str, player: dict[str, str], hour: float, condition: Conditi
 
 @pytest.fixture(scope="module")
 def played(tmp_path_factory: pytest.TempPathFactory) -> tuple[session.Result, Path]:
-    """One whole exercise, shared by the tests of this module (about 40 s on 2 cores: the
+    """One whole exercise, shared by the tests of this module (about 30 s on 2 cores: the
     window's 20 s, the server's start and 100 simulator runs). At 4320x the people still decide
     at hours 2 and 3 (they look at the board every 0.02 s, 0.024 exercise hours) and the
     Commons' vote at hour 16 finds the United Kingdom's condition pending; 1440x cost 40 s more
