@@ -125,6 +125,16 @@ def assert_moves(a: np.ndarray, b: np.ndarray, what: str = "") -> None:
     )
 
 
+def assert_moves_paired(d: np.ndarray, what: str = "") -> None:
+    """:func:`assert_moves` on paired differences ``d`` (:func:`paired`): their mean exceeds
+    two of its standard errors."""
+    diff = float(d.mean())
+    se = se_of_mean(d)
+    assert diff > 2.0 * se, (
+        f"{what}: mean paired difference {diff:.4g} (n={d.size}), standard error {se:.4g}"
+    )
+
+
 def assert_near(x: np.ndarray, value: float, what: str = "", floor: float = 0.0) -> None:
     """mean(x) within Z standard errors (at least ``floor``) of ``value``."""
     se = se_of_mean(x)
