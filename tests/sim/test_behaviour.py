@@ -230,27 +230,33 @@ def test_the_bandwagon_threshold_holds_commitments_back() -> None:
             "USA",
         )
     }
-    a = rows("meloni-24h", "overt_invasion", N, overrides={**base, **eager})
-    b = rows("meloni-24h", "overt_invasion", N, overrides=base)
-    assert_greater(column(a, "commits_troops"), column(b, "commits_troops"), "bandwagon")
+    # the same 150 runs of both arms, paired: 11.4 standard errors (300 unpaired runs: ~10)
+    a = rows("meloni-24h", "overt_invasion", 150, overrides={**base, **eager})
+    b = rows("meloni-24h", "overt_invasion", 150, overrides=base)
+    assert_greater_paired(paired(a, b, "commits_troops"), "bandwagon")
 
 
 def test_escalation_fear_and_elections_hold_willingness_back() -> None:
+    """Each pair of arms is the same 150 runs (common random numbers), compared run by run:
+    paired, 10.0 standard errors for fear and 6.6 for elections (300 unpaired runs of each:
+    about 11 and 6.5)."""
     base = {**sure_attack("overt_invasion"), **FAST}
-    fearless = rows("meloni-24h", "overt_invasion", N, overrides={**base, "adversary.nuclear": 0.0})
-    fearful = rows("meloni-24h", "overt_invasion", N, overrides=base)
-    assert_greater(column(fearless, "commits_troops"), column(fearful, "commits_troops"), "fear")
+    fearless = rows(
+        "meloni-24h", "overt_invasion", 150, overrides={**base, "adversary.nuclear": 0.0}
+    )
+    fearful = rows("meloni-24h", "overt_invasion", 150, overrides=base)
+    assert_greater_paired(paired(fearless, fearful, "commits_troops"), "fear")
     assert column(fearless, "nuclear_warning").sum() == 0
     calm = rows(
-        "meloni-24h", "overt_invasion", N, overrides={**base, "guarantor.election_near_prob": 0.0}
+        "meloni-24h", "overt_invasion", 150, overrides={**base, "guarantor.election_near_prob": 0.0}
     )
     campaigning = rows(
         "meloni-24h",
         "overt_invasion",
-        N,
+        150,
         overrides={**base, "guarantor.election_near_prob": 0.5, "guarantor.election_penalty": 2.0},
     )
-    assert_greater(column(calm, "commits_troops"), column(campaigning, "commits_troops"), "vote")
+    assert_greater_paired(paired(calm, campaigning, "commits_troops"), "vote")
 
 
 def test_a_parliament_that_must_approve_first_delays_troops() -> None:
