@@ -1,10 +1,13 @@
 """Each model's stated behaviour, seen through the whole runner (and so through the mechanism).
 
 Fixed seeds, a few hundred runs per arm, and a tolerance from the standard error (see
-``simhelp``). ``sure_attack`` makes every run a single crisis of the family under test, so crisis
-columns are measured on every run. Where the default 24-hour window leaves almost nothing to
-compare (history says few governments decide on troops within a day), the test speeds decisions up
-with ``guarantor.deadline_speedup`` and says so.
+``simhelp``). Arms that differ in one parameter share their seed, so run k of each draws from the
+same generator; where that makes their outcomes correlated, the test compares them run by run
+(``paired``), which needs several times fewer runs for the same power. ``sure_attack`` makes
+every run a single crisis of the family under test, so crisis columns are measured on every run.
+Where the default 24-hour window leaves almost nothing to compare (history says few governments
+decide on troops within a day), the test speeds decisions up with ``guarantor.deadline_speedup``
+and says so.
 """
 
 from __future__ import annotations
