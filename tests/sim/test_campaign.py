@@ -9,7 +9,7 @@ The first crisis of a run comes before any learning, so first-crisis columns can
 from __future__ import annotations
 
 import numpy as np
-from tests.sim.simhelp import assert_greater, assert_moves, column, rows
+from tests.sim.simhelp import assert_greater, assert_moves_paired, paired, rows
 
 from pact24.sim import results
 from pact24.sim.summary import by_opportunity
@@ -27,16 +27,18 @@ def attacks_at(rs: list[dict[str, object]], j: int) -> np.ndarray:
 def test_the_learning_weight_changes_the_campaign() -> None:
     """The must-show one-line change: meloni-24h leaves crises unanswered, so an adversary that
     learns (weight 5) attacks more at later opportunities than one that does not (weight 0); at
-    the first opportunity, before any crisis, both are the same run for run."""
+    the first opportunity, before any crisis, both are the same run for run. The arms are the
+    same 100 runs (common random numbers), compared run by run: paired, both differences are
+    over 4 standard errors from 0, where 200 unpaired runs of each gave 3.6 and 3.0."""
     stubborn = rows(
-        "meloni-24h", "adaptive", 200, overrides={**WARY, "adversary.learning_weight": 0}
+        "meloni-24h", "adaptive", 100, overrides={**WARY, "adversary.learning_weight": 0}
     )
     learner = rows(
-        "meloni-24h", "adaptive", 200, overrides={**WARY, "adversary.learning_weight": 5}
+        "meloni-24h", "adaptive", 100, overrides={**WARY, "adversary.learning_weight": 5}
     )
     assert np.array_equal(attacks_at(learner, 1), attacks_at(stubborn, 1))
-    assert_moves(attacks_at(learner, 3), attacks_at(stubborn, 3), "P(attack at 3)")
-    assert_moves(column(learner, "crises", False), column(stubborn, "crises", False), "crises")
+    assert_moves_paired(attacks_at(learner, 3) - attacks_at(stubborn, 3), "P(attack at 3)")
+    assert_moves_paired(paired(learner, stubborn, "crises", False), "crises")
 
 
 def test_the_attack_pattern_adds_up_to_the_campaign_columns() -> None:
