@@ -5,7 +5,11 @@
 Conformance tests (``tests/sim/kernel``) hold its outcome distributions to the reference's.
 """
 
-from pact24.sim.kernel.aggregates import Aggregates
-from pact24.sim.kernel.engine import BLOCK, aggregate, run_table
+from pact24.sim.kernel import cache
+
+cache.refresh()
+
+from pact24.sim.kernel.aggregates import Aggregates  # noqa: E402
+from pact24.sim.kernel.engine import BLOCK, aggregate, run_table  # noqa: E402
 
 __all__ = ["BLOCK", "Aggregates", "aggregate", "run_table"]

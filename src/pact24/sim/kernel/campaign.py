@@ -153,6 +153,8 @@ def _copies() -> np.ndarray:
 
 _COPY = _copies()
 _TERRITORY = CRISIS_FIELDS.index("territory_km2")
+_FLAG = np.array([layout.DTYPES[name] == "bool" for name in layout.NUMERIC])
+"""Boolean columns: a crisis field copied there is stored as 0/1."""
 _EMPTY = layout.empty_row()
 _I = layout.INDEX
 _RUN = _I["run"]
@@ -241,7 +243,8 @@ def run_one(
         h = crisis(t, d, family, out)
         if crises == 0:
             for k in range(_COPY.shape[0]):
-                row[_COPY[k, 1]] = out[_COPY[k, 0]]
+                x = out[_COPY[k, 0]]
+                row[_COPY[k, 1]] = (x != 0.0) if _FLAG[_COPY[k, 1]] else x
             row[_FIRST_FAMILY] = family
             row[_DECIDED] = h
             row[_LAPSED] = lapsed
