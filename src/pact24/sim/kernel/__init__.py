@@ -1,0 +1,1 @@
+"""The fast kernel: the reference runner's models as compiled loops over crises."""
