@@ -1,0 +1,270 @@
+"""After the outcome, what the counted commitments deliver and when, compiled: a port of
+``reference.arrivals.schedule`` with ``models.delivery`` (tiers, schedule, pace,
+``package_value``).
+
+The crisis passes the counted receipts as arrays ``[g, i]``: ``counts`` (the receipt counts),
+``amount`` and ``t_commit`` (``commit_hours``: when the commitment was made). Arrivals go into
+an ``Arrivals`` scratch of ``t.max_items`` rows, in no particular order (the reference sorts
+them only to report them in time order).
+
+Signatures (njit; numba's ``np.random``, seeded by the caller)::
+
+    new_arrivals(t: Tables) -> Arrivals
+    commit_hours(is_troops: bool, engaged: bool, is_commit: bool, by_silence: bool,
+                 derived: bool, decided_at: float, resolved_at: float, close_h: float) -> float
+    schedule(t: Tables, d: int, honoured: bool, close_h: float, counts: bool[:, :],
+             amount: float64[:, :], t_commit: float64[:, :], engaged: bool[:],
+             lag_delivery: float64[:, :], out: Arrivals) -> int       # rows written
+    package_value(t: Tables, out: Arrivals, n: int, by_h: float) -> float   # EUR
+    landed(t: Tables, out: Arrivals, n: int, hours: float64[:], troops: float64[:])
+        -> (m, first_arrival_hours, troops_arrived_30d)   # troop rows copied to hours/troops
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+from numpy.typing import NDArray
+
+from pact24.sim.kernel.tables import (
+    INS_SANCTIONS,
+    INS_TROOPS,
+    POSTURE_MEMBERSHIP,
+    POSTURE_QRF,
+    TIER_HIGH,
+    TIER_LOW,
+    TIER_VERY_HIGH,
+    Tables,
+)
+
+ARRIVED_BY_H = 720.0
+"""The horizon of ``troops_arrived_30d``."""
+
+
+class Arrivals(NamedTuple):
+    """Scratch rows: hours after the attack, guarantor, instrument index, amount."""
+
+    hours: NDArray[np.float64]
+    g: NDArray[np.int64]
+    i: NDArray[np.int64]
+    amount: NDArray[np.float64]
+
+
+@njit(cache=True)
+def new_arrivals(t: Tables) -> Arrivals:
+    m = t.max_items
+    return Arrivals(
+        np.empty(m), np.empty(m, dtype=np.int64), np.empty(m, dtype=np.int64), np.empty(m)
+    )
+
+
+@njit(cache=True)
+def commit_hours(
+    is_troops: bool,
+    engaged: bool,
+    is_commit: bool,
+    by_silence: bool,
+    derived: bool,
+    decided_at: float,
+    resolved_at: float,
+    close_h: float,
+) -> float:
+    """When a counted commitment was made (``reference.arrivals.commit_hours``): at once for
+    engaged troops, when decided or resolved, or at the close where the close settles it
+    (``derived``: its condition is one the close judges)."""
+    if is_troops and engaged:
+        return 0.0
+    if is_commit:
+        return close_h if by_silence else decided_at
+    if derived:
+        return close_h
+    return close_h if math.isnan(resolved_at) else resolved_at
+
+
+@njit(cache=True)
+def _between(lo: float, hi: float) -> float:
+    return lo + (hi - lo) * np.random.random() if hi > lo else lo
+
+
+@njit(cache=True)
+def _push(out: Arrivals, n: int, hours: float, g: int, i: int, amount: float) -> int:
+    out.hours[n], out.g[n], out.i[n], out.amount[n] = hours, g, i, amount
+    return n + 1
+
+
+@njit(cache=True)
+def _troops(
+    t: Tables,
+    vh: float,
+    hi: float,
+    lo: float,
+    start_h: float,
+    earliest_h: float,
+    g: int,
+    i: int,
+    out: Arrivals,
+    n: int,
+) -> int:
+    """``delivery.schedule``: tranches of troops split by tier that start to move at
+    ``start_h``, the whole schedule no earlier than ``earliest_h``."""
+    a0, t0 = vh * t.lead_share, _between(t.lead_h[0], t.lead_h[1])
+    a1, t1 = vh * (1.0 - t.lead_share), _between(t.very_high_rest_h[0], t.very_high_rest_h[1])
+    a2, t2 = hi, _between(t.high_h[0], t.high_h[1])
+    a3, t3 = lo, _between(t.low_h[0], t.low_h[1])
+    first = math.inf
+    for a, h in ((a0, t0), (a1, t1), (a2, t2), (a3, t3)):
+        if a > 0.0:
+            first = min(first, h)
+    if first == math.inf:
+        return n
+    shift = max(0.0, earliest_h - (start_h + first))
+    for a, h in ((a0, t0), (a1, t1), (a2, t2), (a3, t3)):
+        if a > 0.0:
+            n = _push(out, n, start_h + h + shift, g, i, a)
+    return n
+
+
+@njit(cache=True)
+def _pace(
+    t: Tables,
+    code: int,
+    amount: float,
+    start_h: float,
+    earliest_h: float,
+    g: int,
+    i: int,
+    out: Arrivals,
+    n: int,
+) -> int:
+    """``delivery.pace``: sanctions in force at once, aid and weapons in two tranches."""
+    if code == INS_SANCTIONS:
+        h = _between(t.in_force_h[0], t.in_force_h[1])
+        if amount > 0.0:
+            n = _push(out, n, start_h + h + max(0.0, earliest_h - (start_h + h)), g, i, amount)
+        return n
+    share = t.first_share[code]
+    first = _between(t.first_h[code, 0], t.first_h[code, 1])
+    rest = max(first, _between(t.rest_h[code, 0], t.rest_h[code, 1]))
+    shift = max(0.0, earliest_h - (start_h + first))
+    if amount * share > 0.0:
+        n = _push(out, n, start_h + first + shift, g, i, amount * share)
+    if share < 1.0 and amount * (1.0 - share) > 0.0:
+        n = _push(out, n, start_h + rest + shift, g, i, amount * (1.0 - share))
+    return n
+
+
+@njit(cache=True)
+def schedule(
+    t: Tables,
+    d: int,
+    honoured: bool,
+    close_h: float,
+    counts: np.ndarray,
+    amount: np.ndarray,
+    t_commit: np.ndarray,
+    engaged: np.ndarray,
+    lag_delivery: np.ndarray,
+    out: Arrivals,
+) -> int:
+    """The arrivals within the delivery horizon of the counted receipts, into ``out``; returns
+    how many rows were written."""
+    n_g, n_i = counts.shape
+    ti = t.troop_index
+    troops_move = honoured or not t.troops_need_honoured
+    qrf_total = 0.0
+    qrf = t.posture_kind[d] == POSTURE_QRF and honoured and t.qrf_size[d] > 0.0 and ti >= 0
+    if qrf:
+        for g in range(n_g):
+            if counts[g, ti]:
+                qrf_total += max(amount[g, ti], 1.0)
+    n = 0
+    for g in range(n_g):
+        for i in range(n_i):
+            if not counts[g, i]:
+                continue
+            code = t.instruments[i]
+            if code != INS_TROOPS:
+                n = _pace(t, code, amount[g, i], t_commit[g, i], lag_delivery[g, i], g, i, out, n)
+                continue
+            remaining = amount[g, i]
+            here = t.stationed[d, g] if engaged[g] else 0.0
+            if here > 0.0:
+                n = _push(out, n, 0.0, g, i, min(here, remaining))
+                remaining -= min(here, remaining)
+            if not troops_move or remaining <= 0.0:
+                continue
+            if qrf_total > 0.0:
+                share = min(t.qrf_size[d] * max(amount[g, i], 1.0) / qrf_total, remaining)
+                if share > 0.0:
+                    tier = t.qrf_readiness[d]
+                    n = _troops(
+                        t,
+                        share if tier == TIER_VERY_HIGH else 0.0,
+                        share if tier == TIER_HIGH else 0.0,
+                        share if tier == TIER_LOW else 0.0,
+                        close_h,
+                        0.0,
+                        g,
+                        i,
+                        out,
+                        n,
+                    )
+                    remaining -= share
+                if remaining <= 0.0:
+                    continue
+            offer = t.offered[d, g, i]
+            vh, hi, lo = 0.0, 0.0, remaining
+            if offer > 0.0:
+                scale = remaining / offer
+                vh = t.readiness[d, g, i, TIER_VERY_HIGH] * scale
+                hi = t.readiness[d, g, i, TIER_HIGH] * scale
+                lo = t.readiness[d, g, i, TIER_LOW] * scale
+                lo += max(0.0, remaining - (vh + hi + lo))
+            earliest = 0.0 if t.posture_kind[d] == POSTURE_MEMBERSHIP else lag_delivery[g, i]
+            n = _troops(t, vh, hi, lo, t_commit[g, i], earliest, g, i, out, n)
+    kept = 0
+    for j in range(n):
+        if out.hours[j] <= t.delivery_horizon_h:
+            kept = _push(out, kept, out.hours[j], out.g[j], out.i[j], out.amount[j])
+    return kept
+
+
+@njit(cache=True)
+def package_value(t: Tables, out: Arrivals, n: int, by_h: float) -> float:
+    """EUR delivered or in force by ``by_h`` hours: aid and weapons at their amount (EUR
+    million), each state's sanctions at ``package.sanctions_eur``."""
+    total = 0.0
+    for j in range(n):
+        code = t.instruments[out.i[j]]
+        if out.hours[j] > by_h or code == INS_TROOPS:
+            continue
+        if code == INS_SANCTIONS:
+            total += t.sanctions_eur * out.amount[j]
+        else:
+            total += out.amount[j] * 1e6
+    return total
+
+
+@njit(cache=True)
+def landed(
+    t: Tables, out: Arrivals, n: int, hours: np.ndarray, troops: np.ndarray
+) -> tuple[int, float, float]:
+    """The troop rows copied into ``hours``/``troops`` (for ``front.assess``); with the hour
+    of the first arrival (NaN: none) and the troops arrived within 30 days."""
+    m = 0
+    first = math.nan
+    arrived = 0.0
+    for j in range(n):
+        if t.instruments[out.i[j]] != INS_TROOPS:
+            continue
+        h, a = out.hours[j], out.amount[j]
+        hours[m], troops[m] = h, a
+        m += 1
+        if math.isnan(first) or h < first:
+            first = h
+        if h <= ARRIVED_BY_H:
+            arrived += a
+    return m, first, arrived

@@ -1,0 +1,100 @@
+"""Guarantor lags of one crisis, compiled: a port of ``models.lags.LagSampler.draw``.
+
+One joint posterior draw ``k`` per crisis (parameters, framework effect and crisis effect, a
+column of the timing model's ``predictive_params`` as ``Tables.lag_mu``/``lag_sigma`` hold
+them), then one ``eps`` per guarantor and instrument for the decision (the vote reuses it)
+and one for the delivery; ``T = exp(min(mu + sigma * eps, 700))`` days.
+
+Signatures (njit; numba's ``np.random``, seeded by the caller)::
+
+    draw_error(family: int) -> float          # one eps of the model's error family
+    draw_lags(t: Tables, severity: int, clear: bool[:], decision: float64[:, :],
+              vote: float64[:], delivery: float64[:, :]) -> None
+
+``clear[g]``: guarantor g's belief at activation reaches ``attribution.clear_at``. Outputs are
+hours from the attack, indexed ``[g, i]`` (``vote[g]``: its parliament's vote on troops, never
+before its troop decision). Decisions under a deadline (``t.framework``) are divided by
+``t.deadline_speedup``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from pact24.sim.kernel.tables import (
+    ERROR_LOGLOGISTIC,
+    ERROR_LOGNORMAL,
+    ERROR_WEIBULL,
+    LAG_DECISION,
+    LAG_DELIVERY,
+    LAG_VOTE,
+    Tables,
+)
+
+_LOG_DAYS_CAP = 700.0
+DAY = 24.0
+
+
+@njit(cache=True)
+def draw_error(family: int) -> float:
+    """One standard error ``eps`` of the timing model's family (``timing.families``)."""
+    if family == ERROR_LOGNORMAL:
+        return np.random.standard_normal()
+    if family == ERROR_LOGLOGISTIC:
+        return np.random.logistic(0.0, 1.0)
+    if family == ERROR_WEIBULL:
+        return -np.random.gumbel(0.0, 1.0)
+    return np.random.gumbel(0.0, 1.0)
+
+
+@njit(cache=True)
+def _days(mu: float, sigma: float, eps: float) -> float:
+    return math.exp(min(mu + sigma * eps, _LOG_DAYS_CAP))
+
+
+@njit(cache=True)
+def draw_lags(
+    t: Tables,
+    severity: int,
+    clear: np.ndarray,
+    decision: np.ndarray,
+    vote: np.ndarray,
+    delivery: np.ndarray,
+) -> None:
+    """Decision, vote and delivery lags (hours) for every guarantor and instrument."""
+    n_g, n_i = decision.shape
+    factor = t.deadline_speedup if t.framework else 1.0
+    troops = t.troop_index if t.troop_index >= 0 else 0
+    k = np.random.randint(0, t.n_lag_draws)
+    mu, sig = t.lag_mu, t.lag_sigma
+    for g in range(n_g):
+        a = 0 if clear[g] else 1
+        for i in range(n_i):
+            eps = draw_error(t.lag_family)
+            decision[g, i] = (
+                _days(
+                    mu[severity, a, LAG_DECISION, i, k], sig[severity, a, LAG_DECISION, i, k], eps
+                )
+                * DAY
+                / factor
+            )
+            if i == troops:
+                v = (
+                    _days(mu[severity, a, LAG_VOTE, i, k], sig[severity, a, LAG_VOTE, i, k], eps)
+                    * DAY
+                    / factor
+                )
+                vote[g] = max(v, decision[g, i])
+    for g in range(n_g):
+        a = 0 if clear[g] else 1
+        for i in range(n_i):
+            eps = draw_error(t.lag_family)
+            delivery[g, i] = (
+                _days(
+                    mu[severity, a, LAG_DELIVERY, i, k], sig[severity, a, LAG_DELIVERY, i, k], eps
+                )
+                * DAY
+            )
