@@ -4,7 +4,7 @@
 The adversary's Beta belief is kept as two sums per family (evidence of a response and of none,
 each crisis weighted by ``learning_weight * link``), which is what ``adversary.credibility``
 adds up from its list of crises. Everything that does not change within a run (priors, links,
-gains, the posture's lapse rate and cost) is read from ``Setup`` once, in Python, into
+gains, the posture's cost) is read from ``Setup`` once, in Python, into
 :class:`Campaign`; compiled code sees numbers only.
 """
 
@@ -18,10 +18,10 @@ from numba import njit
 
 from pact24.sim.kernel import layout
 from pact24.sim.kernel.crisis import CRISIS_FIELDS, crisis
-from pact24.sim.models import adversary, posture
+from pact24.sim.kernel.posture import draw_lapse_years
+from pact24.sim.models import adversary
 from pact24.sim.models.scenario import FAMILIES, Family
 from pact24.sim.reference.setup import Setup
-from pact24.vocab import PostureKind
 
 _PILOT_STREAM = 0x1F0
 """As in ``reference/campaign``: the informed adversary's pilot crises draw from
@@ -37,8 +37,6 @@ class Campaign(NamedTuple):
     """The scenario's family code, -1 in the adaptive scenario."""
     opportunities: int
     spacing_days: float
-    lapse_rate: float
-    """The posture's lapse hazard per year; 0: it is never given up (none, membership)."""
     horizon_years: float
     annual_cost: float
     prior: np.ndarray
@@ -57,10 +55,6 @@ def campaign_of(setup: Setup, prior: np.ndarray | None = None) -> Campaign:
     adversary's, :func:`informed_prior`)."""
     p, design = setup.params, setup.design
     salami = setup.family is Family.SALAMI
-    kind = posture.kind_of(design.posture)
-    rate = 0.0
-    if kind is not None and design.posture.kind is not PostureKind.MEMBERSHIP:
-        rate = max(p[f"posture.lapse_rate.{kind}"], 0.0)
     gated = adversary.waits_on_attribution(design)
     return Campaign(
         family=-1 if setup.family is None else FAMILIES.index(setup.family),
@@ -68,7 +62,6 @@ def campaign_of(setup: Setup, prior: np.ndarray | None = None) -> Campaign:
             p["campaign.salami_opportunities" if salami else "campaign.opportunities"]
         ),
         spacing_days=p["campaign.salami_spacing_days" if salami else "campaign.spacing_days"],
-        lapse_rate=rate,
         horizon_years=p["readiness.horizon_years"],
         annual_cost=setup.annual_cost,
         prior=posture_prior(setup) if prior is None else prior,
@@ -224,9 +217,7 @@ def run_one(
     (a crisis's fields), ``yes`` and ``no`` (the adversary's evidence) are scratch space."""
     row[:] = _EMPTY
     row[_RUN] = run
-    lapse_years = np.inf
-    if c.lapse_rate > 0.0:
-        lapse_years = np.random.exponential(1.0 / c.lapse_rate)
+    lapse_years = draw_lapse_years(t, 0)
     yes[:] = 0.0
     no[:] = 0.0
     crises = 0

@@ -2,22 +2,22 @@
 
 Runs are cut into blocks of :data:`BLOCK`; block ``b`` runs ``b*BLOCK ..`` from numba's generator
 seeded with ``SeedSequence(seed, spawn_key=(b,)).generate_state(1)[0]``, so a run's result depends
-on the seed and its index only. A chunk is a group of consecutive blocks run by one compiled call,
-its blocks spread over ``workers`` threads (numba ``prange``: measured faster than processes on
-two cores, see ``kernel/bench.py``); chunks bound the memory, never the result. Aggregates are
-merged block by block in block order, so the same seed gives the same aggregates whatever the
-chunk size and the workers.
+on the seed and its index only. A chunk is a group of consecutive blocks, spread over ``workers``
+threads: each block is one compiled call that releases the GIL, and numba keeps one generator
+per thread, seeded at the start of every block. Chunks bound the memory, never the result:
+aggregates are merged block by block in block order, so the same seed gives the same aggregates
+whatever the chunk size and the workers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import numba
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from pact24.sim.kernel import layout
 from pact24.sim.kernel.aggregates import N_STATS, Aggregates, block_summary
@@ -29,9 +29,6 @@ from pact24.sim.summary import PLEDGE_KS
 
 BLOCK = 1024
 """Runs per block: the unit of seeding. Fixed: changing it changes every result."""
-
-MAX_WORKERS = numba.get_num_threads()
-"""Threads numba started with (its default: the machine's cores); ``workers`` is capped there."""
 
 CHUNK_BLOCKS = 64
 """Blocks per chunk by default (64 Ki runs: a few tens of MB of buffers)."""
@@ -58,29 +55,25 @@ def block_seeds(seed: int, first: int, count: int) -> np.ndarray:
     )
 
 
-@njit(cache=True, parallel=True)
-def run_chunk(
+@njit(cache=True, nogil=True)
+def run_one_block(
     t: Any,
     c: Campaign,
-    seeds: np.ndarray,
+    s: np.uint32,
     first_run: int,
     rows: np.ndarray,
     pattern: np.ndarray,
-    crises: np.ndarray,
     stats: np.ndarray,
     pledges: np.ndarray,
     opps: np.ndarray,
     summarise: bool,
-) -> None:
-    """Blocks ``k = 0 .. len(seeds)-1`` of a chunk starting at run ``first_run``: block ``k`` fills
-    ``rows``/``pattern`` from ``k*BLOCK`` (fewer runs in the last block when the buffers end),
-    its crisis count and (``summarise``) its summary at index ``k``."""
-    for k in prange(seeds.shape[0]):
-        lo = k * BLOCK
-        hi = min(lo + BLOCK, rows.shape[0])
-        crises[k] = run_block(t, c, seeds[k], first_run + lo, rows[lo:hi], pattern[lo:hi])
-        if summarise:
-            block_summary(rows[lo:hi], pattern[lo:hi], stats[k], pledges[k], opps[k])
+) -> int:
+    """One block (its runs into ``rows``/``pattern``, and with ``summarise`` its summary);
+    returns its crises. Releases the GIL, so blocks run side by side on threads."""
+    crises: int = run_block(t, c, s, first_run, rows, pattern)
+    if summarise:
+        block_summary(rows, pattern, stats, pledges, opps)
+    return crises
 
 
 class Buffers:
@@ -117,29 +110,30 @@ def stream(
     rows (and its blocks' summaries) before the next chunk overwrites them."""
     c = prepared.campaign
     size = next(chunks(runs, chunk_runs), (0, 0))[1]
-    buffers = Buffers(size, c.opportunities)
-    threads = numba.get_num_threads()
-    numba.set_num_threads(max(1, min(workers, MAX_WORKERS)))
-    try:
+    b = Buffers(size, c.opportunities)
+
+    def block(k: int, first: int, n: int, s: np.uint32) -> None:
+        lo, hi = k * BLOCK, min((k + 1) * BLOCK, n)
+        b.crises[k] = run_one_block(
+            prepared.tables,
+            c,
+            s,
+            first + lo,
+            b.rows[lo:hi],
+            b.pattern[lo:hi],
+            b.stats[k],
+            b.pledges[k],
+            b.opps[k],
+            summarise,
+        )
+
+    with ThreadPoolExecutor(max(1, workers)) as pool:
         for first, n in chunks(runs, chunk_runs):
-            blocks = -(-n // BLOCK)
-            seeds = block_seeds(prepared.seed, first // BLOCK, blocks)
-            run_chunk(
-                prepared.tables,
-                c,
-                seeds,
-                first,
-                buffers.rows[:n],
-                buffers.pattern[:n],
-                buffers.crises,
-                buffers.stats,
-                buffers.pledges,
-                buffers.opps,
-                summarise,
-            )
-            each(first, buffers, n)
-    finally:
-        numba.set_num_threads(threads)
+            seeds = block_seeds(prepared.seed, first // BLOCK, -(-n // BLOCK))
+            jobs = [pool.submit(block, k, first, n, s) for k, s in enumerate(seeds)]
+            for job in jobs:
+                job.result()
+            each(first, b, n)
 
 
 def run_table(
