@@ -53,7 +53,7 @@ def engagement_prob(
     geo = geography(kind, severity)
     aimed = t.aimed[geo]
     if geo == GEO_STRIKE:
-        return (1.0 - aimed) * t.strike_hits_base
+        return float((1.0 - aimed) * t.strike_hits_base)
     front = t.front_km
     depth = t.garrison_depth_km
     if t.posture_kind[d] == POSTURE_DMZ and not math.isnan(t.dmz_depth_km[d]):
@@ -67,7 +67,7 @@ def engagement_prob(
     reach = objective_km2 / frontage
     forced = min(1.0, max(0.0, frontage - (front - watched)) / watched)
     blind = min(1.0, (frontage + width) / front)
-    return ((1.0 - aimed) * blind + aimed * forced) * math.exp(-t.distance_km[d, g] / reach)
+    return float(((1.0 - aimed) * blind + aimed * forced) * math.exp(-t.distance_km[d, g] / reach))
 
 
 @njit(cache=True)
@@ -93,4 +93,4 @@ def draw_lapse_years(t: Tables, d: int) -> float:
     hazard = t.lapse_hazard[d]
     if hazard <= 0.0:
         return math.inf
-    return np.random.exponential(1.0 / hazard)
+    return float(np.random.exponential(1.0 / hazard))

@@ -304,13 +304,13 @@ def _design_arrays(setup: Setup) -> dict[str, np.ndarray]:
         kind = posture.kind_of(pos)
         never = kind is None or pos.kind is PostureKind.MEMBERSHIP
         put("lapse_hazard", 0.0 if never else max(0.0, p[f"posture.lapse_rate.{kind}"]))
-    n_t = max(len(t) for t in all_ticks)
+    n_t = max(len(row) for row in all_ticks)
     tick_table = np.full((2, n_t), np.nan)
-    for d, t in enumerate(all_ticks):
-        tick_table[d, : len(t)] = t
+    for j, row in enumerate(all_ticks):
+        tick_table[j, : len(row)] = row
     arrays = {k: np.asarray(v) for k, v in out.items()}
     arrays["ticks"] = tick_table
-    arrays["n_ticks"] = np.asarray([len(t) for t in all_ticks], dtype=np.int64)
+    arrays["n_ticks"] = np.asarray([len(row) for row in all_ticks], dtype=np.int64)
     return arrays
 
 
@@ -330,6 +330,19 @@ def _demand_options(setup: Setup) -> tuple[I8, I8]:
             table[g, i, : len(opts[g][i])] = opts[g][i]
             counts[g, i] = len(opts[g][i])
     return table, counts
+
+
+_SCALARS = {"float": float, "int": int, "bool": bool}
+
+
+def _typed(**fields: object) -> Tables:
+    """A ``Tables`` whose scalars have their declared Python types, so that every setup
+    compiles to the same numba signature (a parameter read as ``int`` would recompile)."""
+    out = {}
+    for name, value in fields.items():
+        cast = _SCALARS.get(Tables.__annotations__[name])
+        out[name] = value if cast is None else cast(value)
+    return Tables(**out)  # type: ignore[arg-type]
 
 
 def _bounds(pair: tuple[float, float]) -> F8:
@@ -364,7 +377,7 @@ def compile_tables(setup: Setup) -> Tables:
     def b1(name: str) -> B1:
         return np.ascontiguousarray(arrays[name], dtype=np.bool_)
 
-    return Tables(
+    return _typed(
         ground_size=np.asarray([p[f"scenario.size.{k}"] for k in _GROUND], dtype=np.float64),
         ground_rate=np.asarray([p[f"scenario.rate.{k}"] for k in _GROUND], dtype=np.float64),
         ground_objective=np.asarray(
