@@ -1,5 +1,6 @@
 """The campaign, compiled: ``reference/campaign.run_one`` and the adversary of
-``models/adversary.py`` over a block of runs, each crisis run by ``kernel/crisis.crisis``.
+``models/adversary.py`` over a block of runs, each crisis run by ``kernel/crisis`` (``crisis_in``,
+with one scratch per block rather than one per crisis).
 
 The adversary's Beta belief is kept as two sums per family (evidence of a response and of none,
 each crisis weighted by ``learning_weight * link``), which is what ``adversary.credibility``
@@ -17,7 +18,7 @@ import numpy as np
 from numba import njit
 
 from pact24.sim.kernel import layout
-from pact24.sim.kernel.crisis import CRISIS_FIELDS, crisis
+from pact24.sim.kernel.crisis import CRISIS_FIELDS, crisis_in, new_scratch
 from pact24.sim.kernel.posture import draw_lapse_years
 from pact24.sim.models import adversary
 from pact24.sim.models.scenario import FAMILIES, Family
@@ -114,6 +115,7 @@ def _pilot(t: Any, families: np.ndarray, n: int, s: np.uint32, same: bool) -> np
     repeats the held one's count when both have the same posture."""
     np.random.seed(s)
     out = np.empty(_N_FIELDS)
+    sc = new_scratch(t)
     honoured = np.zeros((2, N_FAMILIES))
     for d in range(2):
         for f in families:
@@ -121,7 +123,7 @@ def _pilot(t: Any, families: np.ndarray, n: int, s: np.uint32, same: bool) -> np
                 honoured[1, f] = honoured[0, f]
                 continue
             for _ in range(n):
-                honoured[d, f] += crisis(t, d, f, out)
+                honoured[d, f] += crisis_in(t, d, f, out, sc)
     return honoured
 
 
@@ -210,11 +212,13 @@ def run_one(
     row: np.ndarray,
     pattern: np.ndarray,
     out: np.ndarray,
+    sc: Any,
     yes: np.ndarray,
     no: np.ndarray,
 ) -> int:
     """One run into ``row`` (``layout.NUMERIC``) and ``pattern``; returns its crises. ``out``
-    (a crisis's fields), ``yes`` and ``no`` (the adversary's evidence) are scratch space."""
+    (a crisis's fields), ``sc`` (the crisis's scratch), ``yes`` and ``no`` (the adversary's
+    evidence) are scratch space, allocated once per block."""
     row[:] = _EMPTY
     row[_RUN] = run
     lapse_years = draw_lapse_years(t, 0)
@@ -231,7 +235,7 @@ def run_one(
         if family < 0:
             pattern[j] = _WAITED
             continue
-        h = crisis(t, d, family, out)
+        h = crisis_in(t, d, family, out, sc)
         if crises == 0:
             for k in range(_COPY.shape[0]):
                 x = out[_COPY[k, 0]]
@@ -268,9 +272,10 @@ def run_block(
     seeded with ``s``; returns the crises simulated."""
     np.random.seed(s)
     out = np.empty(_N_FIELDS)
+    sc = new_scratch(t)
     yes = np.empty(N_FAMILIES)
     no = np.empty(N_FAMILIES)
     total = 0
     for i in range(rows.shape[0]):
-        total += run_one(t, c, first_run + i, rows[i], pattern[i], out, yes, no)
+        total += run_one(t, c, first_run + i, rows[i], pattern[i], out, sc, yes, no)
     return total
