@@ -2,17 +2,19 @@
 ``results.COLUMNS`` has the same distribution in both engines.
 
 Per pair, :data:`REF_RUNS` reference runs and :data:`KERNEL_RUNS` kernel runs (independent seeds)
-are compared column by column (``twosample``: the NaN share and a KS test for float columns, a
-chi-square test of homogeneity for the others; ``run`` is the run index, checked exactly in
+are compared column by column (``twosample``: the NaN share and a KS test for float columns,
+Fisher's exact or a chi-square test for the others; ``run`` is the run index, checked exactly in
 ``test_engine``).
 
-False-alarm rate: each pair's tests are corrected by Holm's procedure at ``ALPHA / 25``, so the
-chance that a faithful kernel fails any of the 25 pairs is at most :data:`ALPHA` = 1 %
-(Bonferroni across the pairs); with fixed seeds a pass or a failure is reproducible. The
-reference is slow, so its samples are small and the tests see sizeable differences only: at 120
-against 4,096 runs and about 60 tests a pair, one KS test rejects from a distance of about 0.23
-(a larger kernel sample would hardly lower that). ``test_a_change_in_one_engine_fails`` shows
-that a one-line change made in the kernel only is such a difference.
+Two more cases run the ``adaptive`` scenario (the adversary picks the family), one of them with
+an informed adversary. False-alarm rate: each case's tests are corrected by Holm's procedure at
+``ALPHA / 27``, so the chance that a faithful kernel fails any of the 27 cases is at most
+:data:`ALPHA` = 1 % (Bonferroni across the cases); with fixed seeds a pass or a failure is
+reproducible. The reference is slow, so its samples are small and the tests see sizeable
+differences only: at 120 against 4,096 runs and about 60 tests a case, one KS test rejects from
+a distance of about 0.23 (a larger kernel sample would hardly lower that).
+``test_a_change_in_one_engine_fails`` shows that a one-line change made in the kernel only is
+such a difference.
 """
 
 from __future__ import annotations
@@ -33,7 +35,11 @@ REF_RUNS = 120
 KERNEL_RUNS = 4 * BLOCK
 ALPHA = 0.01
 PAIRS = [(d, f.value) for d in preset_names() for f in FAMILIES]
-PAIR_ALPHA = ALPHA / len(PAIRS)
+INFORMED = {"adversary.informed": 1.0, "adversary.informed_pilot_crises": 20.0}
+ADAPTIVE = [("meloni-24h", {}), ("tripwire-presence", INFORMED)]
+"""The adversary choosing its family, once learning and once informed by pilot crises against
+the posture held and given up."""
+PAIR_ALPHA = ALPHA / (len(PAIRS) + len(ADAPTIVE))
 
 
 def pvalues(ref: list[dict[str, Any]], ker: dict[str, np.ndarray]) -> dict[str, float]:
@@ -53,8 +59,8 @@ def pvalues(ref: list[dict[str, Any]], ker: dict[str, np.ndarray]) -> dict[str, 
     return out
 
 
-def rejected(design: str, family: str) -> list[str]:
-    setup = prepare(resolve_design(design), family)
+def rejected(design: str, scenario: str, overrides: dict[str, float] | None = None) -> list[str]:
+    setup = prepare(resolve_design(design), scenario, overrides)
     ref = run_many(setup, REF_RUNS, seed=11)
     ker = run_table(setup, KERNEL_RUNS, seed=12)
     return holm(pvalues(ref, ker), PAIR_ALPHA)
@@ -63,6 +69,11 @@ def rejected(design: str, family: str) -> list[str]:
 @pytest.mark.parametrize(("design", "family"), PAIRS)
 def test_kernel_conforms_to_the_reference(design: str, family: str) -> None:
     assert rejected(design, family) == []
+
+
+@pytest.mark.parametrize(("design", "overrides"), ADAPTIVE, ids=["learning", "informed"])
+def test_adaptive_adversary_conforms(design: str, overrides: dict[str, float]) -> None:
+    assert rejected(design, "adaptive", overrides) == []
 
 
 def test_a_change_in_one_engine_fails(monkeypatch: pytest.MonkeyPatch) -> None:
