@@ -26,6 +26,7 @@ from pact24.sim.kernel import draws as k_draws
 from pact24.sim.kernel import front as k_front
 from pact24.sim.kernel import lags as k_lags
 from pact24.sim.kernel import posture as k_posture
+from pact24.sim.kernel import rng
 from pact24.sim.kernel.tables import compile_tables
 from pact24.sim.models import attribution, delivery, front, posture
 from pact24.sim.models.scenario import FAMILIES, Attack, Family, draw_attack
@@ -94,6 +95,29 @@ def test_lapsed_design_has_no_posture() -> None:
     assert t.posture_kind[0] == list(PostureKind).index(PostureKind.TRIPWIRE)
     assert t.posture_kind[1] == 0 and not t.has_force[1].any() and t.has_force[0].any()
     assert t.withdraw_prob[1] == 0.0 and t.lapse_hazard[1] == 0.0
+
+
+# --- the normal draws ------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _normals(n: int, seed: int) -> np.ndarray:
+    np.random.seed(seed)
+    out = np.empty(n)
+    for j in range(n):
+        out[j] = rng.standard_normal()
+    return out
+
+
+def test_the_ziggurat_draws_standard_normals() -> None:
+    x = _normals(200_000, 21)
+    assert stats.kstest(x, "norm").pvalue > ALPHA
+    assert abs(x.mean()) < 3.0 * math.sqrt(1.0 / x.size)
+    assert abs(x.var() - 1.0) < 3.0 * math.sqrt(2.0 / x.size)
+    tail = np.abs(x) > 3.0  # the tail beyond the ziggurat's base is drawn separately
+    assert abs(tail.mean() - 2 * stats.norm.sf(3.0)) < 3.0 * math.sqrt(
+        2 * stats.norm.sf(3.0) / x.size
+    )
 
 
 # --- attack ------------------------------------------------------------------------------------
@@ -303,13 +327,17 @@ def test_lags_match_the_sampler(name: str, speedup: float) -> None:
         ker_dec[r], ker_vote[r], ker_dl[r] = dec[:2], vote[:2], dl[:2]
     for g in range(2):  # one clear, one contested guarantor
         for i in range(n_i):
+            if t.offered[0, g, i] <= 0.0:  # never read: not drawn
+                assert np.isinf(ker_dec[:, g, i]).all() and np.isinf(ker_dl[:, g, i]).all()
+                continue
             _same_distribution(
                 ker_dec[:, g, i], np.array([x.decision[g, i] for x in ref]), f"decision {g} {i}"
             )
             _same_distribution(
                 ker_dl[:, g, i], np.array([x.delivery[g, i] for x in ref]), f"delivery {g} {i}"
             )
-        _same_distribution(ker_vote[:, g], np.array([x.vote[g] for x in ref]), f"vote {g}")
+        if t.troop_index >= 0 and t.offered[0, g, t.troop_index] > 0.0:
+            _same_distribution(ker_vote[:, g], np.array([x.vote[g] for x in ref]), f"vote {g}")
     assert (ker_vote >= ker_dec[:, :, max(t.troop_index, 0)]).all()
 
 

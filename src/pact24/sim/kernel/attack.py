@@ -17,6 +17,7 @@ import math
 import numpy as np
 from numba import njit
 
+from pact24.sim.kernel.rng import standard_normal
 from pact24.sim.kernel.tables import (
     FAMILY_HYBRID,
     FAMILY_OVERT,
@@ -39,7 +40,7 @@ from pact24.sim.kernel.tables import (
 def _ground(t: Tables, key: int) -> tuple[float, float, float]:
     """Size (log-normal around the nominal), advance rate (proportional to size), objective."""
     nominal = t.ground_size[key]
-    size = nominal * math.exp(t.size_sd * np.random.standard_normal())
+    size = nominal * math.exp(t.size_sd * standard_normal())
     return size, t.ground_rate[key] * size / nominal, t.ground_objective[key]
 
 

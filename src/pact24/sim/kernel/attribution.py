@@ -27,6 +27,7 @@ import math
 import numpy as np
 from numba import njit
 
+from pact24.sim.kernel.rng import standard_normal
 from pact24.sim.kernel.tables import ACTIVATION_ON_INVOCATION, Tables
 
 
@@ -35,7 +36,7 @@ def draw_path(t: Tables, kind: int, disinformation: bool) -> tuple[float, float,
     """``(c0, cmax, tau_hours)`` of one crisis's shared assessment."""
     c0 = t.attr_initial[kind]
     cmax = max(t.attr_ceiling, c0)
-    tau = t.attr_tau_hours[kind] * math.exp(t.attr_pace_sd * np.random.standard_normal())
+    tau = t.attr_tau_hours[kind] * math.exp(t.attr_pace_sd * standard_normal())
     if disinformation:
         tau *= t.disinfo_slowdown
     return c0, cmax, tau
@@ -46,7 +47,7 @@ def draw_offsets(t: Tables, disinformation: bool, offsets: np.ndarray) -> None:
     """Each guarantor's belief offset from the shared assessment (logit scale)."""
     sd = t.disinfo_split_sd if disinformation else t.attr_split_sd
     for g in range(offsets.shape[0]):
-        offsets[g] = sd * np.random.standard_normal()
+        offsets[g] = sd * standard_normal()
 
 
 @njit(cache=True)

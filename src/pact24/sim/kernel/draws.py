@@ -19,6 +19,7 @@ from numba import njit
 from numpy.typing import NDArray
 
 from pact24.sim.kernel.attribution import draw_offsets, draw_path
+from pact24.sim.kernel.rng import standard_normal
 from pact24.sim.kernel.tables import Tables
 
 F8 = NDArray[np.float64]
@@ -83,7 +84,7 @@ def draw(t: Tables, kind: int, disinformation: bool, dr: Draws) -> None:
     n_g, n_i = dr.u.shape
     for g in range(n_g):
         dr.election[g] = np.random.random() < t.election_near_prob
-        dr.opinion[g] = t.opinion_sd * np.random.standard_normal()
+        dr.opinion[g] = t.opinion_sd * standard_normal()
         dr.retro_u[g] = np.random.random()
         dr.reject[g] = np.random.random() < t.reject_prob
         dr.confirms[g] = np.random.random() < t.engaged_confirm_prob

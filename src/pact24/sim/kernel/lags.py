@@ -13,8 +13,9 @@ Signatures (njit; numba's ``np.random``, seeded by the caller)::
 
 ``clear[g]``: guarantor g's belief at activation reaches ``attribution.clear_at``. Outputs are
 hours from the attack, indexed ``[g, i]`` (``vote[g]``: its parliament's vote on troops, never
-before its troop decision). Decisions under a deadline (``t.framework``) are divided by
-``t.deadline_speedup``.
+before its troop decision); ``inf`` where guarantor g offers nothing of instrument i (troops
+for ``vote``): nothing reads those (the offers are the same in both designs: a lapse changes only
+the posture). Decisions under a deadline (``t.framework``) are divided by ``t.deadline_speedup``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import math
 import numpy as np
 from numba import njit
 
+from pact24.sim.kernel.rng import standard_normal
 from pact24.sim.kernel.tables import (
     ERROR_LOGLOGISTIC,
     ERROR_LOGNORMAL,
@@ -42,7 +44,7 @@ DAY = 24.0
 def draw_error(family: int) -> float:
     """One standard error ``eps`` of the timing model's family (``timing.families``)."""
     if family == ERROR_LOGNORMAL:
-        return np.random.standard_normal()
+        return standard_normal()
     if family == ERROR_LOGLOGISTIC:
         return np.random.logistic(0.0, 1.0)
     if family == ERROR_WEIBULL:
@@ -64,37 +66,31 @@ def draw_lags(
     vote: np.ndarray,
     delivery: np.ndarray,
 ) -> None:
-    """Decision, vote and delivery lags (hours) for every guarantor and instrument."""
+    """Decision, vote and delivery lags (hours) for every instrument guarantor ``g`` offers;
+    ``inf`` where it offers none (no answer, vote or delivery reads them)."""
     n_g, n_i = decision.shape
     factor = t.deadline_speedup if t.framework else 1.0
-    troops = t.troop_index if t.troop_index >= 0 else 0
+    troops = t.troop_index
     k = np.random.randint(0, t.n_lag_draws)
     mu, sig = t.lag_mu, t.lag_sigma
     for g in range(n_g):
         a = 0 if clear[g] else 1
+        vote[g] = math.inf
         for i in range(n_i):
+            if t.offered[0, g, i] <= 0.0:
+                decision[g, i] = math.inf
+                delivery[g, i] = math.inf
+                continue
             eps = draw_error(t.lag_family)
-            decision[g, i] = (
-                _days(
-                    mu[severity, a, LAG_DECISION, i, k], sig[severity, a, LAG_DECISION, i, k], eps
-                )
-                * DAY
-                / factor
+            dec = _days(
+                mu[severity, a, LAG_DECISION, i, k], sig[severity, a, LAG_DECISION, i, k], eps
             )
+            decision[g, i] = dec * DAY / factor
             if i == troops:
-                v = (
-                    _days(mu[severity, a, LAG_VOTE, i, k], sig[severity, a, LAG_VOTE, i, k], eps)
-                    * DAY
-                    / factor
-                )
-                vote[g] = max(v, decision[g, i])
-    for g in range(n_g):
-        a = 0 if clear[g] else 1
-        for i in range(n_i):
+                v = _days(mu[severity, a, LAG_VOTE, i, k], sig[severity, a, LAG_VOTE, i, k], eps)
+                vote[g] = max(v * DAY / factor, decision[g, i])
             eps = draw_error(t.lag_family)
-            delivery[g, i] = (
-                _days(
-                    mu[severity, a, LAG_DELIVERY, i, k], sig[severity, a, LAG_DELIVERY, i, k], eps
-                )
-                * DAY
+            dl = _days(
+                mu[severity, a, LAG_DELIVERY, i, k], sig[severity, a, LAG_DELIVERY, i, k], eps
             )
+            delivery[g, i] = dl * DAY
