@@ -6,13 +6,13 @@ are compared column by column (``twosample``: the NaN share and a KS test for fl
 Fisher's exact or a chi-square test for the others; ``run`` is the run index, checked exactly in
 ``test_engine``).
 
-Two more cases run the ``adaptive`` scenario (the adversary picks the family), one of them with
+Two more cases run the ``adaptive`` scenario (the adversary picks the family as it learns) and
 an informed adversary. False-alarm rate: each case's tests are corrected by Holm's procedure at
 ``ALPHA / 27``, so the chance that a faithful kernel fails any of the 27 cases is at most
 :data:`ALPHA` = 1 % (Bonferroni across the cases); with fixed seeds a pass or a failure is
 reproducible. The reference is slow, so its samples are small and the tests see sizeable
-differences only: at 120 against 4,096 runs and about 60 tests a case, one KS test rejects from
-a distance of about 0.23 (a larger kernel sample would hardly lower that).
+differences only: at 100 against 4,096 runs and about 60 tests a case, one KS test rejects from
+a distance of about 0.25 (a larger kernel sample would hardly lower that).
 ``test_a_change_in_one_engine_fails`` shows that a one-line change made in the kernel only is
 such a difference.
 """
@@ -31,15 +31,15 @@ from pact24.sim.kernel import BLOCK, engine, run_table
 from pact24.sim.models.scenario import FAMILIES
 from pact24.sim.reference import prepare, run_many
 
-REF_RUNS = 120
+REF_RUNS = 100
 KERNEL_RUNS = 4 * BLOCK
 ALPHA = 0.01
 PAIRS = [(d, f.value) for d in preset_names() for f in FAMILIES]
 INFORMED = {"adversary.informed": 1.0, "adversary.informed_pilot_crises": 20.0}
-ADAPTIVE = [("meloni-24h", {}), ("tripwire-presence", INFORMED)]
-"""The adversary choosing its family, once learning and once informed by pilot crises against
-the posture held and given up."""
-PAIR_ALPHA = ALPHA / (len(PAIRS) + len(ADAPTIVE))
+ADVERSARIES = [("meloni-24h", "adaptive", {}), ("tripwire-presence", "strike", INFORMED)]
+"""The adversary choosing its family as it learns, and an informed adversary (pilot crises
+against the posture held and given up)."""
+PAIR_ALPHA = ALPHA / (len(PAIRS) + len(ADVERSARIES))
 
 
 def pvalues(ref: list[dict[str, Any]], ker: dict[str, np.ndarray]) -> dict[str, float]:
@@ -71,9 +71,13 @@ def test_kernel_conforms_to_the_reference(design: str, family: str) -> None:
     assert rejected(design, family) == []
 
 
-@pytest.mark.parametrize(("design", "overrides"), ADAPTIVE, ids=["learning", "informed"])
-def test_adaptive_adversary_conforms(design: str, overrides: dict[str, float]) -> None:
-    assert rejected(design, "adaptive", overrides) == []
+@pytest.mark.parametrize(
+    ("design", "scenario", "overrides"), ADVERSARIES, ids=["adaptive", "informed"]
+)
+def test_adversary_variants_conform(
+    design: str, scenario: str, overrides: dict[str, float]
+) -> None:
+    assert rejected(design, scenario, overrides) == []
 
 
 def test_a_change_in_one_engine_fails(monkeypatch: pytest.MonkeyPatch) -> None:
