@@ -15,8 +15,12 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# The main job: the assessment of every design, its report written under $(DEMO_OUT)/ (the
+# command prints the report's path). The scripted deliberation is `pact24 demo`.
+DEMO_OUT ?= assessment
+
 demo: $(STAMP)
-	$(BIN)/pact24 demo
+	$(BIN)/pact24 assess --out $(DEMO_OUT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts

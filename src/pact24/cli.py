@@ -54,6 +54,10 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "pact24.sim.bench:bench_cmd",
         "Measure the kernel's and the reference's crises per second and the kernel's peak memory.",
     ),
+    "assess": Subcommand(
+        "pact24.explore.cli:assess_cmd",
+        "Assess every design against sampled futures: outcomes per design, future and family.",
+    ),
     "backcast": Subcommand(
         "pact24.sim.backcast.cli:backcast_cmd",
         "Backcast the guarantor model on historical guarantees; Brier score against a base rate.",

@@ -1,0 +1,111 @@
+"""``pact24 assess``: every design against sampled futures, streamed to a folder, resumable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from pact24.explore.defaults import (
+    ENGINE,
+    ENGINES,
+    QUICK_RUNS_PER_SAMPLE,
+    QUICK_SAMPLES,
+    RUNS_PER_SAMPLE,
+    SAMPLES,
+    SEED,
+)
+
+out = Console()
+err = Console(stderr=True)
+
+
+def assess_cmd(
+    designs: str = typer.Option(
+        "all",
+        "--designs",
+        help="'all' (every preset) or preset names / design files, comma-separated.",
+    ),
+    samples: int = typer.Option(
+        None,
+        "--samples",
+        min=1,
+        help=f"Futures drawn by Latin hypercube "
+        f"(default: {SAMPLES}; {QUICK_SAMPLES} with --quick).",
+        show_default=False,
+    ),
+    runs_per_sample: int = typer.Option(
+        None,
+        "--runs-per-sample",
+        min=1,
+        help=f"Runs per design, future and scenario family (default: {RUNS_PER_SAMPLE}; "
+        f"{QUICK_RUNS_PER_SAMPLE} with --quick).",
+        show_default=False,
+    ),
+    seed: int = typer.Option(SEED, "--seed", min=0, help="Seed of the futures and of every run."),
+    executor: str = typer.Option("local", "--executor", help="local (worker processes) or ray."),
+    address: str = typer.Option(
+        None, "--address", help="Ray cluster address (default: start a local Ray)."
+    ),
+    workers: int = typer.Option(
+        None,
+        "--workers",
+        min=1,
+        help="Worker processes, or the CPUs of a local Ray (default: every core).",
+        show_default=False,
+    ),
+    out_dir: Path = typer.Option(
+        None,
+        "--out",
+        "-o",
+        help="Output folder; run again with the same arguments to resume "
+        "(default: a new temporary folder).",
+        show_default=False,
+    ),
+    quick: bool = typer.Option(
+        False, "--quick", help="The same pipeline on a small sweep, for a first look."
+    ),
+    engine: str = typer.Option(
+        ENGINE, "--engine", help=f"Simulator engine: {' or '.join(ENGINES)}."
+    ),
+) -> None:
+    """Assess every design against sampled futures: outcomes per design, future and family."""
+    from pact24.explore.pipeline import AssessArgs, run_pipeline
+
+    args = AssessArgs(
+        designs=designs,
+        samples=samples or (QUICK_SAMPLES if quick else SAMPLES),
+        runs_per_sample=runs_per_sample or (QUICK_RUNS_PER_SAMPLE if quick else RUNS_PER_SAMPLE),
+        seed=seed,
+        executor=executor,
+        address=address,
+        workers=workers,
+        out=out_dir,
+        engine=engine,
+    )
+    with Progress(
+        TextColumn("[bold]assess[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("design × future × family"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("cells", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        path = run_pipeline(args, progress)
+    out.print(f"results: {path}", highlight=False)
