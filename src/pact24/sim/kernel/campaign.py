@@ -57,20 +57,25 @@ def campaign_of(setup: Setup, prior: np.ndarray | None = None) -> Campaign:
     p, design = setup.params, setup.design
     salami = setup.family is Family.SALAMI
     gated = adversary.waits_on_attribution(design)
+    # Scalars cast to their declared types: every setup then shares one compiled signature.
     return Campaign(
         family=-1 if setup.family is None else FAMILIES.index(setup.family),
         opportunities=round(
             p["campaign.salami_opportunities" if salami else "campaign.opportunities"]
         ),
-        spacing_days=p["campaign.salami_spacing_days" if salami else "campaign.spacing_days"],
-        horizon_years=p["readiness.horizon_years"],
-        annual_cost=setup.annual_cost,
+        spacing_days=float(
+            p["campaign.salami_spacing_days" if salami else "campaign.spacing_days"]
+        ),
+        horizon_years=float(p["readiness.horizon_years"]),
+        annual_cost=float(setup.annual_cost),
         prior=posture_prior(setup) if prior is None else prior,
-        link=np.array([[adversary.link(f, g, gated, p) for g in FAMILIES] for f in FAMILIES]),
-        learning_weight=p["adversary.learning_weight"],
-        gain=np.array([p[f"adversary.gain.{f.value}"] for f in FAMILIES]),
-        cost_of_response=p["adversary.cost_of_response"],
-        choice_noise=p["adversary.choice_noise"],
+        link=np.array(
+            [[adversary.link(f, g, gated, p) for g in FAMILIES] for f in FAMILIES], dtype=float
+        ),
+        learning_weight=float(p["adversary.learning_weight"]),
+        gain=np.array([p[f"adversary.gain.{f.value}"] for f in FAMILIES], dtype=float),
+        cost_of_response=float(p["adversary.cost_of_response"]),
+        choice_noise=float(p["adversary.choice_noise"]),
     )
 
 
