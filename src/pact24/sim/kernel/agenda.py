@@ -25,12 +25,12 @@ def new(capacity: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
     return np.empty(capacity + 1, dtype=np.float64), rows
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _before(hours: npt.NDArray[np.float64], rows: npt.NDArray[np.int64], a: int, b: int) -> bool:
-    return hours[a] < hours[b] or (hours[a] == hours[b] and rows[a, 0] < rows[b, 0])
+    return bool(hours[a] < hours[b] or (hours[a] == hours[b] and rows[a, 0] < rows[b, 0]))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _swap(hours: npt.NDArray[np.float64], rows: npt.NDArray[np.int64], a: int, b: int) -> None:
     hours[a], hours[b] = hours[b], hours[a]
     for c in range(4):
@@ -62,9 +62,9 @@ def push(
         n //= 2
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def size(rows: npt.NDArray[np.int64]) -> int:
-    return rows[0, 0]
+    return int(rows[0, 0])
 
 
 @njit(cache=True)

@@ -176,7 +176,7 @@ def _honoured(t: Tables, d: int, r: I3, rf: F3) -> bool:
             counted += 1
             amount += rf[RF_AMOUNT, g, i]
     if t.outcome_rule[d] == OUTCOME_MIN_AMOUNT:
-        return amount >= t.outcome_amount[d]
+        return bool(amount >= t.outcome_amount[d])
     if t.outcome_rule[d] == OUTCOME_CONSENSUS:
-        return counted == r.shape[1]
-    return counted >= t.outcome_k[d]
+        return bool(counted == r.shape[1])
+    return bool(counted >= t.outcome_k[d])

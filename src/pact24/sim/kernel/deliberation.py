@@ -159,12 +159,12 @@ def new_state(
     )
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _flag(s: I3, slot: int, g: int, i: int, prob: float) -> bool:
     """A per-crisis coin flip with ``prob``, drawn the first time it is read."""
     if s[slot, g, i] < 0:
         s[slot, g, i] = 1 if np.random.random() < prob else 0
-    return s[slot, g, i] == 1
+    return bool(s[slot, g, i] == 1)
 
 
 @njit(cache=True)
@@ -266,7 +266,7 @@ def open_window(
             s[S_COMMITS_UNFINISHED, g, i] = -1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _key(
     is_willing: bool,
     convinced: bool,
@@ -293,7 +293,7 @@ def _key(
     )
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _evaluate(
     s: I3,
     f: F3,
@@ -381,13 +381,13 @@ def _evaluate(
     return True, choice, condition
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _same(s: I3, g: int, i: int, choice: int, condition: int) -> bool:
     """The wanted answer is the one on record (silence is never recorded over an answer)."""
     current = s[S_CHOICE, g, i]
     if choice == SILENT:
         return True
-    return current != SILENT and choice == current and condition == s[S_CONDITION, g, i]
+    return bool(current != SILENT and choice == current and condition == s[S_CONDITION, g, i])
 
 
 @njit(cache=True)
@@ -611,5 +611,5 @@ def deliberate(
             x[X_WARNED] = 1.0
             _reconsider_all(s, f, sg, fg, x, hours, rows, h, False, True)
     if not math.isnan(x[X_ALL_DECIDED_AT]):
-        return x[X_ALL_DECIDED_AT]
+        return float(x[X_ALL_DECIDED_AT])
     return end_h
