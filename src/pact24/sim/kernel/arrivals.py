@@ -97,7 +97,8 @@ def _push(out: Arrivals, n: int, hours: float, g: int, i: int, amount: float) ->
 
 @njit(cache=True)
 def _troops(
-    t: Tables,
+    bounds: np.ndarray,
+    lead_share: float,
     vh: float,
     hi: float,
     lo: float,
@@ -109,11 +110,12 @@ def _troops(
     n: int,
 ) -> int:
     """``delivery.schedule``: tranches of troops split by tier that start to move at
-    ``start_h``, the whole schedule no earlier than ``earliest_h``."""
-    a0, t0 = vh * t.lead_share, _between(t.lead_h[0], t.lead_h[1])
-    a1, t1 = vh * (1.0 - t.lead_share), _between(t.very_high_rest_h[0], t.very_high_rest_h[1])
-    a2, t2 = hi, _between(t.high_h[0], t.high_h[1])
-    a3, t3 = lo, _between(t.low_h[0], t.low_h[1])
+    ``start_h``, the whole schedule no earlier than ``earliest_h``; ``bounds`` is
+    ``Tables.troop_h`` (lead elements, the rest of very high, high, low readiness)."""
+    a0, t0 = vh * lead_share, _between(bounds[0, 0], bounds[0, 1])
+    a1, t1 = vh * (1.0 - lead_share), _between(bounds[1, 0], bounds[1, 1])
+    a2, t2 = hi, _between(bounds[2, 0], bounds[2, 1])
+    a3, t3 = lo, _between(bounds[3, 0], bounds[3, 1])
     first = math.inf
     for a, h in ((a0, t0), (a1, t1), (a2, t2), (a3, t3)):
         if a > 0.0:
@@ -129,7 +131,10 @@ def _troops(
 
 @njit(cache=True)
 def _pace(
-    t: Tables,
+    in_force_h: np.ndarray,
+    first_h: np.ndarray,
+    rest_h: np.ndarray,
+    first_share: np.ndarray,
     code: int,
     amount: float,
     start_h: float,
@@ -141,13 +146,13 @@ def _pace(
 ) -> int:
     """``delivery.pace``: sanctions in force at once, aid and weapons in two tranches."""
     if code == INS_SANCTIONS:
-        h = _between(t.in_force_h[0], t.in_force_h[1])
+        h = _between(in_force_h[0], in_force_h[1])
         if amount > 0.0:
             n = _push(out, n, start_h + h + max(0.0, earliest_h - (start_h + h)), g, i, amount)
         return n
-    share = t.first_share[code]
-    first = _between(t.first_h[code, 0], t.first_h[code, 1])
-    rest = max(first, _between(t.rest_h[code, 0], t.rest_h[code, 1]))
+    share = first_share[code]
+    first = _between(first_h[code, 0], first_h[code, 1])
+    rest = max(first, _between(rest_h[code, 0], rest_h[code, 1]))
     shift = max(0.0, earliest_h - (start_h + first))
     if amount * share > 0.0:
         n = _push(out, n, start_h + first + shift, g, i, amount * share)
@@ -187,7 +192,20 @@ def schedule(
                 continue
             code = t.instruments[i]
             if code != INS_TROOPS:
-                n = _pace(t, code, amount[g, i], t_commit[g, i], lag_delivery[g, i], g, i, out, n)
+                n = _pace(
+                    t.in_force_h,
+                    t.first_h,
+                    t.rest_h,
+                    t.first_share,
+                    code,
+                    amount[g, i],
+                    t_commit[g, i],
+                    lag_delivery[g, i],
+                    g,
+                    i,
+                    out,
+                    n,
+                )
                 continue
             remaining = amount[g, i]
             here = t.stationed[d, g] if engaged[g] else 0.0
@@ -201,7 +219,8 @@ def schedule(
                 if share > 0.0:
                     tier = t.qrf_readiness[d]
                     n = _troops(
-                        t,
+                        t.troop_h,
+                        t.lead_share,
                         share if tier == TIER_VERY_HIGH else 0.0,
                         share if tier == TIER_HIGH else 0.0,
                         share if tier == TIER_LOW else 0.0,
@@ -224,7 +243,7 @@ def schedule(
                 lo = t.readiness[d, g, i, TIER_LOW] * scale
                 lo += max(0.0, remaining - (vh + hi + lo))
             earliest = 0.0 if t.posture_kind[d] == POSTURE_MEMBERSHIP else lag_delivery[g, i]
-            n = _troops(t, vh, hi, lo, t_commit[g, i], earliest, g, i, out, n)
+            n = _troops(t.troop_h, t.lead_share, vh, hi, lo, t_commit[g, i], earliest, g, i, out, n)
     kept = 0
     for j in range(n):
         if out.hours[j] <= t.delivery_horizon_h:

@@ -37,11 +37,12 @@ from pact24.sim.kernel.tables import (
 
 
 @njit(cache=True)
-def _ground(t: Tables, key: int) -> tuple[float, float, float]:
+def _ground(
+    nominal: float, rate: float, objective: float, size_sd: float
+) -> tuple[float, float, float]:
     """Size (log-normal around the nominal), advance rate (proportional to size), objective."""
-    nominal = t.ground_size[key]
-    size = nominal * math.exp(t.size_sd * standard_normal())
-    return size, t.ground_rate[key] * size / nominal, t.ground_objective[key]
+    size = nominal * math.exp(size_sd * standard_normal())
+    return size, rate * size / nominal, objective
 
 
 @njit(cache=True)
@@ -49,19 +50,39 @@ def draw_attack(t: Tables, family: int) -> tuple[int, int, float, float, float, 
     """The attack of one crisis of ``family``: ``(kind, severity, size, rate, objective,
     disinformation)``."""
     if family == FAMILY_OVERT:
-        size, rate, objective = _ground(t, GROUND_OVERT)
+        size, rate, objective = _ground(
+            t.ground_size[GROUND_OVERT],
+            t.ground_rate[GROUND_OVERT],
+            t.ground_objective[GROUND_OVERT],
+            t.size_sd,
+        )
         return KIND_OVERT, SEV_HIGH, size, rate, objective, False
     if family == FAMILY_STRIKE:
         return KIND_STRIKE, SEV_MEDIUM, 0.0, 0.0, 0.0, False
     if family == FAMILY_HYBRID:
-        size, rate, objective = _ground(t, GROUND_HYBRID)
+        size, rate, objective = _ground(
+            t.ground_size[GROUND_HYBRID],
+            t.ground_rate[GROUND_HYBRID],
+            t.ground_objective[GROUND_HYBRID],
+            t.size_sd,
+        )
         return KIND_HYBRID, SEV_MEDIUM, size, rate, objective, False
     if family == FAMILY_SALAMI:
         if np.random.random() < t.salami_hybrid_share:
-            size, rate, objective = _ground(t, GROUND_SALAMI)
+            size, rate, objective = _ground(
+                t.ground_size[GROUND_SALAMI],
+                t.ground_rate[GROUND_SALAMI],
+                t.ground_objective[GROUND_SALAMI],
+                t.size_sd,
+            )
             return KIND_HYBRID, SEV_LOW, size, rate, objective, False
         return KIND_STRIKE, SEV_LOW, 0.0, 0.0, 0.0, False
     if np.random.random() < t.disinformation_hybrid_share:
-        size, rate, objective = _ground(t, GROUND_HYBRID)
+        size, rate, objective = _ground(
+            t.ground_size[GROUND_HYBRID],
+            t.ground_rate[GROUND_HYBRID],
+            t.ground_objective[GROUND_HYBRID],
+            t.size_sd,
+        )
         return KIND_HYBRID, SEV_MEDIUM, size, rate, objective, True
     return KIND_STRIKE, SEV_MEDIUM, 0.0, 0.0, 0.0, True

@@ -2,7 +2,7 @@
 
 Signatures (njit, deterministic)::
 
-    troops_needed(t: Tables, size: float, ukraine: float) -> float
+    troops_needed(size: float, ukraine: float, attacker_ratio: float) -> float
     assess(t: Tables, family: int, size: float, rate_km2_per_day: float, objective_km2: float,
            hours: float64[:], troops: float64[:], n: int)
         -> (territory_km2, effective_hours, troops_needed)
@@ -22,9 +22,9 @@ from pact24.sim.kernel.tables import Tables
 
 
 @njit(cache=True)
-def troops_needed(t: Tables, size: float, ukraine: float) -> float:
+def troops_needed(size: float, ukraine: float, attacker_ratio: float) -> float:
     """Guarantor troops such that ``size / (ukraine + troops) <= attacker_ratio``."""
-    return max(0.0, size / t.attacker_ratio - ukraine)
+    return max(0.0, size / attacker_ratio - ukraine)
 
 
 @njit(cache=True)
@@ -55,7 +55,7 @@ def assess(
     guarantor troops needed, given the troops that arrive."""
     if size <= 0.0 or rate_km2_per_day <= 0.0:
         return 0.0, math.nan, 0.0
-    needed = troops_needed(t, size, t.ukraine_forces[family])
+    needed = troops_needed(size, t.ukraine_forces[family], t.attacker_ratio)
     if needed <= 0.0:
         return 0.0, 0.0, 0.0
     sort_pairs(hours, troops, n)
