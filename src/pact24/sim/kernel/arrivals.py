@@ -161,7 +161,7 @@ def _pace(
     return n
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def schedule(
     t: Tables,
     d: int,
@@ -176,11 +176,66 @@ def schedule(
 ) -> int:
     """The arrivals within the delivery horizon of the counted receipts, into ``out``; returns
     how many rows were written."""
+    return _schedule(
+        t.instruments,
+        t.troop_index,
+        t.troops_need_honoured,
+        t.posture_kind[d],
+        t.qrf_size[d],
+        t.qrf_readiness[d],
+        t.stationed[d],
+        t.offered[d],
+        t.readiness[d],
+        t.troop_h,
+        t.lead_share,
+        t.in_force_h,
+        t.first_h,
+        t.rest_h,
+        t.first_share,
+        t.delivery_horizon_h,
+        honoured,
+        close_h,
+        counts,
+        amount,
+        t_commit,
+        engaged,
+        lag_delivery,
+        out,
+    )
+
+
+@njit(cache=True)
+def _schedule(
+    instruments: np.ndarray,
+    troop_index: int,
+    troops_need_honoured: bool,
+    posture_kind: int,
+    qrf_size: float,
+    qrf_readiness: int,
+    stationed: np.ndarray,
+    offered: np.ndarray,
+    readiness: np.ndarray,
+    troop_h: np.ndarray,
+    lead_share: float,
+    in_force_h: np.ndarray,
+    first_h: np.ndarray,
+    rest_h: np.ndarray,
+    first_share: np.ndarray,
+    horizon_h: float,
+    honoured: bool,
+    close_h: float,
+    counts: np.ndarray,
+    amount: np.ndarray,
+    t_commit: np.ndarray,
+    engaged: np.ndarray,
+    lag_delivery: np.ndarray,
+    out: Arrivals,
+) -> int:
     n_g, n_i = counts.shape
-    ti = t.troop_index
-    troops_move = honoured or not t.troops_need_honoured
+    ti = troop_index
+    troops_move = honoured or not troops_need_honoured
     qrf_total = 0.0
-    qrf = t.posture_kind[d] == POSTURE_QRF and honoured and t.qrf_size[d] > 0.0 and ti >= 0
+    qrf = posture_kind == POSTURE_QRF and honoured and qrf_size > 0.0 and ti >= 0
     if qrf:
         for g in range(n_g):
             if counts[g, ti]:
@@ -190,13 +245,13 @@ def schedule(
         for i in range(n_i):
             if not counts[g, i]:
                 continue
-            code = t.instruments[i]
+            code = instruments[i]
             if code != INS_TROOPS:
                 n = _pace(
-                    t.in_force_h,
-                    t.first_h,
-                    t.rest_h,
-                    t.first_share,
+                    in_force_h,
+                    first_h,
+                    rest_h,
+                    first_share,
                     code,
                     amount[g, i],
                     t_commit[g, i],
@@ -208,19 +263,19 @@ def schedule(
                 )
                 continue
             remaining = amount[g, i]
-            here = t.stationed[d, g] if engaged[g] else 0.0
+            here = stationed[g] if engaged[g] else 0.0
             if here > 0.0:
                 n = _push(out, n, 0.0, g, i, min(here, remaining))
                 remaining -= min(here, remaining)
             if not troops_move or remaining <= 0.0:
                 continue
             if qrf_total > 0.0:
-                share = min(t.qrf_size[d] * max(amount[g, i], 1.0) / qrf_total, remaining)
+                share = min(qrf_size * max(amount[g, i], 1.0) / qrf_total, remaining)
                 if share > 0.0:
-                    tier = t.qrf_readiness[d]
+                    tier = qrf_readiness
                     n = _troops(
-                        t.troop_h,
-                        t.lead_share,
+                        troop_h,
+                        lead_share,
                         share if tier == TIER_VERY_HIGH else 0.0,
                         share if tier == TIER_HIGH else 0.0,
                         share if tier == TIER_LOW else 0.0,
@@ -234,50 +289,64 @@ def schedule(
                     remaining -= share
                 if remaining <= 0.0:
                     continue
-            offer = t.offered[d, g, i]
+            offer = offered[g, i]
             vh, hi, lo = 0.0, 0.0, remaining
             if offer > 0.0:
                 scale = remaining / offer
-                vh = t.readiness[d, g, i, TIER_VERY_HIGH] * scale
-                hi = t.readiness[d, g, i, TIER_HIGH] * scale
-                lo = t.readiness[d, g, i, TIER_LOW] * scale
+                vh = readiness[g, i, TIER_VERY_HIGH] * scale
+                hi = readiness[g, i, TIER_HIGH] * scale
+                lo = readiness[g, i, TIER_LOW] * scale
                 lo += max(0.0, remaining - (vh + hi + lo))
-            earliest = 0.0 if t.posture_kind[d] == POSTURE_MEMBERSHIP else lag_delivery[g, i]
-            n = _troops(t.troop_h, t.lead_share, vh, hi, lo, t_commit[g, i], earliest, g, i, out, n)
+            earliest = 0.0 if posture_kind == POSTURE_MEMBERSHIP else lag_delivery[g, i]
+            n = _troops(troop_h, lead_share, vh, hi, lo, t_commit[g, i], earliest, g, i, out, n)
     kept = 0
     for j in range(n):
-        if out.hours[j] <= t.delivery_horizon_h:
+        if out.hours[j] <= horizon_h:
             kept = _push(out, kept, out.hours[j], out.g[j], out.i[j], out.amount[j])
     return kept
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def package_value(t: Tables, out: Arrivals, n: int, by_h: float) -> float:
     """EUR delivered or in force by ``by_h`` hours: aid and weapons at their amount (EUR
     million), each state's sanctions at ``package.sanctions_eur``."""
+    return _package_value(t.instruments, t.sanctions_eur, out, n, by_h)
+
+
+@njit(cache=True)
+def _package_value(
+    instruments: np.ndarray, sanctions_eur: float, out: Arrivals, n: int, by_h: float
+) -> float:
     total = 0.0
     for j in range(n):
-        code = t.instruments[out.i[j]]
+        code = instruments[out.i[j]]
         if out.hours[j] > by_h or code == INS_TROOPS:
             continue
         if code == INS_SANCTIONS:
-            total += t.sanctions_eur * out.amount[j]
+            total += sanctions_eur * out.amount[j]
         else:
             total += out.amount[j] * 1e6
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def landed(
     t: Tables, out: Arrivals, n: int, hours: np.ndarray, troops: np.ndarray
 ) -> tuple[int, float, float]:
     """The troop rows copied into ``hours``/``troops`` (for ``front.assess``); with the hour
     of the first arrival (NaN: none) and the troops arrived within 30 days."""
+    return _landed(t.instruments, out, n, hours, troops)
+
+
+@njit(cache=True)
+def _landed(
+    instruments: np.ndarray, out: Arrivals, n: int, hours: np.ndarray, troops: np.ndarray
+) -> tuple[int, float, float]:
     m = 0
     first = math.nan
     arrived = 0.0
     for j in range(n):
-        if t.instruments[out.i[j]] != INS_TROOPS:
+        if instruments[out.i[j]] != INS_TROOPS:
             continue
         h, a = out.hours[j], out.amount[j]
         hours[m], troops[m] = h, a

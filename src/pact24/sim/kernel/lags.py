@@ -57,7 +57,7 @@ def _days(mu: float, sigma: float, eps: float) -> float:
     return math.exp(min(mu + sigma * eps, _LOG_DAYS_CAP))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def draw_lags(
     t: Tables,
     severity: int,
@@ -68,29 +68,54 @@ def draw_lags(
 ) -> None:
     """Decision, vote and delivery lags (hours) for every instrument guarantor ``g`` offers;
     ``inf`` where it offers none (no answer, vote or delivery reads them)."""
+    _draw_lags(
+        t.lag_mu[severity],
+        t.lag_sigma[severity],
+        t.n_lag_draws,
+        t.lag_family,
+        t.deadline_speedup,
+        t.framework,
+        t.troop_index,
+        t.offered[0],
+        clear,
+        decision,
+        vote,
+        delivery,
+    )
+
+
+@njit(cache=True)
+def _draw_lags(
+    mu: np.ndarray,
+    sig: np.ndarray,
+    n_draws: int,
+    family: int,
+    speedup: float,
+    framework: bool,
+    troops: int,
+    offered: np.ndarray,
+    clear: np.ndarray,
+    decision: np.ndarray,
+    vote: np.ndarray,
+    delivery: np.ndarray,
+) -> None:
     n_g, n_i = decision.shape
-    factor = t.deadline_speedup if t.framework else 1.0
-    troops = t.troop_index
-    k = np.random.randint(0, t.n_lag_draws)
-    mu, sig = t.lag_mu, t.lag_sigma
+    factor = speedup if framework else 1.0
+    k = np.random.randint(0, n_draws)
     for g in range(n_g):
         a = 0 if clear[g] else 1
         vote[g] = math.inf
         for i in range(n_i):
-            if t.offered[0, g, i] <= 0.0:
+            if offered[g, i] <= 0.0:
                 decision[g, i] = math.inf
                 delivery[g, i] = math.inf
                 continue
-            eps = draw_error(t.lag_family)
-            dec = _days(
-                mu[severity, a, LAG_DECISION, i, k], sig[severity, a, LAG_DECISION, i, k], eps
-            )
+            eps = draw_error(family)
+            dec = _days(mu[a, LAG_DECISION, i, k], sig[a, LAG_DECISION, i, k], eps)
             decision[g, i] = dec * DAY / factor
             if i == troops:
-                v = _days(mu[severity, a, LAG_VOTE, i, k], sig[severity, a, LAG_VOTE, i, k], eps)
+                v = _days(mu[a, LAG_VOTE, i, k], sig[a, LAG_VOTE, i, k], eps)
                 vote[g] = max(v * DAY / factor, decision[g, i])
-            eps = draw_error(t.lag_family)
-            dl = _days(
-                mu[severity, a, LAG_DELIVERY, i, k], sig[severity, a, LAG_DELIVERY, i, k], eps
-            )
+            eps = draw_error(family)
+            dl = _days(mu[a, LAG_DELIVERY, i, k], sig[a, LAG_DELIVERY, i, k], eps)
             delivery[g, i] = dl * DAY

@@ -83,60 +83,110 @@ def _prob(
     return ((1.0 - aimed) * blind + aimed * forced) * math.exp(-distance_km / reach)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def engagement_prob(
     t: Tables, d: int, g: int, kind: int, severity: int, objective_km2: float
 ) -> float:
     """P(the attack touches guarantor ``g``'s stationed forces) under design ``d`` (0 where it
     stations none), as ``models.posture.engagement_probs``."""
-    if not t.has_force[d, g]:
-        return 0.0
-    geo = geography(kind, severity)
-    depth = t.engagement_depth_km[d]
-    frontage, forced, reach = _footprint(
-        geo, t.stationed[d], depth, t.front_km, t.frontage_km, objective_km2, t.km2_per_soldier
-    )
-    width = t.stationed[d, g] * t.km2_per_soldier / depth
-    return _prob(
-        geo,
-        t.aimed[geo],
-        frontage,
-        forced,
-        reach,
-        width,
-        t.distance_km[d, g],
+    return _contingent(
+        t.has_force[d],
+        t.stationed[d],
+        t.distance_km[d],
+        t.engagement_depth_km[d],
         t.front_km,
+        t.frontage_km,
+        t.aimed,
+        t.km2_per_soldier,
         t.strike_hits_base,
+        geography(kind, severity),
+        objective_km2,
+        g,
     )
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def draw_engaged(
     t: Tables, d: int, kind: int, severity: int, objective_km2: float, engaged: np.ndarray
 ) -> int:
     """Whether the attack touches each guarantor's stationed forces (one draw per contingent,
     written to ``engaged[g]``); the number touched."""
-    geo = geography(kind, severity)
-    depth = t.engagement_depth_km[d]
+    return _draw(
+        t.has_force[d],
+        t.stationed[d],
+        t.distance_km[d],
+        t.engagement_depth_km[d],
+        t.front_km,
+        t.frontage_km,
+        t.aimed,
+        t.km2_per_soldier,
+        t.strike_hits_base,
+        geography(kind, severity),
+        objective_km2,
+        engaged,
+    )
+
+
+@njit(cache=True)
+def _contingent(
+    has_force: np.ndarray,
+    stationed: np.ndarray,
+    distance_km: np.ndarray,
+    depth: float,
+    front: float,
+    frontages: np.ndarray,
+    aimed: np.ndarray,
+    km2_per_soldier: float,
+    strike_hits_base: float,
+    geo: int,
+    objective_km2: float,
+    g: int,
+) -> float:
+    if not has_force[g]:
+        return 0.0
     frontage, forced, reach = _footprint(
-        geo, t.stationed[d], depth, t.front_km, t.frontage_km, objective_km2, t.km2_per_soldier
+        geo, stationed, depth, front, frontages, objective_km2, km2_per_soldier
+    )
+    width = stationed[g] * km2_per_soldier / depth
+    return _prob(
+        geo, aimed[geo], frontage, forced, reach, width, distance_km[g], front, strike_hits_base
+    )
+
+
+@njit(cache=True)
+def _draw(
+    has_force: np.ndarray,
+    stationed: np.ndarray,
+    distance_km: np.ndarray,
+    depth: float,
+    front: float,
+    frontages: np.ndarray,
+    aimed: np.ndarray,
+    km2_per_soldier: float,
+    strike_hits_base: float,
+    geo: int,
+    objective_km2: float,
+    engaged: np.ndarray,
+) -> int:
+    frontage, forced, reach = _footprint(
+        geo, stationed, depth, front, frontages, objective_km2, km2_per_soldier
     )
     n = 0
     for g in range(engaged.shape[0]):
         engaged[g] = False
-        if not t.has_force[d, g]:
+        if not has_force[g]:
             continue
-        width = t.stationed[d, g] * t.km2_per_soldier / depth
+        width = stationed[g] * km2_per_soldier / depth
         p = _prob(
             geo,
-            t.aimed[geo],
+            aimed[geo],
             frontage,
             forced,
             reach,
             width,
-            t.distance_km[d, g],
-            t.front_km,
-            t.strike_hits_base,
+            distance_km[g],
+            front,
+            strike_hits_base,
         )
         if np.random.random() < p:
             engaged[g] = True
@@ -144,10 +194,14 @@ def draw_engaged(
     return n
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def draw_lapse_years(t: Tables, d: int) -> float:
     """Years until the coalition gives posture ``d`` up (``inf``: none, or membership)."""
-    hazard = t.lapse_hazard[d]
+    return _lapse_years(t.lapse_hazard[d])
+
+
+@njit(cache=True)
+def _lapse_years(hazard: float) -> float:
     if hazard <= 0.0:
         return math.inf
     return float(np.random.exponential(1.0 / hazard))
