@@ -319,16 +319,22 @@ def test_lags_match_the_sampler(name: str, speedup: float) -> None:
     n = 800
     rng = np.random.default_rng(13)
     ref = [s.lags.draw(rng, Severity.HIGH, clear, framework, speedup) for _ in range(n)]
-    dec, vote, dl = np.empty((n_g, n_i)), np.empty(n_g), np.empty((n_g, n_i))
+    dec, vote = np.empty((n_g, n_i)), np.empty(n_g)
     ker_dec, ker_vote, ker_dl = np.empty((n, 2, n_i)), np.empty((n, 2)), np.empty((n, 2, n_i))
+    sev = SEVERITIES.index(Severity.HIGH)
     _seed(14)
     for r in range(n):
-        k_lags.draw_lags(t, SEVERITIES.index(Severity.HIGH), clear, dec, vote, dl)
-        ker_dec[r], ker_vote[r], ker_dl[r] = dec[:2], vote[:2], dl[:2]
+        k = k_lags.draw_lags(t, sev, clear, dec, vote)
+        ker_dec[r], ker_vote[r] = dec[:2], vote[:2]
+        for g in range(2):
+            for i in range(n_i):
+                ker_dl[r, g, i] = k_lags.delivery_lag(
+                    t.lag_mu[sev], t.lag_sigma[sev], t.lag_family, clear[g], i, k
+                )
     for g in range(2):  # one clear, one contested guarantor
         for i in range(n_i):
             if t.offered[0, g, i] <= 0.0:  # never read: not drawn
-                assert np.isinf(ker_dec[:, g, i]).all() and np.isinf(ker_dl[:, g, i]).all()
+                assert np.isinf(ker_dec[:, g, i]).all()
                 continue
             _same_distribution(
                 ker_dec[:, g, i], np.array([x.decision[g, i] for x in ref]), f"decision {g} {i}"
@@ -427,7 +433,9 @@ def test_arrivals_match_the_reference(which: str) -> None:
     receipts = _receipts(s)
     decided = [[5.0 + 3.0 * g + i for i in range(n_i)] for g in range(n_g)]
     engaged = np.array([t.has_force[0, g] and g % 2 == 0 for g in range(n_g)])
-    lag_del = np.array([[30.0 + 50.0 * ((g + i) % 4) for i in range(n_i)] for g in range(n_g)])
+    clear = np.arange(n_g) % 2 == 0
+    sev = SEVERITIES.index(Severity.HIGH)
+    framework = s.design.window_hours is not None
     driver = SimpleNamespace(
         state=SimpleNamespace(
             design=d, outcome=SimpleNamespace(honoured=True), receipts=[r for _, _, r in receipts]
@@ -436,7 +444,6 @@ def test_arrivals_match_the_reference(which: str) -> None:
     answers = SimpleNamespace(
         engaged=list(engaged), decided_at=decided, resolved_at=[[math.nan] * n_i] * n_g
     )
-    lags = SimpleNamespace(delivery=lag_del)
     counts = np.zeros((n_g, n_i), dtype=np.bool_)
     amount = np.zeros((n_g, n_i))
     t_commit = np.zeros((n_g, n_i))
@@ -452,12 +459,13 @@ def test_arrivals_match_the_reference(which: str) -> None:
     hh, tt = np.empty(t.max_items), np.empty(t.max_items)
     rows_r, rows_k = [], []
     for _ in range(n):
+        lags = s.lags.draw(rng, Severity.HIGH, clear, framework, s.gp.deadline_speedup)
         items, commits = arrivals.schedule(
             driver,  # type: ignore[arg-type]
             s.profiles,
             s.dp,
             answers,  # type: ignore[arg-type]
-            lags,  # type: ignore[arg-type]
+            lags,
             close_h,
             rng,
         )
@@ -477,10 +485,12 @@ def test_arrivals_match_the_reference(which: str) -> None:
             want = sorted(commits)
             got = sorted(t_commit[g, troop_i] for g in range(n_g) if counts[g, troop_i])
             assert want == got
+    dec, vote = np.empty((n_g, n_i)), np.empty(n_g)
     _seed(18)
     for _ in range(n):
+        k_draw = k_lags.draw_lags(t, sev, clear, dec, vote)
         m = k_arrivals.schedule(
-            t, 0, True, close_h, counts, amount, t_commit, engaged, lag_del, out
+            t, 0, True, close_h, counts, amount, t_commit, engaged, sev, k_draw, clear, out
         )
         k, first, arrived = k_arrivals.landed(t, out, m, hh, tt)
         terr, _eff, _need = k_front.assess(t, 0, 190_000.0, 3_200.0, 90_000.0, hh, tt, k)

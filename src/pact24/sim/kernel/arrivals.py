@@ -5,7 +5,8 @@
 The crisis passes the counted receipts as arrays ``[g, i]``: ``counts`` (the receipt counts),
 ``amount`` and ``t_commit`` (``commit_hours``: when the commitment was made). Arrivals go into
 an ``Arrivals`` scratch of ``t.max_items`` rows, in no particular order (the reference sorts
-them only to report them in time order).
+them only to report them in time order). The historical delivery lag an arrival waits for is
+drawn here, when it is needed, from the crisis's joint draw ``k`` (``kernel.lags``).
 
 Signatures (njit; numba's ``np.random``, seeded by the caller)::
 
@@ -14,7 +15,7 @@ Signatures (njit; numba's ``np.random``, seeded by the caller)::
                  derived: bool, decided_at: float, resolved_at: float, close_h: float) -> float
     schedule(t: Tables, d: int, honoured: bool, close_h: float, counts: bool[:, :],
              amount: float64[:, :], t_commit: float64[:, :], engaged: bool[:],
-             lag_delivery: float64[:, :], out: Arrivals) -> int       # rows written
+             severity: int, k: int, clear: bool[:], out: Arrivals) -> int   # rows written
     package_value(t: Tables, out: Arrivals, n: int, by_h: float) -> float   # EUR
     landed(t: Tables, out: Arrivals, n: int, hours: float64[:], troops: float64[:])
         -> (m, first_arrival_hours, troops_arrived_30d)   # troop rows copied to hours/troops
@@ -29,6 +30,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
+from pact24.sim.kernel.lags import delivery_lag
 from pact24.sim.kernel.tables import (
     INS_SANCTIONS,
     INS_TROOPS,
@@ -171,7 +173,9 @@ def schedule(
     amount: np.ndarray,
     t_commit: np.ndarray,
     engaged: np.ndarray,
-    lag_delivery: np.ndarray,
+    severity: int,
+    k: int,
+    clear: np.ndarray,
     out: Arrivals,
 ) -> int:
     """The arrivals within the delivery horizon of the counted receipts, into ``out``; returns
@@ -199,7 +203,11 @@ def schedule(
         amount,
         t_commit,
         engaged,
-        lag_delivery,
+        t.lag_mu[severity],
+        t.lag_sigma[severity],
+        t.lag_family,
+        k,
+        clear,
         out,
     )
 
@@ -228,7 +236,11 @@ def _schedule(
     amount: np.ndarray,
     t_commit: np.ndarray,
     engaged: np.ndarray,
-    lag_delivery: np.ndarray,
+    mu: np.ndarray,
+    sig: np.ndarray,
+    family: int,
+    k: int,
+    clear: np.ndarray,
     out: Arrivals,
 ) -> int:
     n_g, n_i = counts.shape
@@ -255,7 +267,7 @@ def _schedule(
                     code,
                     amount[g, i],
                     t_commit[g, i],
-                    lag_delivery[g, i],
+                    delivery_lag(mu, sig, family, clear[g], i, k),
                     g,
                     i,
                     out,
@@ -297,7 +309,9 @@ def _schedule(
                 hi = readiness[g, i, TIER_HIGH] * scale
                 lo = readiness[g, i, TIER_LOW] * scale
                 lo += max(0.0, remaining - (vh + hi + lo))
-            earliest = 0.0 if posture_kind == POSTURE_MEMBERSHIP else lag_delivery[g, i]
+            earliest = 0.0
+            if posture_kind != POSTURE_MEMBERSHIP:
+                earliest = delivery_lag(mu, sig, family, clear[g], i, k)
             n = _troops(troop_h, lead_share, vh, hi, lo, t_commit[g, i], earliest, g, i, out, n)
     kept = 0
     for j in range(n):
