@@ -19,6 +19,7 @@ from tests.sim.simhelp import design, setup
 
 from pact24.designs.schema import Activation, Posture
 from pact24.mechanism import IncidentReported
+from pact24.mechanism.events import DERIVED_CONDITIONS
 from pact24.sim.kernel import arrivals as k_arrivals
 from pact24.sim.kernel import attack as k_attack
 from pact24.sim.kernel import attribution as k_attribution
@@ -26,7 +27,7 @@ from pact24.sim.kernel import draws as k_draws
 from pact24.sim.kernel import front as k_front
 from pact24.sim.kernel import lags as k_lags
 from pact24.sim.kernel import posture as k_posture
-from pact24.sim.kernel import rng
+from pact24.sim.kernel import rng as k_rng
 from pact24.sim.kernel.tables import compile_tables
 from pact24.sim.models import attribution, delivery, front, posture
 from pact24.sim.models.scenario import FAMILIES, Attack, Family, draw_attack
@@ -37,6 +38,7 @@ from pact24.sim.reference.draws import draw
 from pact24.sim.reference.driver import Driver
 from pact24.sim.reference.setup import START
 from pact24.vocab import (
+    ConditionKind,
     IncidentKind,
     Instrument,
     PostureKind,
@@ -105,7 +107,7 @@ def _normals(n: int, seed: int) -> np.ndarray:
     np.random.seed(seed)
     out = np.empty(n)
     for j in range(n):
-        out[j] = rng.standard_normal()
+        out[j] = k_rng.standard_normal()
     return out
 
 
@@ -510,6 +512,65 @@ def test_arrivals_match_the_reference(which: str) -> None:
             assert ref[0, j] == ker[0, j], what
         else:
             _same_distribution(ker[:, j], ref[:, j], f"{which} {what}")
+
+
+def test_commit_hours_are_the_references() -> None:
+    close_h = 30.0
+    cases = [
+        # (troops, engaged, status, by_silence, condition kind, decided, resolved)
+        (True, True, ReceiptStatus.CONDITIONAL, False, ConditionKind.UN_MANDATE, 5.0, 9.0),
+        (True, False, ReceiptStatus.COMMIT, False, None, 5.0, math.nan),
+        (False, True, ReceiptStatus.COMMIT, True, None, 5.0, math.nan),
+        (
+            False,
+            False,
+            ReceiptStatus.CONDITIONAL,
+            False,
+            ConditionKind.OTHERS_COMMIT_FIRST,
+            5.0,
+            9.0,
+        ),
+        (
+            False,
+            False,
+            ReceiptStatus.CONDITIONAL,
+            False,
+            ConditionKind.PARLIAMENT_APPROVAL,
+            5.0,
+            9.0,
+        ),
+        (
+            True,
+            False,
+            ReceiptStatus.CONDITIONAL,
+            False,
+            ConditionKind.PARLIAMENT_APPROVAL,
+            5.0,
+            math.nan,
+        ),
+    ]
+    for troops, engaged, status, silent, kind, decided, resolved in cases:
+        r = SimpleNamespace(
+            instrument=Instrument.TROOPS if troops else Instrument.SANCTIONS,
+            status=status,
+            by_silence=silent,
+            condition=None if kind is None else SimpleNamespace(kind=kind),
+        )
+        answers = SimpleNamespace(
+            engaged=[engaged], decided_at=[[decided]], resolved_at=[[resolved]]
+        )
+        want = arrivals.commit_hours(r, 0, 0, answers, close_h)  # type: ignore[arg-type]
+        got = k_arrivals.commit_hours(
+            troops,
+            engaged,
+            status is ReceiptStatus.COMMIT,
+            silent,
+            kind in DERIVED_CONDITIONS,
+            decided,
+            resolved,
+            close_h,
+        )
+        assert got == want, (troops, engaged, status, silent, kind)
 
 
 def test_package_value_is_exact() -> None:
