@@ -138,7 +138,6 @@ class Scratch(NamedTuple):
     clear: npt.NDArray[np.bool_]
     decision: npt.NDArray[np.float64]
     vote: F1
-    delivery: npt.NDArray[np.float64]
     s: npt.NDArray[np.int64]
     f: npt.NDArray[np.float64]
     sg: npt.NDArray[np.int64]
@@ -163,7 +162,6 @@ def new_scratch(t: Tables) -> Scratch:
         np.empty(n_g, dtype=np.bool_),
         np.empty((n_g, n_i)),
         np.empty(n_g),
-        np.empty((n_g, n_i)),
         np.empty((N_S, n_g, n_i), dtype=np.int64),
         np.empty((N_F, n_g, n_i)),
         np.empty((N_SG, n_g), dtype=np.int64),
@@ -196,8 +194,8 @@ def crisis_in(t: Tables, d: int, family: int, out: F1, sc: Scratch) -> bool:
     out[INCIDENT_KIND] = kind
     out[ATTACK_SIZE] = size
     out[ENGAGED] = 1.0 if n_engaged > 0 else 0.0
-    for k in (FIRST_TROOP_COMMITMENT, FIRST_ARRIVAL, EFFECTIVE, HOURS_TO_ACTIVATION):
-        out[k] = np.nan
+    for field in (FIRST_TROOP_COMMITMENT, FIRST_ARRIVAL, EFFECTIVE, HOURS_TO_ACTIVATION):
+        out[field] = np.nan
     open_h, reported, attribution = activate(t, d, c0, cmax, tau, sc.offsets, sc.beliefs)
     if math.isnan(open_h):
         out[ATTRIBUTION_AT_CLOSE] = attribution
@@ -216,7 +214,7 @@ def crisis_in(t: Tables, d: int, family: int, out: F1, sc: Scratch) -> bool:
         sc.clear[g] = sc.beliefs[g] >= t.clear_at
     x[X_C0], x[X_CMAX], x[X_TAU] = c0, cmax, tau
     x[X_REPORTED], x[X_ATTRIBUTION] = reported, attribution
-    draw_lags(t, severity, sc.clear, sc.decision, sc.vote, sc.delivery)
+    lag_draw = draw_lags(t, severity, sc.clear, sc.decision, sc.vote)
     for g in range(n_g):
         fg[FG_VOTE_AT, g] = sc.vote[g]
     open_window(t, d, float(severity - 1), disinformation, sc.engaged, s, f, sg, fg, x)
@@ -269,7 +267,9 @@ def crisis_in(t: Tables, d: int, family: int, out: F1, sc: Scratch) -> bool:
         rf[RF_AMOUNT],
         rf[RF_COMMIT_H],
         sc.engaged,
-        sc.delivery,
+        severity,
+        lag_draw,
+        sc.clear,
         items,
     )
     out[PACKAGE] = arrivals.package_value(t, items, n, PACKAGE_HOURS)
