@@ -390,7 +390,7 @@ def _same(s: I3, g: int, i: int, choice: int, condition: int) -> bool:
     return bool(current != SILENT and choice == current and condition == s[S_CONDITION, g, i])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _consider_later(
     s: I3,
     f: F3,
@@ -412,7 +412,7 @@ def _consider_later(
     agenda.push(hours, rows, h + lag, REVISE, g, i)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _reconsider_all(
     s: I3,
     f: F3,
@@ -439,7 +439,7 @@ def _reconsider_all(
             _consider_later(s, f, sg, fg, x, hours, rows, g, i, h)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _consider_now(
     s: I3,
     f: F3,
@@ -451,15 +451,16 @@ def _consider_now(
     g: int,
     i: int,
     h: float,
-) -> None:
+) -> bool:
     """``_consider(immediate=True)`` and ``_record``: a changed answer goes to the mechanism
-    now; a changed troop commitment lets the others see the new count (the bandwagon)."""
+    now; whether the guarantor's troop commitment started or stopped standing (then the others
+    see the new count: the bandwagon)."""
     _, choice, condition = _evaluate(s, f, sg, fg, x, hours, rows, g, i, h, True)
     if _same(s, g, i, choice, condition):
-        return
+        return False
     versions = s[S_VERSIONS, g, i]
     if versions > 0 and x[X_REVISIONS_ALLOWED] == 0.0:
-        return  # RevisionRefused
+        return False  # RevisionRefused
     s[S_CHOICE, g, i] = choice
     s[S_CONDITION, g, i] = condition
     s[S_VERSIONS, g, i] = versions + 1
@@ -471,54 +472,34 @@ def _consider_now(
         x[X_UNDECIDED] -= 1.0
     if condition == BENEFICIARY_CONCESSION:
         x[X_DEMANDS] += 1.0
+    if x[X_FRAMEWORK] == 0.0 and x[X_UNDECIDED] == 0.0:
+        x[X_ALL_DECIDED_AT] = h
     if i == int(x[X_TROOPS]):
         now = 1 if choice == COMMIT else 0
         if now != sg[G_STANDING, g]:
             sg[G_STANDING, g] = now
             x[X_STANDING] += 1.0 if now == 1 else -1.0
-            _reconsider_all(s, f, sg, fg, x, hours, rows, h, True, False)
-    if x[X_FRAMEWORK] == 0.0 and x[X_UNDECIDED] == 0.0:
-        x[X_ALL_DECIDED_AT] = h
+            return True
+    return False
 
 
-@njit(cache=True)
-def _hear(
-    s: I3,
-    f: F3,
-    sg: I3,
-    fg: F3,
-    x: F3,
-    hours: F3,
-    rows: I3,
-    g: int,
-    i: int,
-    h: float,
-    condition: int,
-    met: bool,
-) -> None:
+@njit(cache=True, inline="always")
+def _resolve(s: I3, f: F3, g: int, i: int, h: float, condition: int, met: bool) -> bool:
     """A vote or the beneficiary's reply resolves the current condition of its kind (the
-    mechanism's ``ConditionResolved``); the guarantor looks again."""
+    mechanism's ``ConditionResolved``); whether the guarantor looks again
+    (``Guarantors.hear``)."""
     if s[S_CHOICE, g, i] != SILENT and s[S_CONDITION, g, i] == condition:
         s[S_RESOLUTION, g, i] = 1 if met else 0
         if met:
             f[F_RESOLVED_AT, g, i] = h
-    if s[S_AWAKE, g, i] == 1 and s[S_PENDING, g, i] == 0:
-        _consider_later(s, f, sg, fg, x, hours, rows, g, i, h)
+    return bool(s[S_AWAKE, g, i] == 1 and s[S_PENDING, g, i] == 0)
 
 
 @njit(cache=True)
-def _observe(
-    s: I3,
-    f: F3,
-    sg: I3,
-    fg: F3,
-    x: F3,
-    hours: F3,
-    rows: I3,
-    h: float,
-) -> None:
+def _observe(fg: F3, x: F3, h: float) -> bool:
     """An attribution tick: the assessment is reported if it moved enough or crossed the
-    confirmation level; beliefs are re-read, and answers if some belief really moved."""
+    confirmation level; beliefs are re-read; whether some belief really moved (then the
+    guarantors look again)."""
     c0, cmax, tau = x[X_C0], x[X_CMAX], x[X_TAU]
     x[X_REPORTED], x[X_ATTRIBUTION] = assess(
         c0,
@@ -533,12 +514,11 @@ def _observe(
     )
     c = confidence(c0, cmax, tau, h)
     moved = 0.0
-    for g in range(s.shape[1]):
+    for g in range(fg.shape[1]):
         b = belief(c, fg[FG_OFFSET, g])
         moved = max(moved, abs(b - fg[FG_BELIEF, g]))
         fg[FG_BELIEF, g] = b
-    if moved > _BELIEF_RESOLUTION:
-        _reconsider_all(s, f, sg, fg, x, hours, rows, h, False, False)
+    return moved > _BELIEF_RESOLUTION
 
 
 @njit(cache=True)
@@ -585,31 +565,39 @@ def deliberate(
         h, kind, g, i = agenda.pop(hours, rows)
         if h >= end_h:
             break
+        # what the entry sets going: an answer now, a re-reading after a lag, or everyone
+        # who has looked re-reading (troops only after a troop commitment changed)
+        now = later = sweep = troops_only = signal = False
         if kind == TICK:
-            _observe(s, f, sg, fg, x, hours, rows, h)
+            sweep = _observe(fg, x, h)
         elif kind == DECIDE:
             s[S_AWAKE, g, i] = 1
             s[S_DELIBERATED, g, i] = 1
-            _consider_now(s, f, sg, fg, x, hours, rows, g, i, h)
+            now = True
         elif kind == REVISE:
             s[S_PENDING, g, i] = 0
-            _consider_now(s, f, sg, fg, x, hours, rows, g, i, h)
+            now = True
         elif kind == DUE:
             s[S_AWAKE, g, i] = 1
             s[S_OBLIGED, g, i] = 1
-            if s[S_CHOICE, g, i] == SILENT and s[S_PENDING, g, i] == 0:
-                _consider_now(s, f, sg, fg, x, hours, rows, g, i, h)
+            now = s[S_CHOICE, g, i] == SILENT and s[S_PENDING, g, i] == 0
         elif kind == VOTE:
             approved = sg[G_REJECT, g] == 0
             sg[G_PARLIAMENT, g] = P_APPROVED if approved else P_REJECTED
-            _hear(s, f, sg, fg, x, hours, rows, g, i, h, PARLIAMENT_APPROVAL, approved)
+            later = _resolve(s, f, g, i, h, PARLIAMENT_APPROVAL, approved)
         elif kind == REPLY:
             accepted = np.random.random() < x[X_ACCEPT + s[S_DEMAND, g, i]]
             s[S_DEMAND_STATE, g, i] = D_ACCEPTED if accepted else D_REFUSED
-            _hear(s, f, sg, fg, x, hours, rows, g, i, h, BENEFICIARY_CONCESSION, accepted)
+            later = _resolve(s, f, g, i, h, BENEFICIARY_CONCESSION, accepted)
         else:  # SIGNAL
             x[X_WARNED] = 1.0
-            _reconsider_all(s, f, sg, fg, x, hours, rows, h, False, True)
+            sweep = signal = True
+        if now:
+            sweep = troops_only = _consider_now(s, f, sg, fg, x, hours, rows, g, i, h)
+        if later:
+            _consider_later(s, f, sg, fg, x, hours, rows, g, i, h)
+        if sweep:
+            _reconsider_all(s, f, sg, fg, x, hours, rows, h, troops_only, signal)
     if not math.isnan(x[X_ALL_DECIDED_AT]):
         return float(x[X_ALL_DECIDED_AT])
     return end_h
