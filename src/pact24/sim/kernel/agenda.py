@@ -25,6 +25,21 @@ def new(capacity: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
     return np.empty(capacity + 1, dtype=np.float64), rows
 
 
+@njit(cache=True)
+def capacity(n_g: int, n_i: int, n_ticks: int) -> int:
+    """The most entries a window's agenda holds at once: a decision and a due answer, a
+    revision and a reply per guarantor and instrument, a vote per guarantor, the ticks and a
+    warning."""
+    return 4 * n_g * n_i + n_g + n_ticks + 1
+
+
+@njit(cache=True, _nrt=False)
+def clear(rows: npt.NDArray[np.int64]) -> None:
+    """Empty the agenda (for the next window)."""
+    rows[0, 0] = 0
+    rows[0, 1] = 0
+
+
 @njit(cache=True, inline="always")
 def _before(hours: npt.NDArray[np.float64], rows: npt.NDArray[np.int64], a: int, b: int) -> bool:
     return bool(hours[a] < hours[b] or (hours[a] == hours[b] and rows[a, 0] < rows[b, 0]))
@@ -37,7 +52,7 @@ def _swap(hours: npt.NDArray[np.float64], rows: npt.NDArray[np.int64], a: int, b
         rows[a, c], rows[b, c] = rows[b, c], rows[a, c]
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def push(
     hours: npt.NDArray[np.float64],
     rows: npt.NDArray[np.int64],
@@ -67,7 +82,7 @@ def size(rows: npt.NDArray[np.int64]) -> int:
     return int(rows[0, 0])
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def pop(hours: npt.NDArray[np.float64], rows: npt.NDArray[np.int64]) -> tuple[float, int, int, int]:
     """The earliest entry: hour, kind, guarantor, instrument."""
     h, kind, g, i = hours[1], rows[1, 1], rows[1, 2], rows[1, 3]

@@ -69,7 +69,7 @@ def _counts_toward_rule(floor: float, is_troops: bool, amount: float) -> bool:
     return floor <= 0.0 or not is_troops or amount >= floor
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def freeze(t: Tables, d: int, s: I3, f: F3, sg: I3, x: F3, close_h: float, r: I3, rf: F3) -> bool:
     """Fill the receipts ``r``/``rf`` of the window in ``s``/``f``/``sg``/``x`` closed at
     ``close_h``; whether the outcome is honoured by the design's rule."""

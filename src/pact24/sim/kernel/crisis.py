@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from pact24.sim.kernel import arrivals, front
+from pact24.sim.kernel import agenda, arrivals, front
 from pact24.sim.kernel.arrivals import Arrivals
 from pact24.sim.kernel.attack import draw_attack
 from pact24.sim.kernel.attribution import activate, beliefs, draw_offsets, draw_path
@@ -147,6 +147,8 @@ class Scratch(NamedTuple):
     rf: npt.NDArray[np.float64]
     counts: npt.NDArray[np.bool_]
     arrivals: Arrivals
+    hours: F1
+    rows: npt.NDArray[np.int64]
     landed_h: F1
     landed_troops: F1
 
@@ -155,6 +157,7 @@ class Scratch(NamedTuple):
 def new_scratch(t: Tables) -> Scratch:
     """The scratch of ``t``'s crises."""
     n_g, n_i = t.offered.shape[1], t.offered.shape[2]
+    hours, rows = agenda.new(agenda.capacity(n_g, n_i, t.ticks.shape[1]))
     return Scratch(
         np.empty(n_g, dtype=np.bool_),
         np.empty(n_g),
@@ -171,6 +174,8 @@ def new_scratch(t: Tables) -> Scratch:
         np.empty((N_RF, n_g, n_i)),
         np.empty((n_g, n_i), dtype=np.bool_),
         arrivals.new_arrivals(t),
+        hours,
+        rows,
         np.empty(t.max_items),
         np.empty(t.max_items),
     )
@@ -183,7 +188,7 @@ def crisis(t: Tables, d: int, family: int, out: F1) -> bool:
     return crisis_in(t, d, family, out, new_scratch(t))
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def crisis_in(t: Tables, d: int, family: int, out: F1, sc: Scratch) -> bool:
     """``crisis`` with the scratch ``sc`` of ``new_scratch(t)``."""
     kind, severity, size, rate, objective, disinformation = draw_attack(t, family)
@@ -218,7 +223,7 @@ def crisis_in(t: Tables, d: int, family: int, out: F1, sc: Scratch) -> bool:
     for g in range(n_g):
         fg[FG_VOTE_AT, g] = sc.vote[g]
     open_window(t, d, float(severity - 1), disinformation, sc.engaged, s, f, sg, fg, x)
-    close_h = deliberate(t, d, s, f, sg, fg, x, open_h, sc.decision)
+    close_h = deliberate(t, d, s, f, sg, fg, x, sc.hours, sc.rows, open_h, sc.decision)
     r, rf = sc.r, sc.rf
     honoured = freeze(t, d, s, f, sg, x, close_h, r, rf)
     out[WINDOW_OPENED] = 1.0

@@ -7,6 +7,10 @@ below: ``s[slot, g, i]`` (integers) and ``f[slot, g, i]`` (floats) per guarantor
 instrument, ``sg[slot, g]`` and ``fg[slot, g]`` per guarantor, and ``x[slot]`` for the window as
 a whole. The agenda is ``kernel.agenda``.
 
+The compiled window allocates nothing (its arrays and agenda come from ``crisis.Scratch``), so
+its functions are compiled without numba's reference counting (``_nrt=False``): counting every
+array a step touches cost more than the step itself (measured: about 40 % of a crisis).
+
 Draws that the reference makes up front for every guarantor and instrument are made here when
 first read (a flag the guarantor never reaches is never drawn): each is still one uniform per
 crisis, guarantor and instrument, so the distributions are the reference's; the streams are not.
@@ -167,7 +171,7 @@ def _flag(s: I3, slot: int, g: int, i: int, prob: float) -> bool:
     return bool(s[slot, g, i] == 1)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def open_window(
     t: Tables,
     d: int,
@@ -495,7 +499,7 @@ def _resolve(s: I3, f: F3, g: int, i: int, h: float, condition: int, met: bool) 
     return bool(s[S_AWAKE, g, i] == 1 and s[S_PENDING, g, i] == 0)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _observe(fg: F3, x: F3, h: float) -> bool:
     """An attribution tick: the assessment is reported if it moved enough or crossed the
     confirmation level; beliefs are re-read; whether some belief really moved (then the
@@ -521,7 +525,7 @@ def _observe(fg: F3, x: F3, h: float) -> bool:
     return moved > _BELIEF_RESOLUTION
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def deliberate(
     t: Tables,
     d: int,
@@ -530,6 +534,8 @@ def deliberate(
     sg: I3,
     fg: F3,
     x: F3,
+    hours: F3,
+    rows: I3,
     open_h: float,
     decision: F3,
 ) -> float:
@@ -543,7 +549,7 @@ def deliberate(
     framework = not math.isnan(t.window_hours[d])
     end_h = open_h + (t.window_hours[d] if framework else t.horizon_h)
     n_ticks = t.n_ticks[d]
-    hours, rows = agenda.new(4 * n_g * n_i + n_g + n_ticks + 1)
+    agenda.clear(rows)
     lead = min(t.deadline_answer_hours, (end_h - open_h) / 2.0)
     for g in range(n_g):
         for i in range(n_i):
