@@ -12,6 +12,8 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
+from pact24.sim.kernel.uncounted import uncounted
+
 TICK, DECIDE, VOTE, REPLY, SIGNAL, REVISE, DUE = range(7)
 """Entry kinds, as ``reference.agenda``."""
 
@@ -33,7 +35,7 @@ def capacity(n_g: int, n_i: int, n_ticks: int) -> int:
     return 4 * n_g * n_i + n_g + n_ticks + 1
 
 
-@njit(cache=True, _nrt=False)
+@uncounted
 def clear(rows: npt.NDArray[np.int64]) -> None:
     """Empty the agenda (for the next window)."""
     rows[0, 0] = 0
@@ -52,7 +54,7 @@ def _swap(hours: npt.NDArray[np.float64], rows: npt.NDArray[np.int64], a: int, b
         rows[a, c], rows[b, c] = rows[b, c], rows[a, c]
 
 
-@njit(cache=True, _nrt=False)
+@uncounted
 def push(
     hours: npt.NDArray[np.float64],
     rows: npt.NDArray[np.int64],
@@ -82,7 +84,7 @@ def size(rows: npt.NDArray[np.int64]) -> int:
     return int(rows[0, 0])
 
 
-@njit(cache=True, _nrt=False)
+@uncounted
 def pop(hours: npt.NDArray[np.float64], rows: npt.NDArray[np.int64]) -> tuple[float, int, int, int]:
     """The earliest entry: hour, kind, guarantor, instrument."""
     h, kind, g, i = hours[1], rows[1, 1], rows[1, 2], rows[1, 3]

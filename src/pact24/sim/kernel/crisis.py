@@ -62,6 +62,7 @@ from pact24.sim.kernel.deliberation import (
 from pact24.sim.kernel.lags import draw_lags
 from pact24.sim.kernel.posture import draw_engaged
 from pact24.sim.kernel.tables import Tables
+from pact24.sim.kernel.uncounted import uncounted
 from pact24.sim.results import PLEDGE_HORIZONS
 from pact24.vocab import Instrument
 
@@ -188,7 +189,7 @@ def crisis(t: Tables, d: int, family: int, out: F1) -> bool:
     return crisis_in(t, d, family, out, new_scratch(t))
 
 
-@njit(cache=True, _nrt=False)
+@uncounted
 def crisis_in(t: Tables, d: int, family: int, out: F1, sc: Scratch) -> bool:
     """``crisis`` with the scratch ``sc`` of ``new_scratch(t)``."""
     kind, severity, size, rate, objective, disinformation = draw_attack(t, family)

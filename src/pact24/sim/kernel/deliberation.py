@@ -48,6 +48,7 @@ from pact24.sim.kernel.answer import (
 from pact24.sim.kernel.attribution import assess, belief, confidence
 from pact24.sim.kernel.rng import standard_normal
 from pact24.sim.kernel.tables import INS_DEFENCE_SUPPORT, INS_TROOPS, Tables
+from pact24.sim.kernel.uncounted import uncounted
 from pact24.sim.models import demands
 
 I3 = npt.NDArray[np.int64]
@@ -171,7 +172,7 @@ def _flag(s: I3, slot: int, g: int, i: int, prob: float) -> bool:
     return bool(s[slot, g, i] == 1)
 
 
-@njit(cache=True, _nrt=False)
+@uncounted
 def open_window(
     t: Tables,
     d: int,
@@ -499,7 +500,7 @@ def _resolve(s: I3, f: F3, g: int, i: int, h: float, condition: int, met: bool) 
     return bool(s[S_AWAKE, g, i] == 1 and s[S_PENDING, g, i] == 0)
 
 
-@njit(cache=True, _nrt=False)
+@uncounted
 def _observe(fg: F3, x: F3, h: float) -> bool:
     """An attribution tick: the assessment is reported if it moved enough or crossed the
     confirmation level; beliefs are re-read; whether some belief really moved (then the
@@ -525,7 +526,7 @@ def _observe(fg: F3, x: F3, h: float) -> bool:
     return moved > _BELIEF_RESOLUTION
 
 
-@njit(cache=True, _nrt=False)
+@uncounted
 def deliberate(
     t: Tables,
     d: int,
