@@ -28,7 +28,7 @@ def troops_needed(size: float, ukraine: float, attacker_ratio: float) -> float:
 
 
 @njit(cache=True)
-def sort_pairs(hours: np.ndarray, amounts: np.ndarray, n: int) -> None:
+def _sort_pairs(hours: np.ndarray, amounts: np.ndarray, n: int) -> None:
     """Sort ``(hours, amounts)[:n]`` in place by hour, then amount (insertion sort: n is
     small)."""
     for j in range(1, n):
@@ -83,7 +83,7 @@ def _assess(
     needed = troops_needed(size, ukraine, attacker_ratio)
     if needed <= 0.0:
         return 0.0, 0.0, 0.0
-    sort_pairs(hours, troops, n)
+    _sort_pairs(hours, troops, n)
     total = 0.0
     effective = math.nan
     for j in range(n):

@@ -3,6 +3,7 @@
 
 Signatures (njit; numba's ``np.random``, seeded by the caller)::
 
+    geography(kind: int, severity: int) -> int     # GEO_* of an attack
     engagement_prob(t: Tables, d: int, g: int, kind: int, severity: int,
                     objective_km2: float) -> float
     draw_engaged(t: Tables, d: int, kind: int, severity: int, objective_km2: float,
