@@ -38,14 +38,15 @@ _ROW_NAME = {"territory_km2": "territory_first_crisis_km2"}
 """Where a crisis field has another name in the results row."""
 
 
-def reference_fields(s: Setup, family: int, n: int, seed: int) -> np.ndarray:
-    """``CRISIS_FIELDS`` of ``n`` reference crises of ``family``, as ``campaign._row`` reads
-    them (one row per crisis)."""
+def reference_fields(s: Setup, family: int, n: int, seed: int, d: int = 0) -> np.ndarray:
+    """``CRISIS_FIELDS`` of ``n`` reference crises of ``family`` under the design (``d`` 0) or
+    its lapsed copy (1), as ``campaign._row`` reads them (one row per crisis)."""
     rng = np.random.default_rng(seed)
+    design = s.lapsed if d else s.design
     out = np.empty((n, len(CRISIS_FIELDS)))
     for k in range(n):
         attack = draw_attack(FAMILIES[family], s.params, rng)
-        rec = run_crisis(s, s.design, attack, START, f"test/{k}", rng)
+        rec = run_crisis(s, design, attack, START, f"test/{k}", rng)
         row = _row(s, 0, (rec,), 0.0)
         for j, name in enumerate(CRISIS_FIELDS):
             value = row[_ROW_NAME.get(name, name)]
@@ -163,11 +164,15 @@ COMPARED = (
 )
 
 
-@pytest.mark.parametrize(("name", "family"), [("meloni-24h", 0), ("tripwire-presence", 1)])
-def test_crisis_fields_match_the_reference_in_distribution(name: str, family: int) -> None:
+@pytest.mark.parametrize(
+    ("name", "family", "d"),
+    [("meloni-24h", 0, 0), ("tripwire-presence", 1, 0), ("tripwire-presence", 0, 1)],
+)
+def test_crisis_fields_match_the_reference_in_distribution(name: str, family: int, d: int) -> None:
+    """``d`` 1: the design whose posture has lapsed."""
     s = setup(name, FAMILIES[family].value)
-    ref = reference_fields(s, family, 300, seed=11)
-    ker = kernel_fields(compile_tables(s), 0, family, 20_000, 11)
+    ref = reference_fields(s, family, 300, seed=11, d=d)
+    ker = kernel_fields(compile_tables(s), d, family, 20_000, 11)
     for field in COMPARED:
         j = CRISIS_FIELDS.index(field)
         a, b = ref[:, j], ker[:, j]

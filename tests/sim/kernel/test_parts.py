@@ -19,6 +19,7 @@ from tests.sim.simhelp import design, setup
 
 from pact24.designs.schema import Activation, Posture
 from pact24.mechanism import IncidentReported
+from pact24.mechanism.events import DERIVED_CONDITIONS
 from pact24.sim.kernel import arrivals as k_arrivals
 from pact24.sim.kernel import attack as k_attack
 from pact24.sim.kernel import attribution as k_attribution
@@ -26,7 +27,7 @@ from pact24.sim.kernel import draws as k_draws
 from pact24.sim.kernel import front as k_front
 from pact24.sim.kernel import lags as k_lags
 from pact24.sim.kernel import posture as k_posture
-from pact24.sim.kernel import rng
+from pact24.sim.kernel import rng as k_rng
 from pact24.sim.kernel.tables import compile_tables
 from pact24.sim.models import attribution, delivery, front, posture
 from pact24.sim.models.scenario import FAMILIES, Attack, Family, draw_attack
@@ -37,6 +38,7 @@ from pact24.sim.reference.draws import draw
 from pact24.sim.reference.driver import Driver
 from pact24.sim.reference.setup import START
 from pact24.vocab import (
+    ConditionKind,
     IncidentKind,
     Instrument,
     PostureKind,
@@ -105,7 +107,7 @@ def _normals(n: int, seed: int) -> np.ndarray:
     np.random.seed(seed)
     out = np.empty(n)
     for j in range(n):
-        out[j] = rng.standard_normal()
+        out[j] = k_rng.standard_normal()
     return out
 
 
@@ -319,16 +321,22 @@ def test_lags_match_the_sampler(name: str, speedup: float) -> None:
     n = 800
     rng = np.random.default_rng(13)
     ref = [s.lags.draw(rng, Severity.HIGH, clear, framework, speedup) for _ in range(n)]
-    dec, vote, dl = np.empty((n_g, n_i)), np.empty(n_g), np.empty((n_g, n_i))
+    dec, vote = np.empty((n_g, n_i)), np.empty(n_g)
     ker_dec, ker_vote, ker_dl = np.empty((n, 2, n_i)), np.empty((n, 2)), np.empty((n, 2, n_i))
+    sev = SEVERITIES.index(Severity.HIGH)
     _seed(14)
     for r in range(n):
-        k_lags.draw_lags(t, SEVERITIES.index(Severity.HIGH), clear, dec, vote, dl)
-        ker_dec[r], ker_vote[r], ker_dl[r] = dec[:2], vote[:2], dl[:2]
+        k = k_lags.draw_lags(t, sev, clear, dec, vote)
+        ker_dec[r], ker_vote[r] = dec[:2], vote[:2]
+        for g in range(2):
+            for i in range(n_i):
+                ker_dl[r, g, i] = k_lags.delivery_lag(
+                    t.lag_mu[sev], t.lag_sigma[sev], t.lag_family, clear[g], i, k
+                )
     for g in range(2):  # one clear, one contested guarantor
         for i in range(n_i):
             if t.offered[0, g, i] <= 0.0:  # never read: not drawn
-                assert np.isinf(ker_dec[:, g, i]).all() and np.isinf(ker_dl[:, g, i]).all()
+                assert np.isinf(ker_dec[:, g, i]).all()
                 continue
             _same_distribution(
                 ker_dec[:, g, i], np.array([x.decision[g, i] for x in ref]), f"decision {g} {i}"
@@ -427,7 +435,9 @@ def test_arrivals_match_the_reference(which: str) -> None:
     receipts = _receipts(s)
     decided = [[5.0 + 3.0 * g + i for i in range(n_i)] for g in range(n_g)]
     engaged = np.array([t.has_force[0, g] and g % 2 == 0 for g in range(n_g)])
-    lag_del = np.array([[30.0 + 50.0 * ((g + i) % 4) for i in range(n_i)] for g in range(n_g)])
+    clear = np.arange(n_g) % 2 == 0
+    sev = SEVERITIES.index(Severity.HIGH)
+    framework = s.design.window_hours is not None
     driver = SimpleNamespace(
         state=SimpleNamespace(
             design=d, outcome=SimpleNamespace(honoured=True), receipts=[r for _, _, r in receipts]
@@ -436,7 +446,6 @@ def test_arrivals_match_the_reference(which: str) -> None:
     answers = SimpleNamespace(
         engaged=list(engaged), decided_at=decided, resolved_at=[[math.nan] * n_i] * n_g
     )
-    lags = SimpleNamespace(delivery=lag_del)
     counts = np.zeros((n_g, n_i), dtype=np.bool_)
     amount = np.zeros((n_g, n_i))
     t_commit = np.zeros((n_g, n_i))
@@ -452,12 +461,13 @@ def test_arrivals_match_the_reference(which: str) -> None:
     hh, tt = np.empty(t.max_items), np.empty(t.max_items)
     rows_r, rows_k = [], []
     for _ in range(n):
+        lags = s.lags.draw(rng, Severity.HIGH, clear, framework, s.gp.deadline_speedup)
         items, commits = arrivals.schedule(
             driver,  # type: ignore[arg-type]
             s.profiles,
             s.dp,
             answers,  # type: ignore[arg-type]
-            lags,  # type: ignore[arg-type]
+            lags,
             close_h,
             rng,
         )
@@ -477,10 +487,12 @@ def test_arrivals_match_the_reference(which: str) -> None:
             want = sorted(commits)
             got = sorted(t_commit[g, troop_i] for g in range(n_g) if counts[g, troop_i])
             assert want == got
+    dec, vote = np.empty((n_g, n_i)), np.empty(n_g)
     _seed(18)
     for _ in range(n):
+        k_draw = k_lags.draw_lags(t, sev, clear, dec, vote)
         m = k_arrivals.schedule(
-            t, 0, True, close_h, counts, amount, t_commit, engaged, lag_del, out
+            t, 0, True, close_h, counts, amount, t_commit, engaged, sev, k_draw, clear, out
         )
         k, first, arrived = k_arrivals.landed(t, out, m, hh, tt)
         terr, _eff, _need = k_front.assess(t, 0, 190_000.0, 3_200.0, 90_000.0, hh, tt, k)
@@ -500,6 +512,65 @@ def test_arrivals_match_the_reference(which: str) -> None:
             assert ref[0, j] == ker[0, j], what
         else:
             _same_distribution(ker[:, j], ref[:, j], f"{which} {what}")
+
+
+def test_commit_hours_are_the_references() -> None:
+    close_h = 30.0
+    cases = [
+        # (troops, engaged, status, by_silence, condition kind, decided, resolved)
+        (True, True, ReceiptStatus.CONDITIONAL, False, ConditionKind.UN_MANDATE, 5.0, 9.0),
+        (True, False, ReceiptStatus.COMMIT, False, None, 5.0, math.nan),
+        (False, True, ReceiptStatus.COMMIT, True, None, 5.0, math.nan),
+        (
+            False,
+            False,
+            ReceiptStatus.CONDITIONAL,
+            False,
+            ConditionKind.OTHERS_COMMIT_FIRST,
+            5.0,
+            9.0,
+        ),
+        (
+            False,
+            False,
+            ReceiptStatus.CONDITIONAL,
+            False,
+            ConditionKind.PARLIAMENT_APPROVAL,
+            5.0,
+            9.0,
+        ),
+        (
+            True,
+            False,
+            ReceiptStatus.CONDITIONAL,
+            False,
+            ConditionKind.PARLIAMENT_APPROVAL,
+            5.0,
+            math.nan,
+        ),
+    ]
+    for troops, engaged, status, silent, kind, decided, resolved in cases:
+        r = SimpleNamespace(
+            instrument=Instrument.TROOPS if troops else Instrument.SANCTIONS,
+            status=status,
+            by_silence=silent,
+            condition=None if kind is None else SimpleNamespace(kind=kind),
+        )
+        answers = SimpleNamespace(
+            engaged=[engaged], decided_at=[[decided]], resolved_at=[[resolved]]
+        )
+        want = arrivals.commit_hours(r, 0, 0, answers, close_h)  # type: ignore[arg-type]
+        got = k_arrivals.commit_hours(
+            troops,
+            engaged,
+            status is ReceiptStatus.COMMIT,
+            silent,
+            kind in DERIVED_CONDITIONS,
+            decided,
+            resolved,
+            close_h,
+        )
+        assert got == want, (troops, engaged, status, silent, kind)
 
 
 def test_package_value_is_exact() -> None:

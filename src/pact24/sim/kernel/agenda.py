@@ -12,6 +12,8 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
+from pact24.sim.kernel.uncounted import uncounted
+
 TICK, DECIDE, VOTE, REPLY, SIGNAL, REVISE, DUE = range(7)
 """Entry kinds, as ``reference.agenda``."""
 
@@ -26,18 +28,33 @@ def new(capacity: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
 
 
 @njit(cache=True)
+def capacity(n_g: int, n_i: int, n_ticks: int) -> int:
+    """The most entries a window's agenda holds at once: a decision and a due answer, a
+    revision and a reply per guarantor and instrument, a vote per guarantor, the ticks and a
+    warning."""
+    return 4 * n_g * n_i + n_g + n_ticks + 1
+
+
+@uncounted
+def clear(rows: npt.NDArray[np.int64]) -> None:
+    """Empty the agenda (for the next window)."""
+    rows[0, 0] = 0
+    rows[0, 1] = 0
+
+
+@njit(cache=True, inline="always")
 def _before(hours: npt.NDArray[np.float64], rows: npt.NDArray[np.int64], a: int, b: int) -> bool:
-    return hours[a] < hours[b] or (hours[a] == hours[b] and rows[a, 0] < rows[b, 0])
+    return bool(hours[a] < hours[b] or (hours[a] == hours[b] and rows[a, 0] < rows[b, 0]))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _swap(hours: npt.NDArray[np.float64], rows: npt.NDArray[np.int64], a: int, b: int) -> None:
     hours[a], hours[b] = hours[b], hours[a]
     for c in range(4):
         rows[a, c], rows[b, c] = rows[b, c], rows[a, c]
 
 
-@njit(cache=True)
+@uncounted
 def push(
     hours: npt.NDArray[np.float64],
     rows: npt.NDArray[np.int64],
@@ -62,12 +79,12 @@ def push(
         n //= 2
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def size(rows: npt.NDArray[np.int64]) -> int:
-    return rows[0, 0]
+    return int(rows[0, 0])
 
 
-@njit(cache=True)
+@uncounted
 def pop(hours: npt.NDArray[np.float64], rows: npt.NDArray[np.int64]) -> tuple[float, int, int, int]:
     """The earliest entry: hour, kind, guarantor, instrument."""
     h, kind, g, i = hours[1], rows[1, 1], rows[1, 2], rows[1, 3]

@@ -36,7 +36,7 @@ D_NONE, D_PENDING, D_ACCEPTED, D_REFUSED = range(4)
 """A demand's state (``Procedures.demand_state``)."""
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def willing(
     attribution_effect: float,
     signal_effect: float,
@@ -54,14 +54,14 @@ def willing(
     return u < 1.0 / (1.0 + math.exp(-z))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _unanswerable(obliged: bool, silent_at_deadline: bool) -> tuple[int, int]:
     if not obliged or silent_at_deadline:
         return SILENT, NO_CONDITION
     return DECLINE, NO_CONDITION
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def answer(
     allowed: npt.NDArray[np.float64],
     attribution_needed: float,

@@ -5,7 +5,8 @@
 The crisis passes the counted receipts as arrays ``[g, i]``: ``counts`` (the receipt counts),
 ``amount`` and ``t_commit`` (``commit_hours``: when the commitment was made). Arrivals go into
 an ``Arrivals`` scratch of ``t.max_items`` rows, in no particular order (the reference sorts
-them only to report them in time order).
+them only to report them in time order). The historical delivery lag an arrival waits for is
+drawn here, when it is needed, from the crisis's joint draw ``k`` (``kernel.lags``).
 
 Signatures (njit; numba's ``np.random``, seeded by the caller)::
 
@@ -14,7 +15,7 @@ Signatures (njit; numba's ``np.random``, seeded by the caller)::
                  derived: bool, decided_at: float, resolved_at: float, close_h: float) -> float
     schedule(t: Tables, d: int, honoured: bool, close_h: float, counts: bool[:, :],
              amount: float64[:, :], t_commit: float64[:, :], engaged: bool[:],
-             lag_delivery: float64[:, :], out: Arrivals) -> int       # rows written
+             severity: int, k: int, clear: bool[:], out: Arrivals) -> int   # rows written
     package_value(t: Tables, out: Arrivals, n: int, by_h: float) -> float   # EUR
     landed(t: Tables, out: Arrivals, n: int, hours: float64[:], troops: float64[:])
         -> (m, first_arrival_hours, troops_arrived_30d)   # troop rows copied to hours/troops
@@ -29,6 +30,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
+from pact24.sim.kernel.lags import delivery_lag
 from pact24.sim.kernel.tables import (
     INS_SANCTIONS,
     INS_TROOPS,
@@ -97,7 +99,8 @@ def _push(out: Arrivals, n: int, hours: float, g: int, i: int, amount: float) ->
 
 @njit(cache=True)
 def _troops(
-    t: Tables,
+    bounds: np.ndarray,
+    lead_share: float,
     vh: float,
     hi: float,
     lo: float,
@@ -109,11 +112,12 @@ def _troops(
     n: int,
 ) -> int:
     """``delivery.schedule``: tranches of troops split by tier that start to move at
-    ``start_h``, the whole schedule no earlier than ``earliest_h``."""
-    a0, t0 = vh * t.lead_share, _between(t.lead_h[0], t.lead_h[1])
-    a1, t1 = vh * (1.0 - t.lead_share), _between(t.very_high_rest_h[0], t.very_high_rest_h[1])
-    a2, t2 = hi, _between(t.high_h[0], t.high_h[1])
-    a3, t3 = lo, _between(t.low_h[0], t.low_h[1])
+    ``start_h``, the whole schedule no earlier than ``earliest_h``; ``bounds`` is
+    ``Tables.troop_h`` (lead elements, the rest of very high, high, low readiness)."""
+    a0, t0 = vh * lead_share, _between(bounds[0, 0], bounds[0, 1])
+    a1, t1 = vh * (1.0 - lead_share), _between(bounds[1, 0], bounds[1, 1])
+    a2, t2 = hi, _between(bounds[2, 0], bounds[2, 1])
+    a3, t3 = lo, _between(bounds[3, 0], bounds[3, 1])
     first = math.inf
     for a, h in ((a0, t0), (a1, t1), (a2, t2), (a3, t3)):
         if a > 0.0:
@@ -129,7 +133,10 @@ def _troops(
 
 @njit(cache=True)
 def _pace(
-    t: Tables,
+    in_force_h: np.ndarray,
+    first_h: np.ndarray,
+    rest_h: np.ndarray,
+    first_share: np.ndarray,
     code: int,
     amount: float,
     start_h: float,
@@ -141,13 +148,13 @@ def _pace(
 ) -> int:
     """``delivery.pace``: sanctions in force at once, aid and weapons in two tranches."""
     if code == INS_SANCTIONS:
-        h = _between(t.in_force_h[0], t.in_force_h[1])
+        h = _between(in_force_h[0], in_force_h[1])
         if amount > 0.0:
             n = _push(out, n, start_h + h + max(0.0, earliest_h - (start_h + h)), g, i, amount)
         return n
-    share = t.first_share[code]
-    first = _between(t.first_h[code, 0], t.first_h[code, 1])
-    rest = max(first, _between(t.rest_h[code, 0], t.rest_h[code, 1]))
+    share = first_share[code]
+    first = _between(first_h[code, 0], first_h[code, 1])
+    rest = max(first, _between(rest_h[code, 0], rest_h[code, 1]))
     shift = max(0.0, earliest_h - (start_h + first))
     if amount * share > 0.0:
         n = _push(out, n, start_h + first + shift, g, i, amount * share)
@@ -156,7 +163,7 @@ def _pace(
     return n
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def schedule(
     t: Tables,
     d: int,
@@ -166,16 +173,81 @@ def schedule(
     amount: np.ndarray,
     t_commit: np.ndarray,
     engaged: np.ndarray,
-    lag_delivery: np.ndarray,
+    severity: int,
+    k: int,
+    clear: np.ndarray,
     out: Arrivals,
 ) -> int:
     """The arrivals within the delivery horizon of the counted receipts, into ``out``; returns
     how many rows were written."""
+    return _schedule(
+        t.instruments,
+        t.troop_index,
+        t.troops_need_honoured,
+        t.posture_kind[d],
+        t.qrf_size[d],
+        t.qrf_readiness[d],
+        t.stationed[d],
+        t.offered[d],
+        t.readiness[d],
+        t.troop_h,
+        t.lead_share,
+        t.in_force_h,
+        t.first_h,
+        t.rest_h,
+        t.first_share,
+        t.delivery_horizon_h,
+        honoured,
+        close_h,
+        counts,
+        amount,
+        t_commit,
+        engaged,
+        t.lag_mu[severity],
+        t.lag_sigma[severity],
+        t.lag_family,
+        k,
+        clear,
+        out,
+    )
+
+
+@njit(cache=True)
+def _schedule(
+    instruments: np.ndarray,
+    troop_index: int,
+    troops_need_honoured: bool,
+    posture_kind: int,
+    qrf_size: float,
+    qrf_readiness: int,
+    stationed: np.ndarray,
+    offered: np.ndarray,
+    readiness: np.ndarray,
+    troop_h: np.ndarray,
+    lead_share: float,
+    in_force_h: np.ndarray,
+    first_h: np.ndarray,
+    rest_h: np.ndarray,
+    first_share: np.ndarray,
+    horizon_h: float,
+    honoured: bool,
+    close_h: float,
+    counts: np.ndarray,
+    amount: np.ndarray,
+    t_commit: np.ndarray,
+    engaged: np.ndarray,
+    mu: np.ndarray,
+    sig: np.ndarray,
+    family: int,
+    k: int,
+    clear: np.ndarray,
+    out: Arrivals,
+) -> int:
     n_g, n_i = counts.shape
-    ti = t.troop_index
-    troops_move = honoured or not t.troops_need_honoured
+    ti = troop_index
+    troops_move = honoured or not troops_need_honoured
     qrf_total = 0.0
-    qrf = t.posture_kind[d] == POSTURE_QRF and honoured and t.qrf_size[d] > 0.0 and ti >= 0
+    qrf = posture_kind == POSTURE_QRF and honoured and qrf_size > 0.0 and ti >= 0
     if qrf:
         for g in range(n_g):
             if counts[g, ti]:
@@ -185,23 +257,37 @@ def schedule(
         for i in range(n_i):
             if not counts[g, i]:
                 continue
-            code = t.instruments[i]
+            code = instruments[i]
             if code != INS_TROOPS:
-                n = _pace(t, code, amount[g, i], t_commit[g, i], lag_delivery[g, i], g, i, out, n)
+                n = _pace(
+                    in_force_h,
+                    first_h,
+                    rest_h,
+                    first_share,
+                    code,
+                    amount[g, i],
+                    t_commit[g, i],
+                    delivery_lag(mu, sig, family, clear[g], i, k),
+                    g,
+                    i,
+                    out,
+                    n,
+                )
                 continue
             remaining = amount[g, i]
-            here = t.stationed[d, g] if engaged[g] else 0.0
+            here = stationed[g] if engaged[g] else 0.0
             if here > 0.0:
                 n = _push(out, n, 0.0, g, i, min(here, remaining))
                 remaining -= min(here, remaining)
             if not troops_move or remaining <= 0.0:
                 continue
             if qrf_total > 0.0:
-                share = min(t.qrf_size[d] * max(amount[g, i], 1.0) / qrf_total, remaining)
+                share = min(qrf_size * max(amount[g, i], 1.0) / qrf_total, remaining)
                 if share > 0.0:
-                    tier = t.qrf_readiness[d]
+                    tier = qrf_readiness
                     n = _troops(
-                        t,
+                        troop_h,
+                        lead_share,
                         share if tier == TIER_VERY_HIGH else 0.0,
                         share if tier == TIER_HIGH else 0.0,
                         share if tier == TIER_LOW else 0.0,
@@ -215,50 +301,66 @@ def schedule(
                     remaining -= share
                 if remaining <= 0.0:
                     continue
-            offer = t.offered[d, g, i]
+            offer = offered[g, i]
             vh, hi, lo = 0.0, 0.0, remaining
             if offer > 0.0:
                 scale = remaining / offer
-                vh = t.readiness[d, g, i, TIER_VERY_HIGH] * scale
-                hi = t.readiness[d, g, i, TIER_HIGH] * scale
-                lo = t.readiness[d, g, i, TIER_LOW] * scale
+                vh = readiness[g, i, TIER_VERY_HIGH] * scale
+                hi = readiness[g, i, TIER_HIGH] * scale
+                lo = readiness[g, i, TIER_LOW] * scale
                 lo += max(0.0, remaining - (vh + hi + lo))
-            earliest = 0.0 if t.posture_kind[d] == POSTURE_MEMBERSHIP else lag_delivery[g, i]
-            n = _troops(t, vh, hi, lo, t_commit[g, i], earliest, g, i, out, n)
+            earliest = 0.0
+            if posture_kind != POSTURE_MEMBERSHIP:
+                earliest = delivery_lag(mu, sig, family, clear[g], i, k)
+            n = _troops(troop_h, lead_share, vh, hi, lo, t_commit[g, i], earliest, g, i, out, n)
     kept = 0
     for j in range(n):
-        if out.hours[j] <= t.delivery_horizon_h:
+        if out.hours[j] <= horizon_h:
             kept = _push(out, kept, out.hours[j], out.g[j], out.i[j], out.amount[j])
     return kept
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def package_value(t: Tables, out: Arrivals, n: int, by_h: float) -> float:
     """EUR delivered or in force by ``by_h`` hours: aid and weapons at their amount (EUR
     million), each state's sanctions at ``package.sanctions_eur``."""
+    return _package_value(t.instruments, t.sanctions_eur, out, n, by_h)
+
+
+@njit(cache=True)
+def _package_value(
+    instruments: np.ndarray, sanctions_eur: float, out: Arrivals, n: int, by_h: float
+) -> float:
     total = 0.0
     for j in range(n):
-        code = t.instruments[out.i[j]]
+        code = instruments[out.i[j]]
         if out.hours[j] > by_h or code == INS_TROOPS:
             continue
         if code == INS_SANCTIONS:
-            total += t.sanctions_eur * out.amount[j]
+            total += sanctions_eur * out.amount[j]
         else:
             total += out.amount[j] * 1e6
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def landed(
     t: Tables, out: Arrivals, n: int, hours: np.ndarray, troops: np.ndarray
 ) -> tuple[int, float, float]:
     """The troop rows copied into ``hours``/``troops`` (for ``front.assess``); with the hour
     of the first arrival (NaN: none) and the troops arrived within 30 days."""
+    return _landed(t.instruments, out, n, hours, troops)
+
+
+@njit(cache=True)
+def _landed(
+    instruments: np.ndarray, out: Arrivals, n: int, hours: np.ndarray, troops: np.ndarray
+) -> tuple[int, float, float]:
     m = 0
     first = math.nan
     arrived = 0.0
     for j in range(n):
-        if t.instruments[out.i[j]] != INS_TROOPS:
+        if instruments[out.i[j]] != INS_TROOPS:
             continue
         h, a = out.hours[j], out.amount[j]
         hours[m], troops[m] = h, a

@@ -37,31 +37,54 @@ from pact24.sim.kernel.tables import (
 
 
 @njit(cache=True)
-def _ground(t: Tables, key: int) -> tuple[float, float, float]:
+def _ground(
+    sizes: np.ndarray, rates: np.ndarray, objectives: np.ndarray, sd: float, key: int
+) -> tuple[float, float, float]:
     """Size (log-normal around the nominal), advance rate (proportional to size), objective."""
-    nominal = t.ground_size[key]
-    size = nominal * math.exp(t.size_sd * standard_normal())
-    return size, t.ground_rate[key] * size / nominal, t.ground_objective[key]
+    nominal = sizes[key]
+    size = nominal * math.exp(sd * standard_normal())
+    return size, rates[key] * size / nominal, objectives[key]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def draw_attack(t: Tables, family: int) -> tuple[int, int, float, float, float, bool]:
     """The attack of one crisis of ``family``: ``(kind, severity, size, rate, objective,
     disinformation)``."""
+    return _attack(
+        family,
+        t.ground_size,
+        t.ground_rate,
+        t.ground_objective,
+        t.size_sd,
+        t.salami_hybrid_share,
+        t.disinformation_hybrid_share,
+    )
+
+
+@njit(cache=True)
+def _attack(
+    family: int,
+    sizes: np.ndarray,
+    rates: np.ndarray,
+    objectives: np.ndarray,
+    sd: float,
+    salami_hybrid: float,
+    disinformation_hybrid: float,
+) -> tuple[int, int, float, float, float, bool]:
     if family == FAMILY_OVERT:
-        size, rate, objective = _ground(t, GROUND_OVERT)
+        size, rate, objective = _ground(sizes, rates, objectives, sd, GROUND_OVERT)
         return KIND_OVERT, SEV_HIGH, size, rate, objective, False
     if family == FAMILY_STRIKE:
         return KIND_STRIKE, SEV_MEDIUM, 0.0, 0.0, 0.0, False
     if family == FAMILY_HYBRID:
-        size, rate, objective = _ground(t, GROUND_HYBRID)
+        size, rate, objective = _ground(sizes, rates, objectives, sd, GROUND_HYBRID)
         return KIND_HYBRID, SEV_MEDIUM, size, rate, objective, False
     if family == FAMILY_SALAMI:
-        if np.random.random() < t.salami_hybrid_share:
-            size, rate, objective = _ground(t, GROUND_SALAMI)
+        if np.random.random() < salami_hybrid:
+            size, rate, objective = _ground(sizes, rates, objectives, sd, GROUND_SALAMI)
             return KIND_HYBRID, SEV_LOW, size, rate, objective, False
         return KIND_STRIKE, SEV_LOW, 0.0, 0.0, 0.0, False
-    if np.random.random() < t.disinformation_hybrid_share:
-        size, rate, objective = _ground(t, GROUND_HYBRID)
+    if np.random.random() < disinformation_hybrid:
+        size, rate, objective = _ground(sizes, rates, objectives, sd, GROUND_HYBRID)
         return KIND_HYBRID, SEV_MEDIUM, size, rate, objective, True
     return KIND_STRIKE, SEV_MEDIUM, 0.0, 0.0, 0.0, True

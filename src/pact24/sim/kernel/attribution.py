@@ -31,23 +31,41 @@ from pact24.sim.kernel.rng import standard_normal
 from pact24.sim.kernel.tables import ACTIVATION_ON_INVOCATION, Tables
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def draw_path(t: Tables, kind: int, disinformation: bool) -> tuple[float, float, float]:
     """``(c0, cmax, tau_hours)`` of one crisis's shared assessment."""
-    c0 = t.attr_initial[kind]
-    cmax = max(t.attr_ceiling, c0)
-    tau = t.attr_tau_hours[kind] * math.exp(t.attr_pace_sd * standard_normal())
-    if disinformation:
-        tau *= t.disinfo_slowdown
-    return c0, cmax, tau
+    return _path(
+        t.attr_initial[kind],
+        t.attr_ceiling,
+        t.attr_tau_hours[kind],
+        t.attr_pace_sd,
+        t.disinfo_slowdown,
+        disinformation,
+    )
 
 
 @njit(cache=True)
+def _path(
+    c0: float, ceiling: float, tau: float, pace_sd: float, slowdown: float, disinformation: bool
+) -> tuple[float, float, float]:
+    tau *= math.exp(pace_sd * standard_normal())
+    if disinformation:
+        tau *= slowdown
+    return c0, max(ceiling, c0), tau
+
+
+@njit(cache=True, inline="always")
 def draw_offsets(t: Tables, disinformation: bool, offsets: np.ndarray) -> None:
     """Each guarantor's belief offset from the shared assessment (logit scale)."""
-    sd = t.disinfo_split_sd if disinformation else t.attr_split_sd
-    for g in range(offsets.shape[0]):
-        offsets[g] = sd * standard_normal()
+    _offsets(t.disinfo_split_sd, t.attr_split_sd, disinformation, offsets)
+
+
+@njit(cache=True)
+def _offsets(disinformation_sd: float, sd: float, disinformation: bool, out: np.ndarray) -> None:
+    if disinformation:
+        sd = disinformation_sd
+    for g in range(out.shape[0]):
+        out[g] = sd * standard_normal()
 
 
 @njit(cache=True)
@@ -99,7 +117,7 @@ def assess(
     return reported, attribution
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def activate(
     t: Tables,
     d: int,
@@ -112,16 +130,44 @@ def activate(
     """The hour the window of design ``d`` opens (NaN if not within ``max_wait``), with the
     assessment as reported until then: ``reference.crisis._activate`` after the first report
     at the attack. ``scratch`` (length of ``offsets``) receives beliefs."""
+    return _activate(
+        t.activation_rule[d] == ACTIVATION_ON_INVOCATION,
+        t.activation_threshold[d],
+        t.confirmed_at[d],
+        t.report_step,
+        t.max_wait_h,
+        t.invocation_h,
+        t.ticks[d, : t.n_ticks[d]],
+        c0,
+        cmax,
+        tau,
+        offsets,
+        scratch,
+    )
+
+
+@njit(cache=True)
+def _activate(
+    invocation: bool,
+    threshold: float,
+    confirmed: float,
+    step: float,
+    max_wait: float,
+    earliest: float,
+    ticks: np.ndarray,
+    c0: float,
+    cmax: float,
+    tau: float,
+    offsets: np.ndarray,
+    scratch: np.ndarray,
+) -> tuple[float, float, float]:
     reported = c0
     attribution = round(c0, 4)
-    threshold = t.activation_threshold[d]
-    confirmed, step, max_wait = t.confirmed_at[d], t.report_step, t.max_wait_h
-    n = t.n_ticks[d]
-    if t.activation_rule[d] == ACTIVATION_ON_INVOCATION:
-        earliest = t.invocation_h
+    n = ticks.shape[0]
+    if invocation:
         j = -1  # -1: the earliest hour itself, then the ticks after it
         while j < n:
-            h = earliest if j < 0 else t.ticks[d, j]
+            h = earliest if j < 0 else ticks[j]
             j += 1
             if j > 0 and h <= earliest:
                 continue
@@ -139,7 +185,7 @@ def activate(
     if attribution >= threshold:
         return 0.0, reported, attribution
     for j in range(n):
-        h = t.ticks[d, j]
+        h = ticks[j]
         if h > max_wait:
             break
         force = confidence(c0, cmax, tau, h) >= threshold

@@ -38,6 +38,7 @@ from pact24.sim.kernel.tables import (
     SILENCE_COMMIT,
     Tables,
 )
+from pact24.sim.kernel.uncounted import uncounted
 
 I3 = npt.NDArray[np.int64]
 F3 = npt.NDArray[np.float64]
@@ -69,7 +70,7 @@ def _counts_toward_rule(floor: float, is_troops: bool, amount: float) -> bool:
     return floor <= 0.0 or not is_troops or amount >= floor
 
 
-@njit(cache=True)
+@uncounted
 def freeze(t: Tables, d: int, s: I3, f: F3, sg: I3, x: F3, close_h: float, r: I3, rf: F3) -> bool:
     """Fill the receipts ``r``/``rf`` of the window in ``s``/``f``/``sg``/``x`` closed at
     ``close_h``; whether the outcome is honoured by the design's rule."""
@@ -176,7 +177,7 @@ def _honoured(t: Tables, d: int, r: I3, rf: F3) -> bool:
             counted += 1
             amount += rf[RF_AMOUNT, g, i]
     if t.outcome_rule[d] == OUTCOME_MIN_AMOUNT:
-        return amount >= t.outcome_amount[d]
+        return bool(amount >= t.outcome_amount[d])
     if t.outcome_rule[d] == OUTCOME_CONSENSUS:
-        return counted == r.shape[1]
-    return counted >= t.outcome_k[d]
+        return bool(counted == r.shape[1])
+    return bool(counted >= t.outcome_k[d])

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from pact24.sim.kernel import arrivals, front
+from pact24.sim.kernel import agenda, arrivals, front
 from pact24.sim.kernel.arrivals import Arrivals
 from pact24.sim.kernel.attack import draw_attack
 from pact24.sim.kernel.attribution import activate, beliefs, draw_offsets, draw_path
@@ -62,6 +62,7 @@ from pact24.sim.kernel.deliberation import (
 from pact24.sim.kernel.lags import draw_lags
 from pact24.sim.kernel.posture import draw_engaged
 from pact24.sim.kernel.tables import Tables
+from pact24.sim.kernel.uncounted import uncounted
 from pact24.sim.results import PLEDGE_HORIZONS
 from pact24.vocab import Instrument
 
@@ -138,7 +139,6 @@ class Scratch(NamedTuple):
     clear: npt.NDArray[np.bool_]
     decision: npt.NDArray[np.float64]
     vote: F1
-    delivery: npt.NDArray[np.float64]
     s: npt.NDArray[np.int64]
     f: npt.NDArray[np.float64]
     sg: npt.NDArray[np.int64]
@@ -148,6 +148,8 @@ class Scratch(NamedTuple):
     rf: npt.NDArray[np.float64]
     counts: npt.NDArray[np.bool_]
     arrivals: Arrivals
+    hours: F1
+    rows: npt.NDArray[np.int64]
     landed_h: F1
     landed_troops: F1
 
@@ -156,6 +158,7 @@ class Scratch(NamedTuple):
 def new_scratch(t: Tables) -> Scratch:
     """The scratch of ``t``'s crises."""
     n_g, n_i = t.offered.shape[1], t.offered.shape[2]
+    hours, rows = agenda.new(agenda.capacity(n_g, n_i, t.ticks.shape[1]))
     return Scratch(
         np.empty(n_g, dtype=np.bool_),
         np.empty(n_g),
@@ -163,7 +166,6 @@ def new_scratch(t: Tables) -> Scratch:
         np.empty(n_g, dtype=np.bool_),
         np.empty((n_g, n_i)),
         np.empty(n_g),
-        np.empty((n_g, n_i)),
         np.empty((N_S, n_g, n_i), dtype=np.int64),
         np.empty((N_F, n_g, n_i)),
         np.empty((N_SG, n_g), dtype=np.int64),
@@ -173,6 +175,8 @@ def new_scratch(t: Tables) -> Scratch:
         np.empty((N_RF, n_g, n_i)),
         np.empty((n_g, n_i), dtype=np.bool_),
         arrivals.new_arrivals(t),
+        hours,
+        rows,
         np.empty(t.max_items),
         np.empty(t.max_items),
     )
@@ -185,7 +189,7 @@ def crisis(t: Tables, d: int, family: int, out: F1) -> bool:
     return crisis_in(t, d, family, out, new_scratch(t))
 
 
-@njit(cache=True)
+@uncounted
 def crisis_in(t: Tables, d: int, family: int, out: F1, sc: Scratch) -> bool:
     """``crisis`` with the scratch ``sc`` of ``new_scratch(t)``."""
     kind, severity, size, rate, objective, disinformation = draw_attack(t, family)
@@ -196,8 +200,8 @@ def crisis_in(t: Tables, d: int, family: int, out: F1, sc: Scratch) -> bool:
     out[INCIDENT_KIND] = kind
     out[ATTACK_SIZE] = size
     out[ENGAGED] = 1.0 if n_engaged > 0 else 0.0
-    for k in (FIRST_TROOP_COMMITMENT, FIRST_ARRIVAL, EFFECTIVE, HOURS_TO_ACTIVATION):
-        out[k] = np.nan
+    for field in (FIRST_TROOP_COMMITMENT, FIRST_ARRIVAL, EFFECTIVE, HOURS_TO_ACTIVATION):
+        out[field] = np.nan
     open_h, reported, attribution = activate(t, d, c0, cmax, tau, sc.offsets, sc.beliefs)
     if math.isnan(open_h):
         out[ATTRIBUTION_AT_CLOSE] = attribution
@@ -216,11 +220,11 @@ def crisis_in(t: Tables, d: int, family: int, out: F1, sc: Scratch) -> bool:
         sc.clear[g] = sc.beliefs[g] >= t.clear_at
     x[X_C0], x[X_CMAX], x[X_TAU] = c0, cmax, tau
     x[X_REPORTED], x[X_ATTRIBUTION] = reported, attribution
-    draw_lags(t, severity, sc.clear, sc.decision, sc.vote, sc.delivery)
+    lag_draw = draw_lags(t, severity, sc.clear, sc.decision, sc.vote)
     for g in range(n_g):
         fg[FG_VOTE_AT, g] = sc.vote[g]
     open_window(t, d, float(severity - 1), disinformation, sc.engaged, s, f, sg, fg, x)
-    close_h = deliberate(t, d, s, f, sg, fg, x, open_h, sc.decision)
+    close_h = deliberate(t, d, s, f, sg, fg, x, sc.hours, sc.rows, open_h, sc.decision)
     r, rf = sc.r, sc.rf
     honoured = freeze(t, d, s, f, sg, x, close_h, r, rf)
     out[WINDOW_OPENED] = 1.0
@@ -269,7 +273,9 @@ def crisis_in(t: Tables, d: int, family: int, out: F1, sc: Scratch) -> bool:
         rf[RF_AMOUNT],
         rf[RF_COMMIT_H],
         sc.engaged,
-        sc.delivery,
+        severity,
+        lag_draw,
+        sc.clear,
         items,
     )
     out[PACKAGE] = arrivals.package_value(t, items, n, PACKAGE_HOURS)

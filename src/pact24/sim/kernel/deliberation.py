@@ -7,6 +7,10 @@ below: ``s[slot, g, i]`` (integers) and ``f[slot, g, i]`` (floats) per guarantor
 instrument, ``sg[slot, g]`` and ``fg[slot, g]`` per guarantor, and ``x[slot]`` for the window as
 a whole. The agenda is ``kernel.agenda``.
 
+The compiled window allocates nothing (its arrays and agenda come from ``crisis.Scratch``), so
+its functions are compiled without numba's reference counting (``_nrt=False``): counting every
+array a step touches cost more than the step itself (measured: about 40 % of a crisis).
+
 Draws that the reference makes up front for every guarantor and instrument are made here when
 first read (a flag the guarantor never reaches is never drawn): each is still one uniform per
 crisis, guarantor and instrument, so the distributions are the reference's; the streams are not.
@@ -44,6 +48,7 @@ from pact24.sim.kernel.answer import (
 from pact24.sim.kernel.attribution import assess, belief, confidence
 from pact24.sim.kernel.rng import standard_normal
 from pact24.sim.kernel.tables import INS_DEFENCE_SUPPORT, INS_TROOPS, Tables
+from pact24.sim.kernel.uncounted import uncounted
 from pact24.sim.models import demands
 
 I3 = npt.NDArray[np.int64]
@@ -159,15 +164,15 @@ def new_state(
     )
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _flag(s: I3, slot: int, g: int, i: int, prob: float) -> bool:
     """A per-crisis coin flip with ``prob``, drawn the first time it is read."""
     if s[slot, g, i] < 0:
         s[slot, g, i] = 1 if np.random.random() < prob else 0
-    return s[slot, g, i] == 1
+    return bool(s[slot, g, i] == 1)
 
 
-@njit(cache=True)
+@uncounted
 def open_window(
     t: Tables,
     d: int,
@@ -266,7 +271,7 @@ def open_window(
             s[S_COMMITS_UNFINISHED, g, i] = -1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _key(
     is_willing: bool,
     convinced: bool,
@@ -293,7 +298,7 @@ def _key(
     )
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _evaluate(
     s: I3,
     f: F3,
@@ -381,16 +386,16 @@ def _evaluate(
     return True, choice, condition
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _same(s: I3, g: int, i: int, choice: int, condition: int) -> bool:
     """The wanted answer is the one on record (silence is never recorded over an answer)."""
     current = s[S_CHOICE, g, i]
     if choice == SILENT:
         return True
-    return current != SILENT and choice == current and condition == s[S_CONDITION, g, i]
+    return bool(current != SILENT and choice == current and condition == s[S_CONDITION, g, i])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _consider_later(
     s: I3,
     f: F3,
@@ -412,7 +417,7 @@ def _consider_later(
     agenda.push(hours, rows, h + lag, REVISE, g, i)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _reconsider_all(
     s: I3,
     f: F3,
@@ -439,7 +444,7 @@ def _reconsider_all(
             _consider_later(s, f, sg, fg, x, hours, rows, g, i, h)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _consider_now(
     s: I3,
     f: F3,
@@ -451,15 +456,16 @@ def _consider_now(
     g: int,
     i: int,
     h: float,
-) -> None:
+) -> bool:
     """``_consider(immediate=True)`` and ``_record``: a changed answer goes to the mechanism
-    now; a changed troop commitment lets the others see the new count (the bandwagon)."""
+    now; whether the guarantor's troop commitment started or stopped standing (then the others
+    see the new count: the bandwagon)."""
     _, choice, condition = _evaluate(s, f, sg, fg, x, hours, rows, g, i, h, True)
     if _same(s, g, i, choice, condition):
-        return
+        return False
     versions = s[S_VERSIONS, g, i]
     if versions > 0 and x[X_REVISIONS_ALLOWED] == 0.0:
-        return  # RevisionRefused
+        return False  # RevisionRefused
     s[S_CHOICE, g, i] = choice
     s[S_CONDITION, g, i] = condition
     s[S_VERSIONS, g, i] = versions + 1
@@ -471,54 +477,34 @@ def _consider_now(
         x[X_UNDECIDED] -= 1.0
     if condition == BENEFICIARY_CONCESSION:
         x[X_DEMANDS] += 1.0
+    if x[X_FRAMEWORK] == 0.0 and x[X_UNDECIDED] == 0.0:
+        x[X_ALL_DECIDED_AT] = h
     if i == int(x[X_TROOPS]):
         now = 1 if choice == COMMIT else 0
         if now != sg[G_STANDING, g]:
             sg[G_STANDING, g] = now
             x[X_STANDING] += 1.0 if now == 1 else -1.0
-            _reconsider_all(s, f, sg, fg, x, hours, rows, h, True, False)
-    if x[X_FRAMEWORK] == 0.0 and x[X_UNDECIDED] == 0.0:
-        x[X_ALL_DECIDED_AT] = h
+            return True
+    return False
 
 
-@njit(cache=True)
-def _hear(
-    s: I3,
-    f: F3,
-    sg: I3,
-    fg: F3,
-    x: F3,
-    hours: F3,
-    rows: I3,
-    g: int,
-    i: int,
-    h: float,
-    condition: int,
-    met: bool,
-) -> None:
+@njit(cache=True, inline="always")
+def _resolve(s: I3, f: F3, g: int, i: int, h: float, condition: int, met: bool) -> bool:
     """A vote or the beneficiary's reply resolves the current condition of its kind (the
-    mechanism's ``ConditionResolved``); the guarantor looks again."""
+    mechanism's ``ConditionResolved``); whether the guarantor looks again
+    (``Guarantors.hear``)."""
     if s[S_CHOICE, g, i] != SILENT and s[S_CONDITION, g, i] == condition:
         s[S_RESOLUTION, g, i] = 1 if met else 0
         if met:
             f[F_RESOLVED_AT, g, i] = h
-    if s[S_AWAKE, g, i] == 1 and s[S_PENDING, g, i] == 0:
-        _consider_later(s, f, sg, fg, x, hours, rows, g, i, h)
+    return bool(s[S_AWAKE, g, i] == 1 and s[S_PENDING, g, i] == 0)
 
 
-@njit(cache=True)
-def _observe(
-    s: I3,
-    f: F3,
-    sg: I3,
-    fg: F3,
-    x: F3,
-    hours: F3,
-    rows: I3,
-    h: float,
-) -> None:
+@uncounted
+def _observe(fg: F3, x: F3, h: float) -> bool:
     """An attribution tick: the assessment is reported if it moved enough or crossed the
-    confirmation level; beliefs are re-read, and answers if some belief really moved."""
+    confirmation level; beliefs are re-read; whether some belief really moved (then the
+    guarantors look again)."""
     c0, cmax, tau = x[X_C0], x[X_CMAX], x[X_TAU]
     x[X_REPORTED], x[X_ATTRIBUTION] = assess(
         c0,
@@ -533,15 +519,14 @@ def _observe(
     )
     c = confidence(c0, cmax, tau, h)
     moved = 0.0
-    for g in range(s.shape[1]):
+    for g in range(fg.shape[1]):
         b = belief(c, fg[FG_OFFSET, g])
         moved = max(moved, abs(b - fg[FG_BELIEF, g]))
         fg[FG_BELIEF, g] = b
-    if moved > _BELIEF_RESOLUTION:
-        _reconsider_all(s, f, sg, fg, x, hours, rows, h, False, False)
+    return moved > _BELIEF_RESOLUTION
 
 
-@njit(cache=True)
+@uncounted
 def deliberate(
     t: Tables,
     d: int,
@@ -550,6 +535,8 @@ def deliberate(
     sg: I3,
     fg: F3,
     x: F3,
+    hours: F3,
+    rows: I3,
     open_h: float,
     decision: F3,
 ) -> float:
@@ -563,7 +550,7 @@ def deliberate(
     framework = not math.isnan(t.window_hours[d])
     end_h = open_h + (t.window_hours[d] if framework else t.horizon_h)
     n_ticks = t.n_ticks[d]
-    hours, rows = agenda.new(4 * n_g * n_i + n_g + n_ticks + 1)
+    agenda.clear(rows)
     lead = min(t.deadline_answer_hours, (end_h - open_h) / 2.0)
     for g in range(n_g):
         for i in range(n_i):
@@ -585,31 +572,39 @@ def deliberate(
         h, kind, g, i = agenda.pop(hours, rows)
         if h >= end_h:
             break
+        # what the entry sets going: an answer now, a re-reading after a lag, or everyone
+        # who has looked re-reading (troops only after a troop commitment changed)
+        now = later = sweep = troops_only = signal = False
         if kind == TICK:
-            _observe(s, f, sg, fg, x, hours, rows, h)
+            sweep = _observe(fg, x, h)
         elif kind == DECIDE:
             s[S_AWAKE, g, i] = 1
             s[S_DELIBERATED, g, i] = 1
-            _consider_now(s, f, sg, fg, x, hours, rows, g, i, h)
+            now = True
         elif kind == REVISE:
             s[S_PENDING, g, i] = 0
-            _consider_now(s, f, sg, fg, x, hours, rows, g, i, h)
+            now = True
         elif kind == DUE:
             s[S_AWAKE, g, i] = 1
             s[S_OBLIGED, g, i] = 1
-            if s[S_CHOICE, g, i] == SILENT and s[S_PENDING, g, i] == 0:
-                _consider_now(s, f, sg, fg, x, hours, rows, g, i, h)
+            now = s[S_CHOICE, g, i] == SILENT and s[S_PENDING, g, i] == 0
         elif kind == VOTE:
             approved = sg[G_REJECT, g] == 0
             sg[G_PARLIAMENT, g] = P_APPROVED if approved else P_REJECTED
-            _hear(s, f, sg, fg, x, hours, rows, g, i, h, PARLIAMENT_APPROVAL, approved)
+            later = _resolve(s, f, g, i, h, PARLIAMENT_APPROVAL, approved)
         elif kind == REPLY:
             accepted = np.random.random() < x[X_ACCEPT + s[S_DEMAND, g, i]]
             s[S_DEMAND_STATE, g, i] = D_ACCEPTED if accepted else D_REFUSED
-            _hear(s, f, sg, fg, x, hours, rows, g, i, h, BENEFICIARY_CONCESSION, accepted)
+            later = _resolve(s, f, g, i, h, BENEFICIARY_CONCESSION, accepted)
         else:  # SIGNAL
             x[X_WARNED] = 1.0
-            _reconsider_all(s, f, sg, fg, x, hours, rows, h, False, True)
+            sweep = signal = True
+        if now:
+            sweep = troops_only = _consider_now(s, f, sg, fg, x, hours, rows, g, i, h)
+        if later:
+            _consider_later(s, f, sg, fg, x, hours, rows, g, i, h)
+        if sweep:
+            _reconsider_all(s, f, sg, fg, x, hours, rows, h, troops_only, signal)
     if not math.isnan(x[X_ALL_DECIDED_AT]):
-        return x[X_ALL_DECIDED_AT]
+        return float(x[X_ALL_DECIDED_AT])
     return end_h

@@ -75,29 +75,52 @@ def new_draws(n_g: int, n_i: int) -> Draws:
     )
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def draw(t: Tables, kind: int, disinformation: bool, dr: Draws) -> None:
     """Everything drawn once per crisis of an attack of ``kind``, into ``dr``."""
     c0, cmax, tau = draw_path(t, kind, disinformation)
     dr.path[0], dr.path[1], dr.path[2] = c0, cmax, tau
     draw_offsets(t, disinformation, dr.offsets)
+    _draw(
+        t.election_near_prob,
+        t.opinion_sd,
+        t.reject_prob,
+        t.engaged_confirm_prob,
+        t.silence_when_unwilling,
+        t.deadline_silence_prob,
+        t.unfinished_commit_prob,
+        dr,
+    )
+
+
+@njit(cache=True)
+def _draw(
+    election_near: float,
+    opinion_sd: float,
+    reject: float,
+    confirm: float,
+    silence_when_unwilling: float,
+    deadline_silence: float,
+    unfinished_commit: float,
+    dr: Draws,
+) -> None:
     n_g, n_i = dr.u.shape
     for g in range(n_g):
-        dr.election[g] = np.random.random() < t.election_near_prob
-        dr.opinion[g] = t.opinion_sd * standard_normal()
+        dr.election[g] = np.random.random() < election_near
+        dr.opinion[g] = opinion_sd * standard_normal()
         dr.retro_u[g] = np.random.random()
-        dr.reject[g] = np.random.random() < t.reject_prob
-        dr.confirms[g] = np.random.random() < t.engaged_confirm_prob
+        dr.reject[g] = np.random.random() < reject
+        dr.confirms[g] = np.random.random() < confirm
         dr.withdraw_u[g] = np.random.random()
         for i in range(n_i):
             dr.u[g, i] = np.random.random()
-            dr.silent_if_unwilling[g, i] = np.random.random() < t.silence_when_unwilling
+            dr.silent_if_unwilling[g, i] = np.random.random() < silence_when_unwilling
             dr.demand_u[g, i] = np.random.random()
             dr.pick_u[g, i] = np.random.random()
             dr.accept_u[g, i] = np.random.random()
             dr.reply_u[g, i] = np.random.random()
-            dr.silent_at_deadline[g, i] = np.random.random() < t.deadline_silence_prob
-            dr.commits_unfinished[g, i] = np.random.random() < t.unfinished_commit_prob
+            dr.silent_at_deadline[g, i] = np.random.random() < deadline_silence
+            dr.commits_unfinished[g, i] = np.random.random() < unfinished_commit
             dr.due_u[g, i] = np.random.random()
     dr.warn[0] = np.random.random()
     dr.warn[1] = np.random.random()

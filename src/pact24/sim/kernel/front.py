@@ -2,7 +2,7 @@
 
 Signatures (njit, deterministic)::
 
-    troops_needed(t: Tables, size: float, ukraine: float) -> float
+    troops_needed(size: float, ukraine: float, attacker_ratio: float) -> float
     assess(t: Tables, family: int, size: float, rate_km2_per_day: float, objective_km2: float,
            hours: float64[:], troops: float64[:], n: int)
         -> (territory_km2, effective_hours, troops_needed)
@@ -22,13 +22,13 @@ from pact24.sim.kernel.tables import Tables
 
 
 @njit(cache=True)
-def troops_needed(t: Tables, size: float, ukraine: float) -> float:
+def troops_needed(size: float, ukraine: float, attacker_ratio: float) -> float:
     """Guarantor troops such that ``size / (ukraine + troops) <= attacker_ratio``."""
-    return max(0.0, size / t.attacker_ratio - ukraine)
+    return max(0.0, size / attacker_ratio - ukraine)
 
 
 @njit(cache=True)
-def sort_pairs(hours: np.ndarray, amounts: np.ndarray, n: int) -> None:
+def _sort_pairs(hours: np.ndarray, amounts: np.ndarray, n: int) -> None:
     """Sort ``(hours, amounts)[:n]`` in place by hour, then amount (insertion sort: n is
     small)."""
     for j in range(1, n):
@@ -40,7 +40,7 @@ def sort_pairs(hours: np.ndarray, amounts: np.ndarray, n: int) -> None:
         hours[k + 1], amounts[k + 1] = h, a
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def assess(
     t: Tables,
     family: int,
@@ -53,12 +53,37 @@ def assess(
 ) -> tuple[float, float, float]:
     """Territory at risk, the hour of an effective response (NaN: none in time) and the
     guarantor troops needed, given the troops that arrive."""
+    return _assess(
+        t.ukraine_forces[family],
+        t.attacker_ratio,
+        t.front_horizon_h,
+        size,
+        rate_km2_per_day,
+        objective_km2,
+        hours,
+        troops,
+        n,
+    )
+
+
+@njit(cache=True)
+def _assess(
+    ukraine: float,
+    attacker_ratio: float,
+    horizon_h: float,
+    size: float,
+    rate_km2_per_day: float,
+    objective_km2: float,
+    hours: np.ndarray,
+    troops: np.ndarray,
+    n: int,
+) -> tuple[float, float, float]:
     if size <= 0.0 or rate_km2_per_day <= 0.0:
         return 0.0, math.nan, 0.0
-    needed = troops_needed(t, size, t.ukraine_forces[family])
+    needed = troops_needed(size, ukraine, attacker_ratio)
     if needed <= 0.0:
         return 0.0, 0.0, 0.0
-    sort_pairs(hours, troops, n)
+    _sort_pairs(hours, troops, n)
     total = 0.0
     effective = math.nan
     for j in range(n):
@@ -66,5 +91,5 @@ def assess(
         if total >= needed:
             effective = max(hours[j], 0.0)
             break
-    until = t.front_horizon_h if math.isnan(effective) else min(effective, t.front_horizon_h)
+    until = horizon_h if math.isnan(effective) else min(effective, horizon_h)
     return min(objective_km2, rate_km2_per_day * until / 24.0), effective, needed

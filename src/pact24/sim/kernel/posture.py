@@ -3,6 +3,7 @@
 
 Signatures (njit; numba's ``np.random``, seeded by the caller)::
 
+    geography(kind: int, severity: int) -> int     # GEO_* of an attack
     engagement_prob(t: Tables, d: int, g: int, kind: int, severity: int,
                     objective_km2: float) -> float
     draw_engaged(t: Tables, d: int, kind: int, severity: int, objective_km2: float,
@@ -26,7 +27,6 @@ from pact24.sim.kernel.tables import (
     GEO_STRIKE,
     KIND_OVERT,
     KIND_STRIKE,
-    POSTURE_DMZ,
     SEV_LOW,
     Tables,
 )
@@ -43,54 +43,166 @@ def geography(kind: int, severity: int) -> int:
 
 
 @njit(cache=True)
+def _footprint(
+    geo: int,
+    stationed: np.ndarray,
+    depth: float,
+    front: float,
+    frontages: np.ndarray,
+    objective: float,
+    km2_per_soldier: float,
+) -> tuple[float, float, float]:
+    """``(frontage, forced, reach)``: what every contingent's probability shares
+    (``models.posture.engagement_probs``); zeros for a strike or without forces."""
+    total = 0.0
+    for h in range(stationed.shape[0]):
+        total += stationed[h] * km2_per_soldier / depth
+    if geo == GEO_STRIKE or total <= 0.0:  # no stationed forces: no contingent to touch
+        return 0.0, 0.0, 0.0
+    watched = min(front, total)
+    frontage = min(front, frontages[geo])
+    forced = min(1.0, max(0.0, frontage - (front - watched)) / watched)
+    return frontage, forced, objective / frontage
+
+
+@njit(cache=True)
+def _prob(
+    geo: int,
+    aimed: float,
+    frontage: float,
+    forced: float,
+    reach: float,
+    width: float,
+    distance_km: float,
+    front: float,
+    strike_hits_base: float,
+) -> float:
+    """One contingent's probability of being touched (``width``: the front it watches)."""
+    if geo == GEO_STRIKE:
+        return (1.0 - aimed) * strike_hits_base
+    blind = min(1.0, (frontage + width) / front)
+    return ((1.0 - aimed) * blind + aimed * forced) * math.exp(-distance_km / reach)
+
+
+@njit(cache=True, inline="always")
 def engagement_prob(
     t: Tables, d: int, g: int, kind: int, severity: int, objective_km2: float
 ) -> float:
     """P(the attack touches guarantor ``g``'s stationed forces) under design ``d`` (0 where it
     stations none), as ``models.posture.engagement_probs``."""
-    if not t.has_force[d, g]:
-        return 0.0
-    geo = geography(kind, severity)
-    aimed = t.aimed[geo]
-    if geo == GEO_STRIKE:
-        return float((1.0 - aimed) * t.strike_hits_base)
-    front = t.front_km
-    depth = t.garrison_depth_km
-    if t.posture_kind[d] == POSTURE_DMZ and not math.isnan(t.dmz_depth_km[d]):
-        depth = t.dmz_depth_km[d]
-    total = 0.0
-    for h in range(t.stationed.shape[1]):
-        total += t.stationed[d, h] * t.km2_per_soldier / depth
-    width = t.stationed[d, g] * t.km2_per_soldier / depth
-    watched = min(front, total)
-    frontage = min(front, t.frontage_km[geo])
-    reach = objective_km2 / frontage
-    forced = min(1.0, max(0.0, frontage - (front - watched)) / watched)
-    blind = min(1.0, (frontage + width) / front)
-    return float(((1.0 - aimed) * blind + aimed * forced) * math.exp(-t.distance_km[d, g] / reach))
+    return _contingent(
+        t.has_force[d],
+        t.stationed[d],
+        t.distance_km[d],
+        t.engagement_depth_km[d],
+        t.front_km,
+        t.frontage_km,
+        t.aimed,
+        t.km2_per_soldier,
+        t.strike_hits_base,
+        geography(kind, severity),
+        objective_km2,
+        g,
+    )
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def draw_engaged(
     t: Tables, d: int, kind: int, severity: int, objective_km2: float, engaged: np.ndarray
 ) -> int:
     """Whether the attack touches each guarantor's stationed forces (one draw per contingent,
     written to ``engaged[g]``); the number touched."""
-    n = 0
-    for g in range(engaged.shape[0]):
-        engaged[g] = False
-        if t.has_force[d, g]:
-            p = engagement_prob(t, d, g, kind, severity, objective_km2)
-            if np.random.random() < p:
-                engaged[g] = True
-                n += 1
-    return n
+    return _draw(
+        t.has_force[d],
+        t.stationed[d],
+        t.distance_km[d],
+        t.engagement_depth_km[d],
+        t.front_km,
+        t.frontage_km,
+        t.aimed,
+        t.km2_per_soldier,
+        t.strike_hits_base,
+        geography(kind, severity),
+        objective_km2,
+        engaged,
+    )
 
 
 @njit(cache=True)
+def _contingent(
+    has_force: np.ndarray,
+    stationed: np.ndarray,
+    distance_km: np.ndarray,
+    depth: float,
+    front: float,
+    frontages: np.ndarray,
+    aimed: np.ndarray,
+    km2_per_soldier: float,
+    strike_hits_base: float,
+    geo: int,
+    objective_km2: float,
+    g: int,
+) -> float:
+    if not has_force[g]:
+        return 0.0
+    frontage, forced, reach = _footprint(
+        geo, stationed, depth, front, frontages, objective_km2, km2_per_soldier
+    )
+    width = stationed[g] * km2_per_soldier / depth
+    return _prob(
+        geo, aimed[geo], frontage, forced, reach, width, distance_km[g], front, strike_hits_base
+    )
+
+
+@njit(cache=True)
+def _draw(
+    has_force: np.ndarray,
+    stationed: np.ndarray,
+    distance_km: np.ndarray,
+    depth: float,
+    front: float,
+    frontages: np.ndarray,
+    aimed: np.ndarray,
+    km2_per_soldier: float,
+    strike_hits_base: float,
+    geo: int,
+    objective_km2: float,
+    engaged: np.ndarray,
+) -> int:
+    frontage, forced, reach = _footprint(
+        geo, stationed, depth, front, frontages, objective_km2, km2_per_soldier
+    )
+    n = 0
+    for g in range(engaged.shape[0]):
+        engaged[g] = False
+        if not has_force[g]:
+            continue
+        width = stationed[g] * km2_per_soldier / depth
+        p = _prob(
+            geo,
+            aimed[geo],
+            frontage,
+            forced,
+            reach,
+            width,
+            distance_km[g],
+            front,
+            strike_hits_base,
+        )
+        if np.random.random() < p:
+            engaged[g] = True
+            n += 1
+    return n
+
+
+@njit(cache=True, inline="always")
 def draw_lapse_years(t: Tables, d: int) -> float:
     """Years until the coalition gives posture ``d`` up (``inf``: none, or membership)."""
-    hazard = t.lapse_hazard[d]
+    return _lapse_years(t.lapse_hazard[d])
+
+
+@njit(cache=True)
+def _lapse_years(hazard: float) -> float:
     if hazard <= 0.0:
         return math.inf
     return float(np.random.exponential(1.0 / hazard))

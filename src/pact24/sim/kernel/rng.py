@@ -65,7 +65,7 @@ def standard_normal() -> float:
         layer = bits & 0xFF
         negative = (bits >> 8) & 1
         a = bits >> 9
-        x = a * w[layer]
+        x = float(a * w[layer])
         if negative:
             x = -x
         if a < k[layer]:

@@ -10,6 +10,12 @@ The timing model's lags are tabled as the ``LagSampler`` computes them: ``lag_mu
 ``lag_sigma`` ``[severity, attribution (0 clear, 1 contested), stage (0 decision, 1 vote,
 2 delivery), i, k]`` for the ``K`` joint posterior draws ``k``; a crisis picks one ``k`` and
 reads every row of its column (``kernel.lags``).
+
+Calling convention. A ``Tables`` is passed to compiled code field by field (some 700 machine
+words, and a reference count taken on each of its ~70 arrays), which costs about a microsecond
+per call that is not inlined, as much again where an inlined body with branches binds it.
+So every public kernel function that takes ``t`` is an ``inline="always"`` wrapper without
+branches that hands the fields it reads to a compiled core; the cores never see ``t``.
 """
 
 from __future__ import annotations
@@ -96,7 +102,6 @@ class Tables(NamedTuple):
     # engagement (posture.PARAMETERS), frontage by GROUND_*, aimed by GEO_*
     front_km: float
     km2_per_soldier: float
-    garrison_depth_km: float
     frontage_km: F8
     aimed: F8
     strike_hits_base: float
@@ -134,8 +139,8 @@ class Tables(NamedTuple):
     """``[d, g]`` troops stationed in the beneficiary (0: none)."""
     has_force: B1
     distance_km: F8
-    dmz_depth_km: F8
-    """``[d]`` NaN unless a DMZ with a depth."""
+    engagement_depth_km: F8
+    """``[d]`` the depth a contingent watches: the DMZ's, else ``engagement.garrison_depth_km``."""
     qrf_size: F8
     qrf_readiness: I8
     """``[d]`` TIER_* of the QRF, -1 without one."""
@@ -187,11 +192,10 @@ class Tables(NamedTuple):
     lag_sigma: F8
     n_lag_draws: int
     # delivery (delivery.DeliveryParams), hour bounds as [lo, hi]
-    lead_h: F8
+    troop_h: F8
+    """``[tranche, 2]`` hours from the start of a move: lead elements, the rest of the very
+    high readiness troops, high, low readiness."""
     lead_share: float
-    very_high_rest_h: F8
-    high_h: F8
-    low_h: F8
     troops_need_honoured: bool
     delivery_horizon_h: float
     first_h: F8
@@ -294,7 +298,7 @@ def _design_arrays(setup: Setup) -> dict[str, np.ndarray]:
         put("has_force", [c in force for c in iso])
         put("distance_km", [force[c].distance_km if c in force else 0.0 for c in iso])
         dmz = pos.kind is PostureKind.DMZ and pos.dmz_depth_km is not None
-        put("dmz_depth_km", pos.dmz_depth_km if dmz else np.nan)
+        put("engagement_depth_km", pos.dmz_depth_km if dmz else p["engagement.garrison_depth_km"])
         put("qrf_size", float(pos.size or 0))
         put(
             "qrf_readiness",
@@ -402,7 +406,6 @@ def compile_tables(setup: Setup) -> Tables:
         n_ticks=i8("n_ticks"),
         front_km=p["engagement.front_km"],
         km2_per_soldier=p["engagement.km2_per_soldier"],
-        garrison_depth_km=p["engagement.garrison_depth_km"],
         frontage_km=np.asarray([p[f"engagement.frontage_km.{k}"] for k in _GROUND]),
         aimed=np.asarray([p[f"engagement.aimed.{k}"] for k in _GEO]),
         strike_hits_base=p["engagement.strike_hits_base"],
@@ -427,7 +430,7 @@ def compile_tables(setup: Setup) -> Tables:
         stationed=f8("stationed"),
         has_force=b1("has_force"),
         distance_km=f8("distance_km"),
-        dmz_depth_km=f8("dmz_depth_km"),
+        engagement_depth_km=f8("engagement_depth_km"),
         qrf_size=f8("qrf_size"),
         qrf_readiness=i8("qrf_readiness"),
         withdraw_prob=f8("withdraw_prob"),
@@ -469,11 +472,8 @@ def compile_tables(setup: Setup) -> Tables:
         lag_mu=lag_mu,
         lag_sigma=lag_sigma,
         n_lag_draws=setup.lags.model.n_draws,
-        lead_h=_bounds(dp.lead_h),
+        troop_h=np.asarray([dp.lead_h, dp.very_high_rest_h, dp.high_h, dp.low_h], dtype=np.float64),
         lead_share=dp.lead_share,
-        very_high_rest_h=_bounds(dp.very_high_rest_h),
-        high_h=_bounds(dp.high_h),
-        low_h=_bounds(dp.low_h),
         troops_need_honoured=dp.troops_need_honoured,
         delivery_horizon_h=dp.horizon_h,
         first_h=paced,
