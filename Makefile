@@ -33,6 +33,7 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/pytest -m bench -q
+	$(BIN)/pact24 bench --json bench-results/kernel.json
 
 # Refresh requirements.lock after changing dependencies in pyproject.toml (needs the index).
 lock:

@@ -50,6 +50,10 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "pact24.sim.cli:simulate_cmd",
         "Simulate crises under a guarantee design and summarise how credible it is.",
     ),
+    "bench": Subcommand(
+        "pact24.sim.bench:bench_cmd",
+        "Measure the kernel's and the reference's crises per second and the kernel's peak memory.",
+    ),
     "assess": Subcommand(
         "pact24.explore.cli:assess_cmd",
         "Assess every design against sampled futures: outcomes per design, future and family.",

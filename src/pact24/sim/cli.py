@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -14,6 +14,13 @@ from rich.table import Table
 from pact24 import __version__
 from pact24.errors import InvalidInput
 from pact24.sim.models.scenario import SCENARIOS
+
+if TYPE_CHECKING:
+    from pact24.sim.reference.setup import Setup
+    from pact24.sim.summary import Share, Stat
+
+KERNEL_FROM_RUNS = 1000
+"""``--engine`` defaults to the kernel above this many runs, to the reference up to it."""
 
 out = Console()
 err = Console(stderr=True)
@@ -41,15 +48,14 @@ def _fmt(x: float, kind: str) -> str:
     return f"{x:,.3g}" if abs(x) < 1000 else f"{x:,.0f}"
 
 
-def _pledge_table(rows: list[dict[str, Any]]) -> Table:
+def _pledge_table(honoured: Share, grid: list[list[Share]]) -> Table:
     """P(troop pledges >= k) by horizon, next to P(honoured) (each ± its standard error)."""
     from pact24.sim.results import PLEDGE_HORIZONS
-    from pact24.sim.summary import PLEDGE_KS, Share, pledge_table
+    from pact24.sim.summary import PLEDGE_KS
 
     def cell(s: Share) -> str:
         return "–" if math.isnan(s.p) else f"{s.p:.3f} ± {s.se:.3f}"
 
-    honoured, grid = pledge_table(rows)
     table = Table(
         title=f"troop pledges over {honoured.n} attacked runs (± standard error); "
         f"P(honoured) = {cell(honoured)}",
@@ -83,6 +89,16 @@ def simulate_cmd(
         False, "--list-params", help="Print the parameter registry and exit."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
+    engine: str = typer.Option(
+        None,
+        "--engine",
+        help=f"kernel or reference (default: kernel above {KERNEL_FROM_RUNS} runs); "
+        "--explain always replays the run with the reference.",
+    ),
+    workers: int = typer.Option(1, "--workers", min=1, help="Kernel threads."),
+    chunk: int = typer.Option(
+        None, "--chunk", min=1, help="Kernel runs per chunk (memory, never the result)."
+    ),
 ) -> None:
     """Simulate crises under a guarantee design and summarise how credible it is."""
     if list_params:
@@ -92,22 +108,62 @@ def simulate_cmd(
         raise InvalidInput("simulate needs --design and --scenario (or --list-params)")
     if explain_run is not None and explain_run >= runs:
         raise InvalidInput(f"--explain {explain_run}: there are only {runs} runs (0..{runs - 1})")
+    engine = engine or ("kernel" if runs > KERNEL_FROM_RUNS else "reference")
+    if engine not in ("kernel", "reference"):
+        raise InvalidInput(f"--engine {engine!r}: expected kernel or reference", engine=engine)
     # Imported here, not at the top, so that `--help` and `--list-params` load none of them.
     from pact24.designs import resolve_design
     from pact24.sim import results
-    from pact24.sim.reference import prepare, replay_run, run_many
+    from pact24.sim.reference import prepare, replay_run
     from pact24.sim.reference.explain import explain
     from pact24.sim.registry import parse_overrides
-    from pact24.sim.summary import summarise
+    from pact24.sim.summary import pledge_table, summarise
 
     d = resolve_design(design)
     setup = prepare(d, scenario, parse_overrides(overrides))
+    meta = {
+        "design": d.name,
+        "scenario": scenario,
+        "runs": runs,
+        "seed": seed,
+        "overrides": dict(sorted(setup.overrides.items())),
+        "pact24": __version__,
+    }
+
+    if engine == "kernel":
+        from pact24.sim.kernel import aggregate
+
+        agg = aggregate(
+            setup, runs, seed, chunk_runs=chunk, workers=workers, parquet=out_path, metadata=meta
+        )
+        stats, pledges = agg.summarise(), agg.pledge_table()
+    else:
+        rows = _reference_rows(setup, runs, seed, quiet)
+        if out_path is not None:
+            results.write_parquet(rows, out_path, meta)
+        stats, pledges = summarise(rows), pledge_table(rows)
+
+    if not quiet:
+        _print_summary(f"{d.name} × {scenario}: {runs} runs, seed {seed}, {engine}", stats)
+        out.print(_pledge_table(*pledges))
+        if out_path is not None:
+            out.print(f"results: {out_path}")
+
+    if explain_run is not None:
+        record = replay_run(setup, seed, explain_run)
+        for line in explain(setup, record, seed):
+            out.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
+def _reference_rows(setup: Setup, runs: int, seed: int, quiet: bool) -> list[dict[str, Any]]:
+    """The reference runner's rows, with a progress bar for long runs."""
+    from pact24.sim.reference import run_many
 
     if quiet or runs < 200:
         rows = run_many(setup, runs, seed)
     else:
         with Progress(
-            TextColumn(f"[bold]{d.name}[/] × {scenario}"),
+            TextColumn(f"[bold]{setup.design.name}[/] × {setup.scenario}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeRemainingColumn(),
@@ -116,41 +172,21 @@ def simulate_cmd(
         ) as bar:
             task = bar.add_task("runs", total=runs)
             rows = run_many(setup, runs, seed, progress=lambda _k: bar.advance(task))
+    return rows
 
-    if out_path is not None:
-        meta = {
-            "design": d.name,
-            "scenario": scenario,
-            "runs": runs,
-            "seed": seed,
-            "overrides": dict(sorted(setup.overrides.items())),
-            "pact24": __version__,
-        }
-        results.write_parquet(rows, out_path, meta)
 
-    if not quiet:
-        table = Table(
-            title=f"{d.name} × {scenario}: {runs} runs, seed {seed} (95 % intervals)",
-            title_justify="left",
-        )
-        for col, just in (
-            ("statistic", "left"),
-            ("over", "left"),
-            ("n", "right"),
-            ("value", "right"),
-            ("95 % CI", "right"),
-        ):
-            table.add_column(col, justify=just, no_wrap=True)  # type: ignore[arg-type]
-        for s in summarise(rows):
-            ci = "" if math.isnan(s.lo) else f"[{_fmt(s.lo, s.kind)}, {_fmt(s.hi, s.kind)}]"
-            label = f"P({s.name})" if s.kind == "proportion" else f"mean {s.name}"
-            table.add_row(label, s.over, str(s.n), _fmt(s.value, s.kind), ci)
-        out.print(table)
-        out.print(_pledge_table(rows))
-        if out_path is not None:
-            out.print(f"results: {out_path}")
-
-    if explain_run is not None:
-        record = replay_run(setup, seed, explain_run)
-        for line in explain(setup, record, seed):
-            out.print(line, highlight=False, markup=False, soft_wrap=True)
+def _print_summary(title: str, stats: list[Stat]) -> None:
+    table = Table(title=f"{title} (95 % intervals)", title_justify="left")
+    for col, just in (
+        ("statistic", "left"),
+        ("over", "left"),
+        ("n", "right"),
+        ("value", "right"),
+        ("95 % CI", "right"),
+    ):
+        table.add_column(col, justify=just, no_wrap=True)  # type: ignore[arg-type]
+    for s in stats:
+        ci = "" if math.isnan(s.lo) else f"[{_fmt(s.lo, s.kind)}, {_fmt(s.hi, s.kind)}]"
+        label = f"P({s.name})" if s.kind == "proportion" else f"mean {s.name}"
+        table.add_row(label, s.over, str(s.n), _fmt(s.value, s.kind), ci)
+    out.print(table)
