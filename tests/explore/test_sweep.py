@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +17,7 @@ import pytest
 
 from pact24.errors import InvalidInput
 from pact24.explore.api import Assessment, assess, evaluate, evaluator, read
+from pact24.explore.defaults import Sizes
 from pact24.explore.parts import OUTCOMES_FILE, PARTS
 from pact24.explore.pipeline import AssessArgs, run_pipeline
 from pact24.explore.sampling import latin
@@ -26,6 +27,16 @@ from pact24.sim.models.scenario import FAMILIES
 
 DESIGNS = "nato-membership,dmz-western"
 EXPERIMENTS = latin(UNCERTAINTIES, 3, seed=5)
+TINY = Sizes(
+    samples=2,
+    runs_per_sample=1,
+    morris_trajectories=1,
+    sobol_base=2,
+    lever_futures=1,
+    analysis_runs=1,
+    sweep_runs=2,
+)
+"""The pipeline at its smallest (on the kernel, the default engine)."""
 
 
 def _run(out: Path, **kw: object) -> Assessment:
@@ -84,7 +95,8 @@ def _assess(out: Path) -> list[str]:
     return [
         sys.executable, "-c", "from pact24.cli import main; main()", "assess",
         "--designs", "nato-membership", "--samples", "6", "--runs-per-sample", "3",
-        "--seed", "2", "--workers", "1", "--engine", "reference", "--out", str(out),
+        "--seed", "2", "--workers", "1", "--engine", "reference", "--sweep-only",
+        "--out", str(out),
     ]  # fmt: skip
 
 
@@ -151,18 +163,26 @@ def test_an_unknown_executor_or_engine_is_refused_before_the_folder_is_claimed(
 def test_the_pipeline_without_a_folder_streams_to_a_temporary_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The whole pipeline, tiny: every stage reports progress, and the report and its figures
+    are written next to the sweep's tables in a new temporary folder."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    seen: list[tuple[int, int]] = []
-    args = AssessArgs(
-        designs="nato-membership", samples=2, runs_per_sample=1, workers=1, engine="reference"
-    )
-    path = run_pipeline(args, lambda done, total: seen.append((done, total)))
-    assert path.parent == tmp_path
-    result = read(path)
+    seen: dict[str, list[tuple[int, int]]] = {}
+
+    def stage(name: str) -> Callable[[int, int], None]:
+        return lambda done, total: seen.setdefault(name, []).append((done, total))
+
+    args = AssessArgs(designs="nato-membership,meloni-24h", sizes=TINY, workers=1)
+    report = run_pipeline(args, stage)
+    assert report.name == "index.html" and report.parent.parent == tmp_path
+    assert len(list((report.parent / "figures").glob("*.png"))) >= 8
+    result = read(report.parent)
     assert len(result.experiments) == 2
-    assert len(result.outcomes) == 2 * len(FAMILIES)
+    assert len(result.outcomes) == 2 * 2 * len(FAMILIES)
     assert result.arguments["runs_per_sample"] == 1
-    assert seen[0] == (0, 2 * len(FAMILIES)) and seen[-1] == (2 * len(FAMILIES),) * 2
+    cells = 2 * 2 * len(FAMILIES)
+    assert seen["sweep"][0] == (0, cells) and seen["sweep"][-1] == (cells, cells)
+    assert set(seen) == {"sweep", "morris", "sobol", "levers", "pivotal", "window", "speedup"}
+    assert all(done == total for done, total in (v[-1] for v in seen.values()))
 
 
 def test_designs_meet_common_random_numbers(tmp_path: Path) -> None:

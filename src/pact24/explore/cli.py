@@ -80,6 +80,11 @@ def assess_cmd(
     engine: str = typer.Option(
         ENGINE, "--engine", help=f"Simulator engine: {' or '.join(ENGINES)}."
     ),
+    sweep_only: bool = typer.Option(
+        False,
+        "--sweep-only",
+        help="Stop after the sweep (experiments.parquet, outcomes.parquet): no analyses or report.",
+    ),
 ) -> None:
     """Assess every design against sampled futures, analyse where each fails and what would make
     the 24-hour guarantee credible, and write the report (DIR/index.html)."""
@@ -101,6 +106,7 @@ def assess_cmd(
         workers=workers,
         out=out_dir,
         engine=engine,
+        sweep_only=sweep_only,
     )
     with Progress(
         TextColumn("[bold]assess[/] {task.description:<8}"),
@@ -121,4 +127,4 @@ def assess_cmd(
             return progress
 
         path = run_pipeline(args, stage)
-    out.print(f"report: {path}", highlight=False)
+    out.print(f"{'results' if sweep_only else 'report'}: {path}", highlight=False)

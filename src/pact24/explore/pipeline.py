@@ -48,10 +48,13 @@ class AssessArgs:
     workers: int | None = None
     out: Path | None = None
     engine: str = ENGINE
+    sweep_only: bool = False
+    """Stop after the sweep (its tables can be analysed later, e.g. after a run on a cluster)."""
 
 
 def run_pipeline(args: AssessArgs, stage: Stage | None = None) -> Path:
-    """Run the assessment of ``args``; the path of its report (``DIR/index.html``)."""
+    """Run the assessment of ``args``; the path of its report (``DIR/index.html``), or of its
+    folder when ``args.sweep_only``."""
     from pact24.explore import discovery, levers, robustness, sensitivity
     from pact24.explore.api import Evaluate, assess, evaluator
     from pact24.explore.sweep import designs_of
@@ -79,6 +82,8 @@ def run_pipeline(args: AssessArgs, stage: Stage | None = None) -> Path:
         engine=args.engine,
         progress=progress("sweep"),
     )
+    if args.sweep_only:
+        return a.path
     rob = robustness.robustness(a.outcomes)
     p_reverse, pairs = robustness.ranking_reversal(a.outcomes)
     failure = discovery.Failure(design=focus.name)
@@ -154,5 +159,5 @@ def command(args: AssessArgs) -> str:
     if args.sizes not in (FULL, QUICK):
         words += ["--samples", str(args.sizes.samples)]
         words += ["--runs-per-sample", str(args.sizes.runs_per_sample)]
-    words += ["--engine", args.engine]
+    words += ["--engine", args.engine] + (["--sweep-only"] if args.sweep_only else [])
     return shlex.join(words)
