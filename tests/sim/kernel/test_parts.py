@@ -23,7 +23,6 @@ from pact24.mechanism.events import DERIVED_CONDITIONS
 from pact24.sim.kernel import arrivals as k_arrivals
 from pact24.sim.kernel import attack as k_attack
 from pact24.sim.kernel import attribution as k_attribution
-from pact24.sim.kernel import draws as k_draws
 from pact24.sim.kernel import front as k_front
 from pact24.sim.kernel import lags as k_lags
 from pact24.sim.kernel import posture as k_posture
@@ -34,7 +33,6 @@ from pact24.sim.models.scenario import FAMILIES, Attack, Family, draw_attack
 from pact24.sim.reference import arrivals
 from pact24.sim.reference.assessment import Assessment, ticks
 from pact24.sim.reference.crisis import _activate
-from pact24.sim.reference.draws import draw
 from pact24.sim.reference.driver import Driver
 from pact24.sim.reference.setup import START
 from pact24.vocab import (
@@ -347,53 +345,6 @@ def test_lags_match_the_sampler(name: str, speedup: float) -> None:
         if t.troop_index >= 0 and t.offered[0, g, t.troop_index] > 0.0:
             _same_distribution(ker_vote[:, g], np.array([x.vote[g] for x in ref]), f"vote {g}")
     assert (ker_vote >= ker_dec[:, :, max(t.troop_index, 0)]).all()
-
-
-# --- per-crisis draws --------------------------------------------------------------------------
-
-
-def test_crisis_draws_match_the_reference() -> None:
-    s = setup("meloni-24h", "disinformation", guarantor__election_near_prob=0.3)
-    t = compile_tables(s)
-    n_g, n_i = len(s.profiles), len(s.design.instruments)
-    attack = Attack(
-        Family.DISINFORMATION, IncidentKind.STRIKE, Severity.MEDIUM, 0.0, 0.0, 0.0, True
-    )
-    n = 400
-    rng = np.random.default_rng(15)
-    ref = [draw(attack, n_g, n_i, s.params, s.gp, rng) for _ in range(n)]
-    dr = k_draws.new_draws(n_g, n_i)
-    _seed(16)
-    ker: dict[str, list[np.ndarray]] = {}
-    for _ in range(n):
-        k_draws.draw(t, KINDS.index(IncidentKind.STRIKE), True, dr)
-        for f in dr._fields:
-            ker.setdefault(f, []).append(np.array(getattr(dr, f), dtype=float).ravel())
-    fields = {
-        "election": "election",
-        "opinion": "opinion",
-        "reject": "reject",
-        "confirms": "confirms",
-        "silent_if_unwilling": "silent_if_unwilling",
-        "silent_at_deadline": "silent_at_deadline",
-        "commits_unfinished": "commits_unfinished",
-        "offsets": "offsets",
-        "u": "u",
-        "due_u": "due_u",
-    }
-    for kf, rf in fields.items():
-        k = np.concatenate(ker[kf])
-        r = np.concatenate([np.array(getattr(x, rf), dtype=float).ravel() for x in ref])
-        assert k.shape == r.shape, kf
-        _near(k, r, kf)
-    _same_distribution(
-        np.array([x[2] for x in ker["path"]]), np.array([x.path.tau_hours for x in ref]), "tau"
-    )
-    _same_distribution(
-        np.concatenate(ker["opinion"]),
-        np.concatenate([x.opinion for x in ref]),
-        "opinion",
-    )
 
 
 # --- arrivals and delivery ---------------------------------------------------------------------
