@@ -42,10 +42,10 @@ class Sizes:
 FULL = Sizes(
     samples=64,
     runs_per_sample=100,
-    morris_trajectories=6,
+    morris_trajectories=8,
     sobol_base=32,
     lever_futures=8,
-    analysis_runs=40,
+    analysis_runs=120,
     sweep_runs=400,
 )
 """``pact24 assess`` and ``make demo``: sized to finish within 10 minutes on 2 cores."""

@@ -81,6 +81,7 @@ class Levers:
     activations: tuple[tuple[str, float | None], ...] = (
         ("on_report", None),
         ("on_attribution", 0.8),
+        ("on_invocation", 0.5),
     )
     postures: tuple[PostureOption, ...] = (PostureOption(), PostureOption(qrf_size=5000))
     coalitions: Mapping[str, tuple[str, ...] | None] = field(default_factory=lambda: {"all": None})
@@ -93,9 +94,10 @@ def no_vote_coalition(base: Design) -> tuple[str, ...]:
 
 
 def default_levers(base: Design) -> Levers:
-    """Three windows, k of 1 and 3, activation on report or at 0.8 attribution, no posture, a
+    """Three windows, k of 1 and 3, activation on report, at 0.8 attribution or on the council's
+    invocation once every belief reaches 0.5 (``article5-consensus``'s rule), no posture, a
     5,000-strong QRF or the tripwire preset's stationed forces, and the whole coalition or only
-    the states that need no parliamentary vote: 72 variants."""
+    the states that need no parliamentary vote: 108 variants."""
     return Levers(
         postures=(
             PostureOption(),
