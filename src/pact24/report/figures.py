@@ -7,6 +7,7 @@ into bytes, which the report both embeds and writes to ``figures/``.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 
 import matplotlib
@@ -40,6 +41,10 @@ def _colours(designs: Sequence[str]) -> dict[str, tuple[float, float, float, flo
 
 
 def _sweep(table: pd.DataFrame, x: str, xlabel: str, title: str) -> Figure:
+    """Both horizons side by side; x on a log scale (the values span one to two decades) and y
+    up to just above the highest point, so that shares of a few per cent stay readable."""
+    top = float(table[["p_pledges_ge3_24h", "p_pledges_ge3_7d"]].max().max())
+    top = 1.0 if math.isnan(top) else min(1.0, max(0.05, 1.2 * top))  # NaN: an empty curve
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True, layout="constrained")
     colours = _colours(list(dict.fromkeys(table["design"])))
     for ax, col, horizon in zip(
@@ -50,7 +55,8 @@ def _sweep(table: pd.DataFrame, x: str, xlabel: str, title: str) -> Figure:
             ax.plot(rows[x], rows[col], marker="o", label=design, color=colours[str(design)])
         ax.set_title(f"within {horizon}")
         ax.set_xlabel(xlabel)
-        ax.set_ylim(0, 1)
+        ax.set_xscale("log")
+        ax.set_ylim(0, top)
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("P(≥ 3 guarantors pledge troops)")
     axes[1].legend(fontsize=8, loc="best")
