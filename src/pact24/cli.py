@@ -56,7 +56,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     ),
     "assess": Subcommand(
         "pact24.explore.cli:assess_cmd",
-        "Assess every design against sampled futures: outcomes per design, future and family.",
+        "Assess the designs against sampled futures, find where each fails, and write the report.",
     ),
     "backcast": Subcommand(
         "pact24.sim.backcast.cli:backcast_cmd",

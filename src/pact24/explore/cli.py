@@ -86,8 +86,7 @@ def assess_cmd(
         help="Stop after the sweep (experiments.parquet, outcomes.parquet): no analyses or report.",
     ),
 ) -> None:
-    """Assess every design against sampled futures, analyse where each fails and what would make
-    the 24-hour guarantee credible, and write the report (DIR/index.html)."""
+    """Assess the designs against sampled futures, find where each fails, and write the report."""
     from dataclasses import replace
 
     from pact24.explore.pipeline import AssessArgs, run_pipeline

@@ -164,12 +164,11 @@ COMPARED = (
 )
 
 
-@pytest.mark.parametrize(
-    ("name", "family", "d"),
-    [("meloni-24h", 0, 0), ("tripwire-presence", 1, 0), ("tripwire-presence", 0, 1)],
-)
+@pytest.mark.parametrize(("name", "family", "d"), [("tripwire-presence", 0, 1)])
 def test_crisis_fields_match_the_reference_in_distribution(name: str, family: int, d: int) -> None:
-    """``d`` 1: the design whose posture has lapsed."""
+    """``d`` 1: the design whose posture has lapsed, which a campaign rarely reaches (lapse
+    takes years), so the campaign-level conformance tests (every preset and family, every
+    column: ``test_conformance``) seldom see it; the held designs are theirs to check."""
     s = setup(name, FAMILIES[family].value)
     ref = reference_fields(s, family, 300, seed=11, d=d)
     ker = kernel_fields(compile_tables(s), d, family, 20_000, 11)
