@@ -192,12 +192,6 @@ def test_sobol_indices_of_a_linear_toy() -> None:
     assert table[table["outcome"] == "flat"]["S1"].isna().all()
 
 
-def test_assumptions_are_the_registry_s_assumptions() -> None:
-    names = sensitivity.assumptions()
-    assert names and all(REGISTRY[n].is_assumption for n in names)
-    assert len(names) == sum(p.is_assumption and p.high > p.low for p in REGISTRY.values())
-
-
 def _stub(formula: dict[str, float]) -> levers.Evaluate:
     """An evaluate whose every probability is ``sum(weight * scaled parameter)`` of the future
     (over the parameters the experiments vary), the same for every design and family, exactly
@@ -272,13 +266,15 @@ def test_variants_set_every_lever() -> None:
         coalitions={"all": None, "pair": ("FRA", "POL")},
     )
     table = levers.variants(base, grid)
-    # k = 3 does not fit a pair: 2 windows x 2 activations x 3 postures x (2 + 1 k-coalitions)
-    assert len(table) == 2 * 2 * 3 * 3
+    # k = 3 does not fit a pair: 2 windows x 3 activations x 3 postures x (2 + 1 k-coalitions)
+    assert len(table) == 2 * 3 * 3 * 3
+    assert set(table["activation"]) == {"on_report", "on_attribution@0.8", "on_invocation@0.5"}
     for row in table.itertuples():
         d = row.design
         assert d.window_hours == row.window_hours
         assert isinstance(d.outcome, MinGuarantors) and d.outcome.k == row.k
         assert all(r < d.window_hours for r in d.reminders_hours_before)
+        assert row.activation.startswith(d.activation.rule)
         if row.coalition == "pair":
             assert {g.iso3 for g in d.guarantors} == {"FRA", "POL"}
         if row.qrf_size:

@@ -13,7 +13,7 @@ and an MOEA's guesses would each cost a full noisy simulation without finding mo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
@@ -24,12 +24,11 @@ from numpy.typing import ArrayLike
 
 from pact24.designs.loader import resolve_design
 from pact24.designs.schema import Activation, Design, MinGuarantors, Posture, StationedForce
+from pact24.explore.api import Evaluate
 from pact24.explore.robustness import DEFAULT_BAR, Bar, family_mix
 from pact24.sim.models import posture as posture_model
 from pact24.sim.registry import REGISTRY, resolve
 from pact24.vocab import PostureKind, ReadinessTier
-
-Evaluate = Callable[[list[Design], pd.DataFrame, int, int], pd.DataFrame]
 
 CREDIBILITY = "p_pledges_ge3_7d"
 """The outcome credibility is measured on by default (mean of its family mix over futures). It

@@ -11,7 +11,7 @@ that runs the sweep runs them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -22,11 +22,10 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
 from pact24.designs.schema import Design
+from pact24.explore.api import Evaluate
 from pact24.explore.robustness import family_mix
+from pact24.explore.uncertainties import assumptions
 from pact24.sim.registry import REGISTRY
-
-Evaluate = Callable[[list[Design], pd.DataFrame, int, int], pd.DataFrame]
-"""``evaluate(designs, experiments, runs, seed)`` -> outcome rows (see contracts' outcomes)."""
 
 MAIN_OUTCOMES = ("p_pledges_ge3_24h", "p_pledges_ge3_7d", "p_pledges_ge1_7d", "p_attacked")
 """What Sobol indices are computed for: troop pledges by the 24-hour deadline and by a week
@@ -34,11 +33,6 @@ MAIN_OUTCOMES = ("p_pledges_ge3_24h", "p_pledges_ge3_7d", "p_pledges_ge1_7d", "p
 
 LEVELS = 4
 """Morris grid levels: SALib's default, the usual choice when trajectories are few."""
-
-
-def assumptions() -> list[str]:
-    """Registry parameters whose source is an assumption and whose range has width."""
-    return [n for n, p in REGISTRY.items() if p.is_assumption and p.high > p.low]
 
 
 def problem(names: Sequence[str]) -> dict[str, Any]:
@@ -164,8 +158,10 @@ def screen(
     outcome: str = "p_pledges_ge3_7d",
     names: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Morris screening of ``names`` (default: every assumption) on ``design``'s ``outcome``."""
-    exp = morris_experiments(names or assumptions(), trajectories, seed)
+    """Morris screening of ``names`` on ``design``'s ``outcome``; by default every ranged
+    assumption but the 0/1 switches (``uncertainties.assumptions``: a switch picks a variant of
+    the model and has no range to screen)."""
+    exp = morris_experiments(names or [u.name for u in assumptions()], trajectories, seed)
     out = evaluate([design], exp, runs, seed)
     y = mixed(out, design.name, outcome, len(exp))
     return morris_indices(exp, y, seed, noise=noise_floor(out, outcome))
