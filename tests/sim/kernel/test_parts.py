@@ -175,17 +175,16 @@ def test_engagement_probabilities_are_exact(name: str) -> None:
     s = setup(name, "strike")
     t = compile_tables(s)
     iso = [g.iso3 for g in s.design.guarantors]
+    got = np.empty(len(iso))
+    lapsed = np.empty(len(iso))
     for a in _attacks():
         probs = posture.engagement_probs(s.design.posture, a, s.params)
+        kind, sev = KINDS.index(a.kind), SEVERITIES.index(a.severity)
+        k_posture.engagement_probs(t, 0, kind, sev, a.objective_km2, got)
+        k_posture.engagement_probs(t, 1, kind, sev, a.objective_km2, lapsed)
         for g, c in enumerate(iso):
-            got = k_posture.engagement_prob(
-                t, 0, g, KINDS.index(a.kind), SEVERITIES.index(a.severity), a.objective_km2
-            )
-            assert math.isclose(got, probs.get(c, 0.0), rel_tol=1e-12, abs_tol=1e-15), (c, a)
-            lapsed = k_posture.engagement_prob(
-                t, 1, g, KINDS.index(a.kind), SEVERITIES.index(a.severity), a.objective_km2
-            )
-            assert lapsed == 0.0
+            assert math.isclose(got[g], probs.get(c, 0.0), rel_tol=1e-12, abs_tol=1e-15), (c, a)
+        assert not lapsed.any()
 
 
 def test_engaged_draws_follow_the_probabilities() -> None:
@@ -198,7 +197,7 @@ def test_engaged_draws_follow_the_probabilities() -> None:
     hits = np.zeros((n, len(s.profiles)))
     _seed(3)
     for r in range(n):
-        k_posture.draw_engaged(t, 0, kind, sev, a.objective_km2, eng)
+        k_posture.draw_engaged(t, 0, kind, sev, a.objective_km2, eng, np.empty(len(eng)))
         hits[r] = eng
     probs = posture.engagement_probs(s.design.posture, a, s.params)
     rng = np.random.default_rng(4)

@@ -10,8 +10,6 @@ These run many times per crisis, so they take plain numbers and small arrays, ne
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import numpy.typing as npt
 from numba import njit
@@ -44,14 +42,15 @@ def willing(
     heavy: bool,
     belief: float,
     warned: bool,
-    u: float,
+    logit_u: float,
 ) -> bool:
-    """``guarantor.willing``: ``u < logistic(z)`` at the current belief and warning; ``heavy``:
-    troops or defence support, which a warning weighs on."""
+    """``guarantor.willing``: ``u < logistic(z)`` at the current belief and warning, compared
+    as ``logit(u) < z`` (``logit_u`` is drawn once per window, so no ``exp`` per re-reading);
+    ``heavy``: troops or defence support, which a warning weighs on."""
     z = z_static + attribution_effect * (belief - 0.5)
     if warned and heavy:
         z -= signal_effect
-    return u < 1.0 / (1.0 + math.exp(-z))
+    return logit_u < z
 
 
 @njit(cache=True, inline="always")

@@ -77,10 +77,24 @@ def confidence(c0: float, cmax: float, tau: float, h: float) -> float:
 
 
 @njit(cache=True)
+def logit(c: float) -> float:
+    """The shared assessment ``c`` on the logit scale (clipped off 0 and 1), where the
+    guarantors' offsets add."""
+    c = min(max(c, 1e-9), 1.0 - 1e-9)
+    return math.log(c / (1.0 - c))
+
+
+@njit(cache=True)
+def belief_at(logit_c: float, offset: float) -> float:
+    """A guarantor's own belief given the shared assessment's ``logit`` and its offset (the
+    logit once per reading, not once per guarantor)."""
+    return 1.0 / (1.0 + math.exp(-(logit_c + offset)))
+
+
+@njit(cache=True)
 def belief(c: float, offset: float) -> float:
     """A guarantor's own belief given the shared assessment ``c`` and its offset."""
-    c = min(max(c, 1e-9), 1.0 - 1e-9)
-    return 1.0 / (1.0 + math.exp(-(math.log(c / (1.0 - c)) + offset)))
+    return belief_at(logit(c), offset)
 
 
 @njit(cache=True)
@@ -88,10 +102,10 @@ def beliefs(
     c0: float, cmax: float, tau: float, h: float, offsets: np.ndarray, out: np.ndarray
 ) -> float:
     """Each guarantor's belief at ``h`` into ``out``; returns the least of them."""
-    c = confidence(c0, cmax, tau, h)
+    lc = logit(confidence(c0, cmax, tau, h))
     least = math.inf
     for g in range(offsets.shape[0]):
-        out[g] = belief(c, offsets[g])
+        out[g] = belief_at(lc, offsets[g])
         least = min(least, out[g])
     return least
 

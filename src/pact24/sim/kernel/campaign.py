@@ -209,7 +209,7 @@ def choose(c: Campaign, d: int, yes: np.ndarray, no: np.ndarray) -> int:
     return N_FAMILIES - 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def run_one(
     t: Any,
     c: Campaign,
@@ -269,7 +269,7 @@ def run_one(
     return crises
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def run_block(
     t: Any, c: Campaign, s: np.uint32, first_run: int, rows: np.ndarray, pattern: np.ndarray
 ) -> int:

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from pact24.sim.kernel import agenda, arrivals, front
+from pact24.sim.kernel import arrivals, front
 from pact24.sim.kernel.arrivals import Arrivals
 from pact24.sim.kernel.attack import draw_attack
 from pact24.sim.kernel.attribution import activate, beliefs, draw_offsets, draw_path
@@ -43,11 +43,6 @@ from pact24.sim.kernel.deliberation import (
     FG_BELIEF,
     FG_OFFSET,
     FG_VOTE_AT,
-    N_F,
-    N_FG,
-    N_S,
-    N_SG,
-    N_X,
     X_ATTRIBUTION,
     X_C0,
     X_CMAX,
@@ -56,7 +51,9 @@ from pact24.sim.kernel.deliberation import (
     X_REVISIONS,
     X_TAU,
     X_WARNED,
+    Window,
     deliberate,
+    new_window,
     open_window,
 )
 from pact24.sim.kernel.lags import draw_lags
@@ -134,22 +131,18 @@ class Scratch(NamedTuple):
     """Every array one crisis writes, allocated once per loop (``new_scratch``)."""
 
     engaged: npt.NDArray[np.bool_]
+    engagement: F1
+    """P(engaged) per guarantor."""
     offsets: F1
     beliefs: F1
     clear: npt.NDArray[np.bool_]
     decision: npt.NDArray[np.float64]
     vote: F1
-    s: npt.NDArray[np.int64]
-    f: npt.NDArray[np.float64]
-    sg: npt.NDArray[np.int64]
-    fg: npt.NDArray[np.float64]
-    x: F1
+    window: Window
     r: npt.NDArray[np.int64]
     rf: npt.NDArray[np.float64]
     counts: npt.NDArray[np.bool_]
     arrivals: Arrivals
-    hours: F1
-    rows: npt.NDArray[np.int64]
     landed_h: F1
     landed_troops: F1
 
@@ -158,25 +151,19 @@ class Scratch(NamedTuple):
 def new_scratch(t: Tables) -> Scratch:
     """The scratch of ``t``'s crises."""
     n_g, n_i = t.offered.shape[1], t.offered.shape[2]
-    hours, rows = agenda.new(agenda.capacity(n_g, n_i, t.ticks.shape[1]))
     return Scratch(
         np.empty(n_g, dtype=np.bool_),
+        np.empty(n_g),
         np.empty(n_g),
         np.empty(n_g),
         np.empty(n_g, dtype=np.bool_),
         np.empty((n_g, n_i)),
         np.empty(n_g),
-        np.empty((N_S, n_g, n_i), dtype=np.int64),
-        np.empty((N_F, n_g, n_i)),
-        np.empty((N_SG, n_g), dtype=np.int64),
-        np.empty((N_FG, n_g)),
-        np.empty(N_X),
+        new_window(n_g, n_i, t.ticks.shape[1]),
         np.empty((N_R, n_g, n_i), dtype=np.int64),
         np.empty((N_RF, n_g, n_i)),
         np.empty((n_g, n_i), dtype=np.bool_),
         arrivals.new_arrivals(t),
-        hours,
-        rows,
         np.empty(t.max_items),
         np.empty(t.max_items),
     )
@@ -195,7 +182,7 @@ def crisis_in(t: Tables, d: int, family: int, out: F1, sc: Scratch) -> bool:
     kind, severity, size, rate, objective, disinformation = draw_attack(t, family)
     c0, cmax, tau = draw_path(t, kind, disinformation)
     draw_offsets(t, disinformation, sc.offsets)
-    n_engaged = draw_engaged(t, d, kind, severity, objective, sc.engaged)
+    n_engaged = draw_engaged(t, d, kind, severity, objective, sc.engaged, sc.engagement)
     out[:] = 0.0
     out[INCIDENT_KIND] = kind
     out[ATTACK_SIZE] = size
@@ -211,7 +198,8 @@ def crisis_in(t: Tables, d: int, family: int, out: F1, sc: Scratch) -> bool:
         out[TERRITORY] = territory
         out[TROOPS_NEEDED] = needed
         return False
-    s, f, sg, fg, x = sc.s, sc.f, sc.sg, sc.fg, sc.x
+    w = sc.window
+    s, fg, x = w.s, w.fg, w.x
     beliefs(c0, cmax, tau, open_h, sc.offsets, sc.beliefs)
     n_g, n_i = s.shape[1], s.shape[2]
     for g in range(n_g):
@@ -223,10 +211,10 @@ def crisis_in(t: Tables, d: int, family: int, out: F1, sc: Scratch) -> bool:
     lag_draw = draw_lags(t, severity, sc.clear, sc.decision, sc.vote)
     for g in range(n_g):
         fg[FG_VOTE_AT, g] = sc.vote[g]
-    open_window(t, d, float(severity - 1), disinformation, sc.engaged, s, f, sg, fg, x)
-    close_h = deliberate(t, d, s, f, sg, fg, x, sc.hours, sc.rows, open_h, sc.decision)
+    open_window(t, d, float(severity - 1), disinformation, sc.engaged, w)
+    close_h = deliberate(t, d, w, open_h, sc.decision)
     r, rf = sc.r, sc.rf
-    honoured = freeze(t, d, s, f, sg, x, close_h, r, rf)
+    honoured = freeze(t, d, w.s, w.f, w.sg, w.x, close_h, r, rf)
     out[WINDOW_OPENED] = 1.0
     out[DECIDED] = 1.0 if honoured else 0.0
     out[NUCLEAR_WARNING] = x[X_WARNED]

@@ -19,6 +19,7 @@ crisis, guarantor and instrument, so the distributions are the reference's; the 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -45,14 +46,17 @@ from pact24.sim.kernel.answer import (
     answer,
     willing,
 )
-from pact24.sim.kernel.attribution import assess, belief, confidence
+from pact24.sim.kernel.attribution import assess, belief_at, confidence, logit
 from pact24.sim.kernel.rng import standard_normal
 from pact24.sim.kernel.tables import INS_DEFENCE_SUPPORT, INS_TROOPS, Tables
 from pact24.sim.kernel.uncounted import uncounted
 from pact24.sim.models import demands
 
 I3 = npt.NDArray[np.int64]
+I2 = npt.NDArray[np.int64]
 F3 = npt.NDArray[np.float64]
+F2 = npt.NDArray[np.float64]
+F1 = npt.NDArray[np.float64]
 
 # s[slot, g, i]
 S_CHOICE = 0
@@ -84,7 +88,8 @@ N_S = 16
 # f[slot, g, i]
 F_Z = 0
 """The static part of willingness."""
-F_U = 1
+F_LOGIT_U = 1
+"""``logit(u)`` of the willingness draw ``u`` (``answer.willing``)."""
 F_DECIDED_AT = 2
 F_RESOLVED_AT = 3
 N_F = 4
@@ -150,17 +155,31 @@ _BELIEF_RESOLUTION = 1e-6
 """Guarantors re-read attribution at a tick only if some belief moved by more than this."""
 
 
+class Window(NamedTuple):
+    """A window's state (indexed by the slot constants above) and its agenda: every array the
+    window's steps read and write, allocated once per loop of crises (``new_window``)."""
+
+    s: I3
+    f: F3
+    sg: I2
+    fg: F2
+    x: F1
+    hours: F2
+    rows: I3
+
+
 @njit(cache=True)
-def new_state(
-    n_g: int, n_i: int
-) -> tuple[npt.NDArray[np.int64], F3, npt.NDArray[np.int64], F3, F3]:
-    """Empty ``s, f, sg, fg, x`` for ``n_g`` guarantors and ``n_i`` instruments."""
-    return (
+def new_window(n_g: int, n_i: int, n_ticks: int) -> Window:
+    """An empty window for ``n_g`` guarantors, ``n_i`` instruments and ``n_ticks`` ticks."""
+    hours, rows = agenda.new(agenda.capacity(n_g, n_i, n_ticks))
+    return Window(
         np.empty((N_S, n_g, n_i), dtype=np.int64),
         np.empty((N_F, n_g, n_i), dtype=np.float64),
         np.empty((N_SG, n_g), dtype=np.int64),
         np.empty((N_FG, n_g), dtype=np.float64),
         np.empty(N_X, dtype=np.float64),
+        hours,
+        rows,
     )
 
 
@@ -179,15 +198,12 @@ def open_window(
     severity: float,
     disinformation: bool,
     engaged: npt.NDArray[np.bool_],
-    s: I3,
-    f: F3,
-    sg: I3,
-    fg: F3,
-    x: F3,
+    w: Window,
 ) -> None:
     """The draws and the state of a window that has just opened (``Guarantors.__init__``,
     ``Procedures.__init__`` and ``guarantor.static_willingness``); ``severity`` is -1, 0 or 1
     (low, medium, high); ``fg[FG_OFFSET]`` and the path in ``x`` are already set."""
+    s, f, sg, x = w.s, w.f, w.sg, w.x
     n_g, n_i = s.shape[1], s.shape[2]
     x[X_WARNED] = 0.0
     x[X_STANDING] = 0.0
@@ -249,7 +265,8 @@ def open_window(
             if disinformation:
                 z -= t.disinformation_shift
             f[F_Z, g, i] = z
-            f[F_U, g, i] = np.random.random()
+            u = np.random.random()
+            f[F_LOGIT_U, g, i] = math.log(u / (1.0 - u)) if u > 0.0 else -math.inf
             f[F_DECIDED_AT, g, i] = np.nan
             f[F_RESOLVED_AT, g, i] = np.nan
             s[S_HEAVY, g, i] = 1 if heavy else 0
@@ -300,13 +317,7 @@ def _key(
 
 @njit(cache=True, inline="always")
 def _evaluate(
-    s: I3,
-    f: F3,
-    sg: I3,
-    fg: F3,
-    x: F3,
-    hours: F3,
-    rows: I3,
+    w: Window,
     g: int,
     i: int,
     h: float,
@@ -315,14 +326,15 @@ def _evaluate(
     """Re-read guarantor ``g``'s situation on instrument ``i``: whether there is anything new
     to answer from, and the answer wanted; starts a vote or asks the beneficiary on the way
     (``Procedures.start``)."""
+    s, f, sg, fg, x, hours, rows = w
     troops = i == int(x[X_TROOPS])
     b = fg[FG_BELIEF, g]
     warned = x[X_WARNED] > 0.0
-    z, u = f[F_Z, g, i], f[F_U, g, i]
+    z, lu = f[F_Z, g, i], f[F_LOGIT_U, g, i]
     heavy = s[S_HEAVY, g, i] == 1
     effect, signal = x[X_ATTRIBUTION_EFFECT], x[X_SIGNAL_EFFECT]
-    is_willing = willing(effect, signal, z, heavy, b, warned, u)
-    attributed = willing(effect, signal, z, heavy, 1.0, warned, u)
+    is_willing = willing(effect, signal, z, heavy, b, warned, lu)
+    attributed = willing(effect, signal, z, heavy, 1.0, warned, lu)
     others = int(x[X_STANDING]) - sg[G_STANDING, g] if troops else 0
     parliament = sg[G_PARLIAMENT, g] if troops else P_NONE
     demand_state = s[S_DEMAND_STATE, g, i]
@@ -395,21 +407,16 @@ def _same(s: I3, g: int, i: int, choice: int, condition: int) -> bool:
     return bool(current != SILENT and choice == current and condition == s[S_CONDITION, g, i])
 
 
-@njit(cache=True, inline="always")
+@uncounted
 def _consider_later(
-    s: I3,
-    f: F3,
-    sg: I3,
-    fg: F3,
-    x: F3,
-    hours: F3,
-    rows: I3,
+    w: Window,
     g: int,
     i: int,
     h: float,
 ) -> None:
     """``_consider(immediate=False)``: a changed answer is given after a revision lag."""
-    new, choice, condition = _evaluate(s, f, sg, fg, x, hours, rows, g, i, h, False)
+    s, x, hours, rows = w.s, w.x, w.hours, w.rows
+    new, choice, condition = _evaluate(w, g, i, h, False)
     if not new or _same(s, g, i, choice, condition) or s[S_PENDING, g, i] == 1:
         return
     s[S_PENDING, g, i] = 1
@@ -417,21 +424,16 @@ def _consider_later(
     agenda.push(hours, rows, h + lag, REVISE, g, i)
 
 
-@njit(cache=True, inline="always")
+@uncounted
 def _reconsider_all(
-    s: I3,
-    f: F3,
-    sg: I3,
-    fg: F3,
-    x: F3,
-    hours: F3,
-    rows: I3,
+    w: Window,
     h: float,
     troops_only: bool,
     signal: bool,
 ) -> None:
     """Every guarantor that has looked re-reads its situation; an unconditional commitment
     only after a nuclear warning."""
+    s, x = w.s, w.x
     n_g, n_i = s.shape[1], s.shape[2]
     troops = int(x[X_TROOPS])
     first, last = (troops, troops + 1) if troops_only else (0, n_i)
@@ -441,18 +443,12 @@ def _reconsider_all(
                 continue
             if not signal and s[S_CHOICE, g, i] == COMMIT:
                 continue
-            _consider_later(s, f, sg, fg, x, hours, rows, g, i, h)
+            _consider_later(w, g, i, h)
 
 
-@njit(cache=True, inline="always")
+@uncounted
 def _consider_now(
-    s: I3,
-    f: F3,
-    sg: I3,
-    fg: F3,
-    x: F3,
-    hours: F3,
-    rows: I3,
+    w: Window,
     g: int,
     i: int,
     h: float,
@@ -460,7 +456,8 @@ def _consider_now(
     """``_consider(immediate=True)`` and ``_record``: a changed answer goes to the mechanism
     now; whether the guarantor's troop commitment started or stopped standing (then the others
     see the new count: the bandwagon)."""
-    _, choice, condition = _evaluate(s, f, sg, fg, x, hours, rows, g, i, h, True)
+    s, f, sg, x = w.s, w.f, w.sg, w.x
+    _, choice, condition = _evaluate(w, g, i, h, True)
     if _same(s, g, i, choice, condition):
         return False
     versions = s[S_VERSIONS, g, i]
@@ -517,10 +514,10 @@ def _observe(fg: F3, x: F3, h: float) -> bool:
         x[X_REPORT_STEP],
         False,
     )
-    c = confidence(c0, cmax, tau, h)
+    lc = logit(confidence(c0, cmax, tau, h))
     moved = 0.0
     for g in range(fg.shape[1]):
-        b = belief(c, fg[FG_OFFSET, g])
+        b = belief_at(lc, fg[FG_OFFSET, g])
         moved = max(moved, abs(b - fg[FG_BELIEF, g]))
         fg[FG_BELIEF, g] = b
     return moved > _BELIEF_RESOLUTION
@@ -530,13 +527,7 @@ def _observe(fg: F3, x: F3, h: float) -> bool:
 def deliberate(
     t: Tables,
     d: int,
-    s: I3,
-    f: F3,
-    sg: I3,
-    fg: F3,
-    x: F3,
-    hours: F3,
-    rows: I3,
+    w: Window,
     open_h: float,
     decision: F3,
 ) -> float:
@@ -546,6 +537,7 @@ def deliberate(
     ``decision[g, i]``: each guarantor's time to decision (``CrisisLags.decision``);
     ``fg[FG_VOTE_AT]`` its parliament's vote (``CrisisLags.vote``); ``fg[FG_BELIEF]`` the
     beliefs at ``open_h``."""
+    s, f, sg, fg, x, hours, rows = w
     n_g, n_i = s.shape[1], s.shape[2]
     framework = not math.isnan(t.window_hours[d])
     end_h = open_h + (t.window_hours[d] if framework else t.horizon_h)
@@ -600,11 +592,11 @@ def deliberate(
             x[X_WARNED] = 1.0
             sweep = signal = True
         if now:
-            sweep = troops_only = _consider_now(s, f, sg, fg, x, hours, rows, g, i, h)
+            sweep = troops_only = _consider_now(w, g, i, h)
         if later:
-            _consider_later(s, f, sg, fg, x, hours, rows, g, i, h)
+            _consider_later(w, g, i, h)
         if sweep:
-            _reconsider_all(s, f, sg, fg, x, hours, rows, h, troops_only, signal)
+            _reconsider_all(w, h, troops_only, signal)
     if not math.isnan(x[X_ALL_DECIDED_AT]):
         return float(x[X_ALL_DECIDED_AT])
     return end_h

@@ -4,10 +4,10 @@
 Signatures (njit; numba's ``np.random``, seeded by the caller)::
 
     geography(kind: int, severity: int) -> int     # GEO_* of an attack
-    engagement_prob(t: Tables, d: int, g: int, kind: int, severity: int,
-                    objective_km2: float) -> float
+    engagement_probs(t: Tables, d: int, kind: int, severity: int,
+                     objective_km2: float, out: float[:]) -> None   # writes out[g]
     draw_engaged(t: Tables, d: int, kind: int, severity: int, objective_km2: float,
-                 engaged: bool[:]) -> int          # writes engaged[g], returns how many
+                 engaged: bool[:], probs: float[:]) -> int  # writes engaged[g], how many
     draw_lapse_years(t: Tables, d: int) -> float   # inf: the posture never lapses
 
 ``posture.withdraw_prob`` is a table: ``t.withdraw_prob[d]``.
@@ -85,12 +85,12 @@ def _prob(
 
 
 @njit(cache=True, inline="always")
-def engagement_prob(
-    t: Tables, d: int, g: int, kind: int, severity: int, objective_km2: float
-) -> float:
-    """P(the attack touches guarantor ``g``'s stationed forces) under design ``d`` (0 where it
-    stations none), as ``models.posture.engagement_probs``."""
-    return _contingent(
+def engagement_probs(
+    t: Tables, d: int, kind: int, severity: int, objective_km2: float, out: np.ndarray
+) -> None:
+    """P(the attack touches guarantor ``g``'s stationed forces) under design ``d`` into
+    ``out[g]`` (0 where it stations none), as ``models.posture.engagement_probs``."""
+    _probs(
         t.has_force[d],
         t.stationed[d],
         t.distance_km[d],
@@ -102,83 +102,54 @@ def engagement_prob(
         t.strike_hits_base,
         geography(kind, severity),
         objective_km2,
-        g,
+        out,
     )
 
 
 @njit(cache=True, inline="always")
 def draw_engaged(
-    t: Tables, d: int, kind: int, severity: int, objective_km2: float, engaged: np.ndarray
-) -> int:
-    """Whether the attack touches each guarantor's stationed forces (one draw per contingent,
-    written to ``engaged[g]``); the number touched."""
-    return _draw(
-        t.has_force[d],
-        t.stationed[d],
-        t.distance_km[d],
-        t.engagement_depth_km[d],
-        t.front_km,
-        t.frontage_km,
-        t.aimed,
-        t.km2_per_soldier,
-        t.strike_hits_base,
-        geography(kind, severity),
-        objective_km2,
-        engaged,
-    )
-
-
-@njit(cache=True)
-def _contingent(
-    has_force: np.ndarray,
-    stationed: np.ndarray,
-    distance_km: np.ndarray,
-    depth: float,
-    front: float,
-    frontages: np.ndarray,
-    aimed: np.ndarray,
-    km2_per_soldier: float,
-    strike_hits_base: float,
-    geo: int,
-    objective_km2: float,
-    g: int,
-) -> float:
-    if not has_force[g]:
-        return 0.0
-    frontage, forced, reach = _footprint(
-        geo, stationed, depth, front, frontages, objective_km2, km2_per_soldier
-    )
-    width = stationed[g] * km2_per_soldier / depth
-    return _prob(
-        geo, aimed[geo], frontage, forced, reach, width, distance_km[g], front, strike_hits_base
-    )
-
-
-@njit(cache=True)
-def _draw(
-    has_force: np.ndarray,
-    stationed: np.ndarray,
-    distance_km: np.ndarray,
-    depth: float,
-    front: float,
-    frontages: np.ndarray,
-    aimed: np.ndarray,
-    km2_per_soldier: float,
-    strike_hits_base: float,
-    geo: int,
+    t: Tables,
+    d: int,
+    kind: int,
+    severity: int,
     objective_km2: float,
     engaged: np.ndarray,
+    probs: np.ndarray,
 ) -> int:
+    """Whether the attack touches each guarantor's stationed forces (one draw per contingent,
+    written to ``engaged[g]``; ``probs`` is scratch); the number touched."""
+    engagement_probs(t, d, kind, severity, objective_km2, probs)
+    n = 0
+    for g in range(engaged.shape[0]):
+        engaged[g] = t.has_force[d, g] and np.random.random() < probs[g]
+        n += 1 if engaged[g] else 0
+    return n
+
+
+@njit(cache=True)
+def _probs(
+    has_force: np.ndarray,
+    stationed: np.ndarray,
+    distance_km: np.ndarray,
+    depth: float,
+    front: float,
+    frontages: np.ndarray,
+    aimed: np.ndarray,
+    km2_per_soldier: float,
+    strike_hits_base: float,
+    geo: int,
+    objective_km2: float,
+    out: np.ndarray,
+) -> None:
     frontage, forced, reach = _footprint(
         geo, stationed, depth, front, frontages, objective_km2, km2_per_soldier
     )
-    n = 0
-    for g in range(engaged.shape[0]):
-        engaged[g] = False
+    for g in range(out.shape[0]):
         if not has_force[g]:
+            out[g] = 0.0
             continue
         width = stationed[g] * km2_per_soldier / depth
-        p = _prob(
+        out[g] = _prob(
             geo,
             aimed[geo],
             frontage,
@@ -189,10 +160,6 @@ def _draw(
             front,
             strike_hits_base,
         )
-        if np.random.random() < p:
-            engaged[g] = True
-            n += 1
-    return n
 
 
 @njit(cache=True, inline="always")
