@@ -28,8 +28,10 @@ lint: $(STAMP)
 	$(BIN)/mypy src/pact24
 	$(BIN)/lint-imports
 
+# Two pytest-xdist workers, a file (or the kernel's users) at a time: tests/conftest.py's
+# pytest_xdist_make_scheduler says why.
 test: lint
-	$(BIN)/pytest -m "not bench" --durations=25
+	$(BIN)/pytest -m "not bench" -n 2 --dist loadfile --durations=25
 
 bench: $(STAMP)
 	$(BIN)/pytest -m bench -q

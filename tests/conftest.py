@@ -37,8 +37,52 @@ def _in_ci() -> bool:
 CHROMIUM = Path("/usr/bin/chromium")
 
 
+KERNEL_USERS = (
+    "tests/sim/kernel/",
+    "tests/docs/test_tutorial.py",
+    "tests/explore/test_sweep.py::test_the_pipeline_without_a_folder_streams_to_a_temporary_one",
+)
+"""The tests that run the compiled kernel (directly, or through ``assess``'s default engine)."""
+COMPILE_LATE = KERNEL_USERS[1:]
+"""Kernel users that run last, after ``tests/sim/kernel`` has compiled the kernel in a test
+of its own (and written numba's cache): the notebook's cell, run in a child kernel, would
+otherwise spend most of its 180-second limit compiling, and be killed before caching it."""
+
+
+def worker_group(nodeid: str) -> str:
+    """The unit of work one ``pytest-xdist`` worker takes whole: the test's file, or "kernel".
+
+    A file is one unit so that its module- and session-scoped fixtures (the calibration
+    backtest, the exercise, the one-worker sweep) are built once. The kernel's users are one
+    unit: in a fresh clone numba compiles the kernel (over a minute of CPU) in the first of them
+    and the others load it from the on-disk cache, where two workers would compile it at once.
+    """
+    if nodeid.startswith(KERNEL_USERS):
+        return "kernel"
+    return nodeid.split("::", 1)[0]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """``--dist loadfile`` (``make test``), with the kernel's users as one more file.
+
+    xdist's own ``loadgroup`` marks would do this, but it renames the items' ids, which
+    pytest 9 no longer reads, so it quietly schedules test by test."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FilesAndKernel(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return worker_group(nodeid)
+
+    return FilesAndKernel(config, log)  # type: ignore[arg-type]
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Off CI, deselect (never skip) what this machine cannot run; in CI everything runs."""
+    """Run :data:`COMPILE_LATE` last; off CI, deselect (never skip) what this machine cannot
+    run (in CI everything runs)."""
+    items.sort(key=lambda item: item.nodeid.startswith(COMPILE_LATE))
     if _in_ci():
         return
     missing = set()

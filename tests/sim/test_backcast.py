@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from pact24.cli import app
 from pact24.errors import InvalidInput
+from pact24.sim.backcast import cli as backcast_cli
 from pact24.sim.backcast.cases import COLUMNS, HORIZONS, load_cases, parse_cases
 from pact24.sim.backcast.score import backcast, brier, difference_se, leave_one_out_rates
 from pact24.sim.models import states
@@ -65,7 +66,12 @@ def _reserved(name: str, year: int, beneficiary: str) -> bool:
     return any(y in years and all(w in text for w in words) for words, y in RESERVED)
 
 
-def test_backcast_runs_on_the_shipped_cases_and_prints_both_brier_scores(tmp_path: Path) -> None:
+def test_backcast_runs_on_the_shipped_cases_and_prints_both_brier_scores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The table is as wide as the console, which takes COLUMNS when first imported: pact24's
+    # 120 for piped output, but pytest-xdist's workers already have 80, where the names wrap.
+    monkeypatch.setattr(backcast_cli.out, "width", 120)
     out = tmp_path / "backcast.json"
     res = runner.invoke(
         app, ["backcast", "--runs", "100", "--json", str(out)], catch_exceptions=False

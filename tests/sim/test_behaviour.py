@@ -8,6 +8,12 @@ every run a single crisis of the family under test, so crisis columns are measur
 Where the default 24-hour window leaves almost nothing to compare (history says few governments
 decide on troops within a day), the test speeds decisions up with ``guarantor.deadline_speedup``
 and says so.
+
+Run counts: where an effect is many standard errors wide, a test runs only as many as keep it
+about 6 or more standard errors from 0 at its seed (its docstring or comment gives the z). The
+bar is ``Z`` = 3, one-sided: a false alarm in about 1 in 740 tests of no effect; against a true
+effect of 6 standard errors the chance of passing under another seed is about 99.9 %
+(Phi(6 - 3)).
 """
 
 from __future__ import annotations
@@ -47,8 +53,10 @@ N = 300
 
 
 def test_hybrid_incursion_gives_fewer_troop_commitments_than_overt_invasion_under_meloni() -> None:
-    overt = rows("meloni-24h", "overt_invasion", N, overrides=sure_attack("overt_invasion"))
-    hybrid = rows("meloni-24h", "hybrid_incursion", N, overrides=sure_attack("hybrid_incursion"))
+    """100 runs of each: troop commitments 6.8 and troops in the window 8.6 standard errors
+    apart (300 runs of each gave 12.0 and 14.4)."""
+    overt = rows("meloni-24h", "overt_invasion", 100, overrides=sure_attack("overt_invasion"))
+    hybrid = rows("meloni-24h", "hybrid_incursion", 100, overrides=sure_attack("hybrid_incursion"))
     assert_greater(
         column(overt, "commits_troops"), column(hybrid, "commits_troops"), "commits_troops"
     )
@@ -233,21 +241,22 @@ def test_the_bandwagon_threshold_holds_commitments_back() -> None:
             "USA",
         )
     }
-    # the same 150 runs of both arms, paired: 11.4 standard errors (300 unpaired runs: ~10)
-    a = rows("meloni-24h", "overt_invasion", 150, overrides={**base, **eager})
-    b = rows("meloni-24h", "overt_invasion", 150, overrides=base)
+    # the same 60 runs of both arms, paired: 7.4 standard errors (150 runs: 11.4; 300 unpaired
+    # runs: ~10)
+    a = rows("meloni-24h", "overt_invasion", 60, overrides={**base, **eager})
+    b = rows("meloni-24h", "overt_invasion", 60, overrides=base)
     assert_greater_paired(paired(a, b, "commits_troops"), "bandwagon")
 
 
 def test_escalation_fear_and_elections_hold_willingness_back() -> None:
-    """Each pair of arms is the same 150 runs (common random numbers), compared run by run:
-    paired, 10.0 standard errors for fear and 6.6 for elections (300 unpaired runs of each:
-    about 11 and 6.5)."""
+    """Each pair of arms is the same runs (common random numbers), compared run by run: paired,
+    6.4 standard errors for fear in 75 runs (10.0 in 150) and 6.6 for elections in 150 (300
+    unpaired runs of each: about 11 and 6.5)."""
     base = {**sure_attack("overt_invasion"), **FAST}
     fearless = rows(
-        "meloni-24h", "overt_invasion", 150, overrides={**base, "adversary.nuclear": 0.0}
+        "meloni-24h", "overt_invasion", 75, overrides={**base, "adversary.nuclear": 0.0}
     )
-    fearful = rows("meloni-24h", "overt_invasion", 150, overrides=base)
+    fearful = rows("meloni-24h", "overt_invasion", 75, overrides=base)
     assert_greater_paired(paired(fearless, fearful, "commits_troops"), "fear")
     assert column(fearless, "nuclear_warning").sum() == 0
     calm = rows(
@@ -319,10 +328,11 @@ def test_manoeuvres_show_in_the_record() -> None:
 
 
 def test_a_faster_deadline_response_decides_more_often() -> None:
-    """A faster deliberation matters where an unfinished one does not commit at the deadline."""
+    """A faster deliberation matters where an unfinished one does not commit at the deadline.
+    180 runs of each: 6.7 standard errors (300 gave 8.6)."""
     base = {**sure_attack("overt_invasion"), **WILLING, "guarantor.unfinished_commit_prob": 0.0}
-    slow = rows("meloni-24h", "overt_invasion", N, overrides=base)
-    fast = rows("meloni-24h", "overt_invasion", N, overrides={**base, **FAST})
+    slow = rows("meloni-24h", "overt_invasion", 180, overrides=base)
+    fast = rows("meloni-24h", "overt_invasion", 180, overrides={**base, **FAST})
     assert_greater(column(fast, "decided"), column(slow, "decided"), "decided")
 
 
@@ -337,8 +347,9 @@ def test_an_unanswered_probe_invites_the_next_step() -> None:
 
 
 def test_credible_postures_deter() -> None:
-    mel = rows("meloni-24h", "overt_invasion", N)
-    nato = rows("nato-membership", "overt_invasion", N)
+    """60 runs of each: 8.2 standard errors (300 runs of each gave 20.0)."""
+    mel = rows("meloni-24h", "overt_invasion", 60)
+    nato = rows("nato-membership", "overt_invasion", 60)
     assert_greater(column(mel, "attacked", False), column(nato, "attacked", False), "deterrence")
 
 
