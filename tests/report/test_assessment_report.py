@@ -15,8 +15,8 @@ from tests.report import synthetic
 from tests.service.test_web_browser import CHROMIUM, CHROMIUM_ARGS, PNG_MAGIC, _need_browser
 
 import pact24
-from pact24.report import headline, summaries
-from pact24.report.assessment import ReportInputs, write_report
+from pact24.report import summaries
+from pact24.report.assessment import ReportInputs, headline_of, write_report
 
 FIGURES = (
     "window_sweep",
@@ -50,17 +50,7 @@ def test_the_report_is_one_self_contained_page_with_its_figures(report: Path) ->
 
 def _headline(inputs: ReportInputs) -> str:
     by_design = summaries.per_design(inputs.outcomes)
-    h = headline.write(
-        "meloni-24h",
-        by_design,
-        inputs.robustness,
-        inputs.robustness_bar,
-        inputs.pareto,
-        inputs.pivotal,
-        inputs.sobol,
-        inputs.prim_boxes,
-        ["calibration"],
-    )
+    h = headline_of(inputs, "meloni-24h", by_design, ["calibration"])
     return " ".join(h.answer + h.assumptions)
 
 

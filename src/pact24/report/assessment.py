@@ -244,6 +244,24 @@ def _ranges(experiments: pd.DataFrame) -> list[list[str]]:
     ]
 
 
+def headline_of(
+    inputs: ReportInputs, focus: str, by_design: pd.DataFrame, premises: list[str]
+) -> headline.Headline:
+    """The headline about design ``focus`` from the report's inputs (``headline.write``);
+    ``by_design`` is ``summaries.per_design(inputs.outcomes)``."""
+    return headline.write(
+        focus,
+        by_design,
+        inputs.robustness,
+        inputs.robustness_bar,
+        inputs.pareto,
+        inputs.pivotal,
+        inputs.sobol,
+        inputs.prim_boxes,
+        premises,
+    )
+
+
 def write_report(inputs: ReportInputs, out_dir: Path) -> Path:
     """Write ``out_dir/index.html`` and ``out_dir/figures/*.png``; the page's path."""
     by_design = summaries.per_design(inputs.outcomes)
@@ -256,17 +274,7 @@ def write_report(inputs: ReportInputs, out_dir: Path) -> Path:
         "parameter registry gives it (listed under Reproduce); every other parameter stays at "
         "its registry default, and a world outside those ranges is not assessed.",
     ]
-    head = headline.write(
-        focus,
-        by_design,
-        inputs.robustness,
-        inputs.robustness_bar,
-        inputs.pareto,
-        inputs.pivotal,
-        inputs.sobol,
-        inputs.prim_boxes,
-        premises,
-    )
+    head = headline_of(inputs, focus, by_design, premises)
     html = _TEMPLATES.get_template("assessment.html").render(
         focus=focus,
         headline=head,

@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from pact24.report import summaries
@@ -74,6 +75,18 @@ def speedup_sweep(table: pd.DataFrame) -> Figure:
     )
 
 
+def _against_cost(fig: Figure, ax: Axes, ylabel: str, title: str) -> Figure:
+    """The frame of a share plotted against yearly readiness cost (the Pareto front and the
+    designs' cost against credibility read on the same axes)."""
+    ax.set_xlabel("yearly readiness cost (€ bn)")
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(0, 1)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_title(title)
+    return fig
+
+
 def pareto(table: pd.DataFrame) -> Figure:
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
     cost = table["cost_eur_per_year"] / 1e9
@@ -98,13 +111,9 @@ def pareto(table: pd.DataFrame) -> Figure:
             xytext=(4, 4),
             fontsize=8,
         )
-    ax.set_xlabel("yearly readiness cost (€ bn)")
-    ax.set_ylabel("credibility")
-    ax.set_ylim(0, 1)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    ax.set_title("What would it take: credibility against yearly cost")
-    return fig
+    return _against_cost(
+        fig, ax, "credibility", "What would it take: credibility against yearly cost"
+    )
 
 
 def pivotal(table: pd.DataFrame) -> Figure:
@@ -174,13 +183,12 @@ def cost_credibility(outcomes: pd.DataFrame) -> Figure:
             color=colours[d],
             label=d,
         )
-    ax.set_xlabel("yearly readiness cost (€ bn)")
-    ax.set_ylabel("P(≥ 3 troop pledges within 24 h)")
-    ax.set_ylim(0, 1)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    ax.set_title("Cost against credibility (bars: 10th–90th percentile of futures)")
-    return fig
+    return _against_cost(
+        fig,
+        ax,
+        "P(≥ 3 troop pledges within 24 h)",
+        "Cost against credibility (bars: 10th–90th percentile of futures)",
+    )
 
 
 def deterrence(outcomes: pd.DataFrame) -> Figure:
