@@ -18,6 +18,7 @@ from numba import njit
 from tests.sim.simhelp import setup
 
 from pact24.sim.kernel.crisis import CRISIS_FIELDS, crisis, crisis_in, new_scratch
+from pact24.sim.kernel.rng import WORDS
 from pact24.sim.kernel.tables import FAMILY_OVERT, Tables, compile_tables
 from pact24.sim.models.scenario import FAMILIES, draw_attack
 from pact24.sim.reference.campaign import _row
@@ -54,11 +55,15 @@ def reference_fields(s: Setup, family: int, n: int, seed: int, d: int = 0) -> np
     return out
 
 
-@njit(cache=True)
 def kernel_fields(t: Tables, d: int, family: int, n: int, seed: int) -> np.ndarray:
     """``CRISIS_FIELDS`` of ``n`` compiled crises of ``family`` (one row per crisis)."""
-    np.random.seed(seed)
-    sc = new_scratch(t)
+    words = np.random.SeedSequence(seed).generate_state(WORDS, np.uint64)
+    return _kernel_fields(t, d, family, n, words)
+
+
+@njit(cache=True)
+def _kernel_fields(t: Tables, d: int, family: int, n: int, words: np.ndarray) -> np.ndarray:
+    sc = new_scratch(t, words)
     out = np.empty((n, len(CRISIS_FIELDS)))
     for k in range(n):
         crisis_in(t, d, family, out[k], sc)
@@ -141,7 +146,7 @@ def test_certain_crisis_is_exactly_the_reference(name: str) -> None:
 def test_crisis_allocates_its_scratch_and_says_whether_honoured() -> None:
     t = compile_tables(certain("meloni-24h"))
     out = np.full(len(CRISIS_FIELDS), np.nan)
-    assert crisis(t, 0, FAMILY_OVERT, out)
+    assert crisis(t, 0, FAMILY_OVERT, out, np.arange(1, 5, dtype=np.uint64))
     assert out[CRISIS_FIELDS.index("decided")] == 1.0
     assert out[CRISIS_FIELDS.index("window_opened")] == 1.0
 

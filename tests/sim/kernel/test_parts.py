@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -50,9 +51,9 @@ KINDS = tuple(IncidentKind)
 SEVERITIES = tuple(Severity)
 
 
-@njit(cache=True)
-def _seed(s: int) -> None:
-    np.random.seed(s)
+def _state(s: int) -> np.ndarray:
+    """A kernel generator's state started from seed ``s`` (as a block's, ``engine.block_seeds``)."""
+    return np.random.SeedSequence(s).generate_state(k_rng.WORDS, np.uint64)
 
 
 def _same_distribution(a: np.ndarray, b: np.ndarray, what: str) -> None:
@@ -100,17 +101,74 @@ def test_lapsed_design_has_no_posture() -> None:
 # --- the normal draws ------------------------------------------------------------------------
 
 
+XOSHIRO_1234 = (11520, 0, 1509978240, 1215971899390074240, 1216172134540287360)
+"""The first words of xoshiro256** started at (1, 2, 3, 4), from the authors' C code."""
+
+
 @njit(cache=True)
-def _normals(n: int, seed: int) -> np.ndarray:
-    np.random.seed(seed)
+def _words(st: np.ndarray, n: int) -> np.ndarray:
+    out = np.empty(n, dtype=np.uint64)
+    for j in range(n):
+        out[j] = k_rng._next(st)
+    return out
+
+
+def test_the_generator_is_xoshiro256starstar() -> None:
+    st = np.arange(1, 5, dtype=np.uint64)
+    assert tuple(int(w) for w in _words(st, len(XOSHIRO_1234))) == XOSHIRO_1234
+    with pytest.raises(ValueError, match="all-zero"):
+        k_rng.seed(np.empty(4, dtype=np.uint64), np.zeros(4, dtype=np.uint64))
+
+
+@njit(cache=True)
+def _draws(st: np.ndarray, n: int, which: int) -> np.ndarray:
     out = np.empty(n)
     for j in range(n):
-        out[j] = k_rng.standard_normal()
+        if which == 0:
+            out[j] = k_rng.random(st)
+        elif which == 1:
+            out[j] = k_rng.exponential(st, 2.5)
+        elif which == 2:
+            out[j] = k_rng.gumbel(st)
+        elif which == 3:
+            out[j] = k_rng.logistic(st)
+        else:
+            out[j] = k_rng.randint(st, 7)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("which", "law"),
+    [
+        (0, stats.uniform()),
+        (1, stats.expon(scale=2.5)),
+        (2, stats.gumbel_r()),
+        (3, stats.logistic()),
+    ],
+    ids=["uniform", "exponential", "gumbel", "logistic"],
+)
+def test_the_generator_draws_its_laws(which: int, law: Any) -> None:
+    x = _draws(_state(30 + which), 100_000, which)
+    assert stats.kstest(x, law.cdf).pvalue > ALPHA
+
+
+def test_randint_is_uniform_on_its_range() -> None:
+    x = _draws(_state(40), 70_000, 4).astype(int)
+    counts = np.bincount(x, minlength=7)
+    assert counts.size == 7 and counts.min() > 0
+    assert stats.chisquare(counts).pvalue > ALPHA
+
+
+@njit(cache=True)
+def _normals(n: int, st: np.ndarray) -> np.ndarray:
+    out = np.empty(n)
+    for j in range(n):
+        out[j] = k_rng.standard_normal(st)
     return out
 
 
 def test_the_ziggurat_draws_standard_normals() -> None:
-    x = _normals(200_000, 21)
+    x = _normals(200_000, _state(21))
     assert stats.kstest(x, "norm").pvalue > ALPHA
     assert abs(x.mean()) < 3.0 * math.sqrt(1.0 / x.size)
     assert abs(x.var() - 1.0) < 3.0 * math.sqrt(2.0 / x.size)
@@ -130,8 +188,8 @@ def test_attack_draws_match_the_reference(family: Family) -> None:
     n = 2000
     rng = np.random.default_rng(11)
     ref = [draw_attack(family, s.params, rng) for _ in range(n)]
-    _seed(12)
-    ker = [k_attack.draw_attack(t, FAMILIES.index(family)) for _ in range(n)]
+    st = _state(12)
+    ker = [k_attack.draw_attack(st, t, FAMILIES.index(family)) for _ in range(n)]
     codes = {
         "kind": ([KINDS.index(a.kind) for a in ref], 0),
         "severity": ([SEVERITIES.index(a.severity) for a in ref], 1),
@@ -195,9 +253,9 @@ def test_engaged_draws_follow_the_probabilities() -> None:
     n = 3000
     eng = np.zeros(len(s.profiles), dtype=np.bool_)
     hits = np.zeros((n, len(s.profiles)))
-    _seed(3)
+    st = _state(3)
     for r in range(n):
-        k_posture.draw_engaged(t, 0, kind, sev, a.objective_km2, eng, np.empty(len(eng)))
+        k_posture.draw_engaged(st, t, 0, kind, sev, a.objective_km2, eng, np.empty(len(eng)))
         hits[r] = eng
     probs = posture.engagement_probs(s.design.posture, a, s.params)
     rng = np.random.default_rng(4)
@@ -218,10 +276,10 @@ def test_lapse_years_match_the_reference(name: str) -> None:
     t = compile_tables(s)
     rng = np.random.default_rng(5)
     ref = np.array([posture.draw_lapse_years(s.design.posture, s.params, rng) for _ in range(1500)])
-    _seed(6)
-    ker = np.array([k_posture.draw_lapse_years(t, 0) for _ in range(1500)])
+    st = _state(6)
+    ker = np.array([k_posture.draw_lapse_years(st, t, 0) for _ in range(1500)])
     assert (np.isinf(ker) == np.isinf(ref)).all()
-    assert k_posture.draw_lapse_years(t, 1) == math.inf
+    assert k_posture.draw_lapse_years(st, t, 1) == math.inf
     if np.isfinite(ref).all():
         _same_distribution(ker, ref, f"{name} lapse years")
     assert t.withdraw_prob[0] == posture.withdraw_prob(s.design.posture, s.params)
@@ -249,10 +307,10 @@ def test_attribution_paths_and_offsets_match_the_reference(disinformation: bool)
     n = 2000
     ref = [attribution.draw_path(kind, disinformation, s.params, rng) for _ in range(n)]
     off_r = attribution.draw_offsets(n, disinformation, s.params, rng)
-    _seed(9)
-    ker = [k_attribution.draw_path(t, KINDS.index(kind), disinformation) for _ in range(n)]
+    st = _state(9)
+    ker = [k_attribution.draw_path(st, t, KINDS.index(kind), disinformation) for _ in range(n)]
     off_k = np.empty(n)
-    k_attribution.draw_offsets(t, disinformation, off_k)
+    k_attribution.draw_offsets(st, t, disinformation, off_k)
     assert {(c0, cmax) for c0, cmax, _ in ker} == {(p.c0, p.cmax) for p in ref}
     _same_distribution(np.array([x[2] for x in ker]), np.array([p.tau_hours for p in ref]), "tau")
     _same_distribution(off_k, off_r, "offsets")
@@ -321,14 +379,14 @@ def test_lags_match_the_sampler(name: str, speedup: float) -> None:
     dec, vote = np.empty((n_g, n_i)), np.empty(n_g)
     ker_dec, ker_vote, ker_dl = np.empty((n, 2, n_i)), np.empty((n, 2)), np.empty((n, 2, n_i))
     sev = SEVERITIES.index(Severity.HIGH)
-    _seed(14)
+    st = _state(14)
     for r in range(n):
-        k = k_lags.draw_lags(t, sev, clear, dec, vote)
+        k = k_lags.draw_lags(st, t, sev, clear, dec, vote)
         ker_dec[r], ker_vote[r] = dec[:2], vote[:2]
         for g in range(2):
             for i in range(n_i):
                 ker_dl[r, g, i] = k_lags.delivery_lag(
-                    t.lag_mu[sev], t.lag_sigma[sev], t.lag_family, clear[g], i, k
+                    st, t.lag_mu[sev], t.lag_sigma[sev], t.lag_family, clear[g], i, k
                 )
     for g in range(2):  # one clear, one contested guarantor
         for i in range(n_i):
@@ -438,11 +496,11 @@ def test_arrivals_match_the_reference(which: str) -> None:
             got = sorted(t_commit[g, troop_i] for g in range(n_g) if counts[g, troop_i])
             assert want == got
     dec, vote = np.empty((n_g, n_i)), np.empty(n_g)
-    _seed(18)
+    st = _state(18)
     for _ in range(n):
-        k_draw = k_lags.draw_lags(t, sev, clear, dec, vote)
+        k_draw = k_lags.draw_lags(st, t, sev, clear, dec, vote)
         m = k_arrivals.schedule(
-            t, 0, True, close_h, counts, amount, t_commit, engaged, sev, k_draw, clear, out
+            st, t, 0, True, close_h, counts, amount, t_commit, engaged, sev, k_draw, clear, out
         )
         k, first, arrived = k_arrivals.landed(t, out, m, hh, tt)
         terr, _eff, _need = k_front.assess(t, 0, 190_000.0, 3_200.0, 90_000.0, hh, tt, k)

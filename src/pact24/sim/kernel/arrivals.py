@@ -8,12 +8,12 @@ an ``Arrivals`` scratch of ``t.max_items`` rows, in no particular order (the ref
 them only to report them in time order). The historical delivery lag an arrival waits for is
 drawn here, when it is needed, from the crisis's joint draw ``k`` (``kernel.lags``).
 
-Signatures (njit; numba's ``np.random``, seeded by the caller)::
+Signatures (njit; ``st`` the generator's state, ``kernel.rng``)::
 
     new_arrivals(t: Tables) -> Arrivals
     commit_hours(is_troops: bool, engaged: bool, is_commit: bool, by_silence: bool,
                  derived: bool, decided_at: float, resolved_at: float, close_h: float) -> float
-    schedule(t: Tables, d: int, honoured: bool, close_h: float, counts: bool[:, :],
+    schedule(st, t: Tables, d: int, honoured: bool, close_h: float, counts: bool[:, :],
              amount: float64[:, :], t_commit: float64[:, :], engaged: bool[:],
              severity: int, k: int, clear: bool[:], out: Arrivals) -> int   # rows written
     package_value(t: Tables, out: Arrivals, n: int, by_h: float) -> float   # EUR
@@ -30,7 +30,9 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
+from pact24.sim.kernel import rng
 from pact24.sim.kernel.lags import delivery_lag
+from pact24.sim.kernel.rng import State
 from pact24.sim.kernel.tables import (
     INS_SANCTIONS,
     INS_TROOPS,
@@ -87,8 +89,8 @@ def commit_hours(
 
 
 @njit(cache=True)
-def _between(lo: float, hi: float) -> float:
-    return lo + (hi - lo) * np.random.random() if hi > lo else lo
+def _between(st: State, lo: float, hi: float) -> float:
+    return lo + (hi - lo) * rng.random(st) if hi > lo else lo
 
 
 @njit(cache=True)
@@ -99,6 +101,7 @@ def _push(out: Arrivals, n: int, hours: float, g: int, i: int, amount: float) ->
 
 @njit(cache=True)
 def _troops(
+    st: State,
     bounds: np.ndarray,
     lead_share: float,
     vh: float,
@@ -114,10 +117,10 @@ def _troops(
     """``delivery.schedule``: tranches of troops split by tier that start to move at
     ``start_h``, the whole schedule no earlier than ``earliest_h``; ``bounds`` is
     ``Tables.troop_h`` (lead elements, the rest of very high, high, low readiness)."""
-    a0, t0 = vh * lead_share, _between(bounds[0, 0], bounds[0, 1])
-    a1, t1 = vh * (1.0 - lead_share), _between(bounds[1, 0], bounds[1, 1])
-    a2, t2 = hi, _between(bounds[2, 0], bounds[2, 1])
-    a3, t3 = lo, _between(bounds[3, 0], bounds[3, 1])
+    a0, t0 = vh * lead_share, _between(st, bounds[0, 0], bounds[0, 1])
+    a1, t1 = vh * (1.0 - lead_share), _between(st, bounds[1, 0], bounds[1, 1])
+    a2, t2 = hi, _between(st, bounds[2, 0], bounds[2, 1])
+    a3, t3 = lo, _between(st, bounds[3, 0], bounds[3, 1])
     first = math.inf
     for a, h in ((a0, t0), (a1, t1), (a2, t2), (a3, t3)):
         if a > 0.0:
@@ -133,6 +136,7 @@ def _troops(
 
 @njit(cache=True)
 def _pace(
+    st: State,
     in_force_h: np.ndarray,
     first_h: np.ndarray,
     rest_h: np.ndarray,
@@ -148,13 +152,13 @@ def _pace(
 ) -> int:
     """``delivery.pace``: sanctions in force at once, aid and weapons in two tranches."""
     if code == INS_SANCTIONS:
-        h = _between(in_force_h[0], in_force_h[1])
+        h = _between(st, in_force_h[0], in_force_h[1])
         if amount > 0.0:
             n = _push(out, n, start_h + h + max(0.0, earliest_h - (start_h + h)), g, i, amount)
         return n
     share = first_share[code]
-    first = _between(first_h[code, 0], first_h[code, 1])
-    rest = max(first, _between(rest_h[code, 0], rest_h[code, 1]))
+    first = _between(st, first_h[code, 0], first_h[code, 1])
+    rest = max(first, _between(st, rest_h[code, 0], rest_h[code, 1]))
     shift = max(0.0, earliest_h - (start_h + first))
     if amount * share > 0.0:
         n = _push(out, n, start_h + first + shift, g, i, amount * share)
@@ -165,6 +169,7 @@ def _pace(
 
 @njit(cache=True, inline="always")
 def schedule(
+    st: State,
     t: Tables,
     d: int,
     honoured: bool,
@@ -181,6 +186,7 @@ def schedule(
     """The arrivals within the delivery horizon of the counted receipts, into ``out``; returns
     how many rows were written."""
     return _schedule(
+        st,
         t.instruments,
         t.troop_index,
         t.troops_need_honoured,
@@ -214,6 +220,7 @@ def schedule(
 
 @njit(cache=True)
 def _schedule(
+    st: State,
     instruments: np.ndarray,
     troop_index: int,
     troops_need_honoured: bool,
@@ -260,6 +267,7 @@ def _schedule(
             code = instruments[i]
             if code != INS_TROOPS:
                 n = _pace(
+                    st,
                     in_force_h,
                     first_h,
                     rest_h,
@@ -267,7 +275,7 @@ def _schedule(
                     code,
                     amount[g, i],
                     t_commit[g, i],
-                    delivery_lag(mu, sig, family, clear[g], i, k),
+                    delivery_lag(st, mu, sig, family, clear[g], i, k),
                     g,
                     i,
                     out,
@@ -286,6 +294,7 @@ def _schedule(
                 if share > 0.0:
                     tier = qrf_readiness
                     n = _troops(
+                        st,
                         troop_h,
                         lead_share,
                         share if tier == TIER_VERY_HIGH else 0.0,
@@ -311,8 +320,8 @@ def _schedule(
                 lo += max(0.0, remaining - (vh + hi + lo))
             earliest = 0.0
             if posture_kind != POSTURE_MEMBERSHIP:
-                earliest = delivery_lag(mu, sig, family, clear[g], i, k)
-            n = _troops(troop_h, lead_share, vh, hi, lo, t_commit[g, i], earliest, g, i, out, n)
+                earliest = delivery_lag(st, mu, sig, family, clear[g], i, k)
+            n = _troops(st, troop_h, lead_share, vh, hi, lo, t_commit[g, i], earliest, g, i, out, n)
     kept = 0
     for j in range(n):
         if out.hours[j] <= horizon_h:

@@ -7,10 +7,10 @@ reported, rounded to 4 decimals (``AttributionAssessed``): callers keep ``report
 last reported confidence, unrounded, as ``Assessment.reported``) and ``attribution`` (what the
 mechanism holds: ``state.attribution``).
 
-Signatures (njit; numba's ``np.random``, seeded by the caller)::
+Signatures (njit; ``st`` the generator's state, ``kernel.rng``)::
 
-    draw_path(t: Tables, kind: int, disinformation: bool) -> (c0, cmax, tau)
-    draw_offsets(t: Tables, disinformation: bool, offsets: float64[:]) -> None
+    draw_path(st, t: Tables, kind: int, disinformation: bool) -> (c0, cmax, tau)
+    draw_offsets(st, t: Tables, disinformation: bool, offsets: float64[:]) -> None
     confidence(c0: float, cmax: float, tau: float, h: float) -> float
     belief(c: float, offset: float) -> float
     beliefs(c0, cmax, tau, h: float, offsets: float64[:], out: float64[:]) -> float  # min belief
@@ -27,14 +27,16 @@ import math
 import numpy as np
 from numba import njit
 
-from pact24.sim.kernel.rng import standard_normal
+from pact24.sim.kernel import rng
+from pact24.sim.kernel.rng import State
 from pact24.sim.kernel.tables import ACTIVATION_ON_INVOCATION, Tables
 
 
 @njit(cache=True, inline="always")
-def draw_path(t: Tables, kind: int, disinformation: bool) -> tuple[float, float, float]:
+def draw_path(st: State, t: Tables, kind: int, disinformation: bool) -> tuple[float, float, float]:
     """``(c0, cmax, tau_hours)`` of one crisis's shared assessment."""
     return _path(
+        st,
         t.attr_initial[kind],
         t.attr_ceiling,
         t.attr_tau_hours[kind],
@@ -46,26 +48,34 @@ def draw_path(t: Tables, kind: int, disinformation: bool) -> tuple[float, float,
 
 @njit(cache=True)
 def _path(
-    c0: float, ceiling: float, tau: float, pace_sd: float, slowdown: float, disinformation: bool
+    st: State,
+    c0: float,
+    ceiling: float,
+    tau: float,
+    pace_sd: float,
+    slowdown: float,
+    disinformation: bool,
 ) -> tuple[float, float, float]:
-    tau *= math.exp(pace_sd * standard_normal())
+    tau *= math.exp(pace_sd * rng.standard_normal(st))
     if disinformation:
         tau *= slowdown
     return c0, max(ceiling, c0), tau
 
 
 @njit(cache=True, inline="always")
-def draw_offsets(t: Tables, disinformation: bool, offsets: np.ndarray) -> None:
+def draw_offsets(st: State, t: Tables, disinformation: bool, offsets: np.ndarray) -> None:
     """Each guarantor's belief offset from the shared assessment (logit scale)."""
-    _offsets(t.disinfo_split_sd, t.attr_split_sd, disinformation, offsets)
+    _offsets(st, t.disinfo_split_sd, t.attr_split_sd, disinformation, offsets)
 
 
 @njit(cache=True)
-def _offsets(disinformation_sd: float, sd: float, disinformation: bool, out: np.ndarray) -> None:
+def _offsets(
+    st: State, disinformation_sd: float, sd: float, disinformation: bool, out: np.ndarray
+) -> None:
     if disinformation:
         sd = disinformation_sd
     for g in range(out.shape[0]):
-        out[g] = sd * standard_normal()
+        out[g] = sd * rng.standard_normal(st)
 
 
 @njit(cache=True)

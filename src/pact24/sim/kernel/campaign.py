@@ -17,9 +17,10 @@ from typing import Any, NamedTuple
 import numpy as np
 from numba import njit
 
-from pact24.sim.kernel import layout
+from pact24.sim.kernel import layout, rng
 from pact24.sim.kernel.crisis import CRISIS_FIELDS, crisis_in, new_scratch
 from pact24.sim.kernel.posture import draw_lapse_years
+from pact24.sim.kernel.rng import WORDS, State
 from pact24.sim.models import adversary
 from pact24.sim.models.scenario import FAMILIES, Family
 from pact24.sim.reference.setup import Setup
@@ -103,8 +104,8 @@ def informed_prior(setup: Setup, tables: Any, seed: int) -> np.ndarray | None:
         np.arange(N_FAMILIES) if setup.family is None else np.array([FAMILIES.index(setup.family)])
     )
     same = setup.lapsed.posture.kind is setup.design.posture.kind
-    s = np.random.SeedSequence((seed, _PILOT_STREAM)).generate_state(1)[0]
-    honoured = _pilot(tables, families, round(p["adversary.informed_pilot_crises"]), s, same)
+    words = np.random.SeedSequence((seed, _PILOT_STREAM)).generate_state(WORDS, np.uint64)
+    honoured = _pilot(tables, families, round(p["adversary.informed_pilot_crises"]), words, same)
     n = round(p["adversary.informed_pilot_crises"])
     prior[:, :, 0] += honoured
     prior[:, :, 1] += n - honoured
@@ -115,12 +116,11 @@ _N_FIELDS = len(CRISIS_FIELDS)
 
 
 @njit(cache=True)
-def _pilot(t: Any, families: np.ndarray, n: int, s: np.uint32, same: bool) -> np.ndarray:
+def _pilot(t: Any, families: np.ndarray, n: int, words: np.ndarray, same: bool) -> np.ndarray:
     """Honoured crises out of ``n`` per design (held, lapsed) and family; the lapsed design
     repeats the held one's count when both have the same posture."""
-    np.random.seed(s)
     out = np.empty(_N_FIELDS)
-    sc = new_scratch(t)
+    sc = new_scratch(t, words)
     honoured = np.zeros((2, N_FAMILIES))
     for d in range(2):
         for f in families:
@@ -185,12 +185,12 @@ def _utility(c: Campaign, d: int, f: int, yes: np.ndarray, no: np.ndarray) -> fl
 
 
 @njit(cache=True)
-def choose(c: Campaign, d: int, yes: np.ndarray, no: np.ndarray) -> int:
+def choose(st: State, c: Campaign, d: int, yes: np.ndarray, no: np.ndarray) -> int:
     """``adversary.choose``: the family code attacked with at this opportunity, -1: it waits."""
     if c.family >= 0:
         f = c.family
         z = _utility(c, d, f, yes, no)
-        return f if np.random.random() < 1.0 / (1.0 + math.exp(-z)) else -1
+        return f if rng.random(st) < 1.0 / (1.0 + math.exp(-z)) else -1
     # The logit over waiting (utility 0) and the families, without allocating: exp(u - max).
     top = 0.0
     for f in range(N_FAMILIES):
@@ -198,7 +198,7 @@ def choose(c: Campaign, d: int, yes: np.ndarray, no: np.ndarray) -> int:
     total = math.exp(-top)
     for f in range(N_FAMILIES):
         total += math.exp(_utility(c, d, f, yes, no) - top)
-    r = np.random.random() * total
+    r = rng.random(st) * total
     acc = math.exp(-top)
     if r < acc:
         return -1
@@ -226,7 +226,7 @@ def run_one(
     evidence) are scratch space, allocated once per block."""
     row[:] = _EMPTY
     row[_RUN] = run
-    lapse_years = draw_lapse_years(t, 0)
+    lapse_years = draw_lapse_years(sc.st, t, 0)
     yes[:] = 0.0
     no[:] = 0.0
     crises = 0
@@ -236,7 +236,7 @@ def run_one(
         day = (j + 1) * c.spacing_days
         lapsed = day / 365.25 >= lapse_years
         d = 1 if lapsed else 0
-        family = choose(c, d, yes, no)
+        family = choose(sc.st, c, d, yes, no)
         if family < 0:
             pattern[j] = _WAITED
             continue
@@ -271,13 +271,12 @@ def run_one(
 
 @njit(cache=True, inline="always")
 def run_block(
-    t: Any, c: Campaign, s: np.uint32, first_run: int, rows: np.ndarray, pattern: np.ndarray
+    t: Any, c: Campaign, words: np.ndarray, first_run: int, rows: np.ndarray, pattern: np.ndarray
 ) -> int:
-    """Runs ``first_run ..`` into ``rows``/``pattern`` (one per row) from the numba generator
-    seeded with ``s``; returns the crises simulated."""
-    np.random.seed(s)
+    """Runs ``first_run ..`` into ``rows``/``pattern`` (one per row) from a generator started
+    at ``words`` (``kernel.rng``); returns the crises simulated."""
     out = np.empty(_N_FIELDS)
-    sc = new_scratch(t)
+    sc = new_scratch(t, words)
     yes = np.empty(N_FAMILIES)
     no = np.empty(N_FAMILIES)
     total = 0

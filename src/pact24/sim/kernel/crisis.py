@@ -8,9 +8,11 @@ the fields ``reference.campaign._row`` reads into one float row.
 4. the close: receipts and outcome (``kernel.close``);
 5. arrivals (``kernel.arrivals``) and the front (``kernel.front``).
 
-``crisis(t, d, family, out)`` allocates its scratch; a loop over many crises allocates it once
-(``new_scratch``) and calls ``crisis_in``. Booleans are written as 0/1, counts as floats, the
-incident kind as its code (index in ``IncidentKind``).
+``crisis(t, d, family, out, words)`` allocates its scratch, with a generator started from the
+four ``uint64`` ``words`` (``kernel.rng``); a loop over many crises allocates it once
+(``new_scratch``) and calls ``crisis_in``, each crisis drawing on where the last stopped.
+Booleans are written as 0/1, counts as floats, the incident kind as its code (index in
+``IncidentKind``).
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ from pact24.sim.kernel.deliberation import (
 )
 from pact24.sim.kernel.lags import draw_lags
 from pact24.sim.kernel.posture import draw_engaged
+from pact24.sim.kernel.rng import WORDS, State, seed
 from pact24.sim.kernel.tables import Tables
 from pact24.sim.kernel.uncounted import uncounted
 from pact24.sim.results import PLEDGE_HORIZONS
@@ -128,7 +131,10 @@ F1 = npt.NDArray[np.float64]
 
 
 class Scratch(NamedTuple):
-    """Every array one crisis writes, allocated once per loop (``new_scratch``)."""
+    """Every array one crisis writes, allocated once per loop (``new_scratch``), and the
+    generator's state (the window draws from the same array)."""
+
+    st: State
 
     engaged: npt.NDArray[np.bool_]
     engagement: F1
@@ -148,10 +154,13 @@ class Scratch(NamedTuple):
 
 
 @njit(cache=True)
-def new_scratch(t: Tables) -> Scratch:
-    """The scratch of ``t``'s crises."""
+def new_scratch(t: Tables, words: State) -> Scratch:
+    """The scratch of ``t``'s crises, its generator started from ``words``."""
     n_g, n_i = t.offered.shape[1], t.offered.shape[2]
+    st = np.empty(WORDS, dtype=np.uint64)
+    seed(st, words)
     return Scratch(
+        st,
         np.empty(n_g, dtype=np.bool_),
         np.empty(n_g),
         np.empty(n_g),
@@ -159,7 +168,7 @@ def new_scratch(t: Tables) -> Scratch:
         np.empty(n_g, dtype=np.bool_),
         np.empty((n_g, n_i)),
         np.empty(n_g),
-        new_window(n_g, n_i, t.ticks.shape[1]),
+        new_window(n_g, n_i, t.ticks.shape[1], st),
         np.empty((N_R, n_g, n_i), dtype=np.int64),
         np.empty((N_RF, n_g, n_i)),
         np.empty((n_g, n_i), dtype=np.bool_),
@@ -170,19 +179,21 @@ def new_scratch(t: Tables) -> Scratch:
 
 
 @njit(cache=True)
-def crisis(t: Tables, d: int, family: int, out: F1) -> bool:
-    """One crisis of family code ``family`` under design ``d`` (0 held, 1 lapsed): its fields
-    into ``out`` (``CRISIS_FIELDS`` order); whether the guarantee was honoured."""
-    return crisis_in(t, d, family, out, new_scratch(t))
+def crisis(t: Tables, d: int, family: int, out: F1, words: State) -> bool:
+    """One crisis of family code ``family`` under design ``d`` (0 held, 1 lapsed), drawn from a
+    generator started at ``words``: its fields into ``out`` (``CRISIS_FIELDS`` order); whether
+    the guarantee was honoured."""
+    return crisis_in(t, d, family, out, new_scratch(t, words))
 
 
 @uncounted
 def crisis_in(t: Tables, d: int, family: int, out: F1, sc: Scratch) -> bool:
-    """``crisis`` with the scratch ``sc`` of ``new_scratch(t)``."""
-    kind, severity, size, rate, objective, disinformation = draw_attack(t, family)
-    c0, cmax, tau = draw_path(t, kind, disinformation)
-    draw_offsets(t, disinformation, sc.offsets)
-    n_engaged = draw_engaged(t, d, kind, severity, objective, sc.engaged, sc.engagement)
+    """``crisis`` with the scratch ``sc`` of ``new_scratch``."""
+    st = sc.st
+    kind, severity, size, rate, objective, disinformation = draw_attack(st, t, family)
+    c0, cmax, tau = draw_path(st, t, kind, disinformation)
+    draw_offsets(st, t, disinformation, sc.offsets)
+    n_engaged = draw_engaged(st, t, d, kind, severity, objective, sc.engaged, sc.engagement)
     out[:] = 0.0
     out[INCIDENT_KIND] = kind
     out[ATTACK_SIZE] = size
@@ -208,7 +219,7 @@ def crisis_in(t: Tables, d: int, family: int, out: F1, sc: Scratch) -> bool:
         sc.clear[g] = sc.beliefs[g] >= t.clear_at
     x[X_C0], x[X_CMAX], x[X_TAU] = c0, cmax, tau
     x[X_REPORTED], x[X_ATTRIBUTION] = reported, attribution
-    lag_draw = draw_lags(t, severity, sc.clear, sc.decision, sc.vote)
+    lag_draw = draw_lags(st, t, severity, sc.clear, sc.decision, sc.vote)
     for g in range(n_g):
         fg[FG_VOTE_AT, g] = sc.vote[g]
     open_window(t, d, float(severity - 1), disinformation, sc.engaged, w)
@@ -253,6 +264,7 @@ def crisis_in(t: Tables, d: int, family: int, out: F1, sc: Scratch) -> bool:
     out[TROOPS_PLEDGED] = pledged
     items = sc.arrivals
     n = arrivals.schedule(
+        st,
         t,
         d,
         honoured,

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from pact24.sim.kernel import agenda
+from pact24.sim.kernel import agenda, rng
 from pact24.sim.kernel.agenda import DECIDE, DUE, REPLY, REVISE, SIGNAL, TICK, VOTE
 from pact24.sim.kernel.answer import (
     BENEFICIARY_CONCESSION,
@@ -47,7 +47,7 @@ from pact24.sim.kernel.answer import (
     willing,
 )
 from pact24.sim.kernel.attribution import assess, belief_at, confidence, logit
-from pact24.sim.kernel.rng import standard_normal
+from pact24.sim.kernel.rng import State
 from pact24.sim.kernel.tables import INS_DEFENCE_SUPPORT, INS_TROOPS, Tables
 from pact24.sim.kernel.uncounted import uncounted
 from pact24.sim.models import demands
@@ -156,8 +156,9 @@ _BELIEF_RESOLUTION = 1e-6
 
 
 class Window(NamedTuple):
-    """A window's state (indexed by the slot constants above) and its agenda: every array the
-    window's steps read and write, allocated once per loop of crises (``new_window``)."""
+    """A window's state (indexed by the slot constants above), its agenda and the generator it
+    draws from: every array the window's steps read and write, allocated once per loop of
+    crises (``new_window``)."""
 
     s: I3
     f: F3
@@ -166,11 +167,13 @@ class Window(NamedTuple):
     x: F1
     hours: F2
     rows: I3
+    st: State
 
 
 @njit(cache=True)
-def new_window(n_g: int, n_i: int, n_ticks: int) -> Window:
-    """An empty window for ``n_g`` guarantors, ``n_i`` instruments and ``n_ticks`` ticks."""
+def new_window(n_g: int, n_i: int, n_ticks: int, st: State) -> Window:
+    """An empty window for ``n_g`` guarantors, ``n_i`` instruments and ``n_ticks`` ticks that
+    draws from generator state ``st``."""
     hours, rows = agenda.new(agenda.capacity(n_g, n_i, n_ticks))
     return Window(
         np.empty((N_S, n_g, n_i), dtype=np.int64),
@@ -180,14 +183,15 @@ def new_window(n_g: int, n_i: int, n_ticks: int) -> Window:
         np.empty(N_X, dtype=np.float64),
         hours,
         rows,
+        st,
     )
 
 
 @njit(cache=True, inline="always")
-def _flag(s: I3, slot: int, g: int, i: int, prob: float) -> bool:
+def _flag(st: State, s: I3, slot: int, g: int, i: int, prob: float) -> bool:
     """A per-crisis coin flip with ``prob``, drawn the first time it is read."""
     if s[slot, g, i] < 0:
-        s[slot, g, i] = 1 if np.random.random() < prob else 0
+        s[slot, g, i] = 1 if rng.random(st) < prob else 0
     return bool(s[slot, g, i] == 1)
 
 
@@ -203,7 +207,7 @@ def open_window(
     """The draws and the state of a window that has just opened (``Guarantors.__init__``,
     ``Procedures.__init__`` and ``guarantor.static_willingness``); ``severity`` is -1, 0 or 1
     (low, medium, high); ``fg[FG_OFFSET]`` and the path in ``x`` are already set."""
-    s, f, sg, x = w.s, w.f, w.sg, w.x
+    s, f, sg, x, st = w.s, w.f, w.sg, w.x, w.st
     n_g, n_i = s.shape[1], s.shape[2]
     x[X_WARNED] = 0.0
     x[X_STANDING] = 0.0
@@ -230,20 +234,20 @@ def open_window(
         x[X_ACCEPT + k] = t.demand_accept[k]
         x[X_REPLY_H + k] = t.demand_reply_h[k]
     for g in range(n_g):
-        election = np.random.random() < t.election_near_prob
-        opinion = t.opinion_sd * standard_normal()
+        election = rng.random(st) < t.election_near_prob
+        opinion = t.opinion_sd * rng.standard_normal(st)
         sg[G_BANDWAGON_K, g] = t.bandwagon_k[g]
         sg[G_ENGAGED, g] = 1 if engaged[g] else 0
         if engaged[g]:
-            sg[G_WITHDRAWS, g] = 1 if np.random.random() < t.withdraw_prob[d] else 0
-            sg[G_CONFIRMS, g] = 1 if np.random.random() < t.engaged_confirm_prob else 0
+            sg[G_WITHDRAWS, g] = 1 if rng.random(st) < t.withdraw_prob[d] else 0
+            sg[G_CONFIRMS, g] = 1 if rng.random(st) < t.engaged_confirm_prob else 0
         else:
             sg[G_WITHDRAWS, g] = 0
             sg[G_CONFIRMS, g] = 0
         if t.legislature[g]:
-            retro = np.random.random() < t.retroactive[g]
+            retro = rng.random(st) < t.retroactive[g]
             sg[G_PARLIAMENT, g] = P_BYPASSED if retro else P_PENDING
-            sg[G_REJECT, g] = 1 if np.random.random() < t.reject_prob else 0
+            sg[G_REJECT, g] = 1 if rng.random(st) < t.reject_prob else 0
         else:
             sg[G_PARLIAMENT, g] = P_NONE
             sg[G_REJECT, g] = 0
@@ -265,7 +269,7 @@ def open_window(
             if disinformation:
                 z -= t.disinformation_shift
             f[F_Z, g, i] = z
-            u = np.random.random()
+            u = rng.random(st)
             f[F_LOGIT_U, g, i] = math.log(u / (1.0 - u)) if u > 0.0 else -math.inf
             f[F_DECIDED_AT, g, i] = np.nan
             f[F_RESOLVED_AT, g, i] = np.nan
@@ -277,8 +281,8 @@ def open_window(
             s[S_SEEN, g, i] = -1
             s[S_DEMAND, g, i] = -1
             n_options = t.n_demand_options[g, i]
-            if n_options > 0 and np.random.random() < t.demand_prob:
-                pick = min(int(np.random.random() * n_options), n_options - 1)
+            if n_options > 0 and rng.random(st) < t.demand_prob:
+                pick = rng.randint(st, n_options)
                 s[S_DEMAND, g, i] = t.demand_options[g, i, pick]
             s[S_DEMAND_STATE, g, i] = D_NONE if s[S_DEMAND, g, i] < 0 else D_PENDING
             s[S_REPLY_SCHEDULED, g, i] = 0
@@ -326,7 +330,7 @@ def _evaluate(
     """Re-read guarantor ``g``'s situation on instrument ``i``: whether there is anything new
     to answer from, and the answer wanted; starts a vote or asks the beneficiary on the way
     (``Procedures.start``)."""
-    s, f, sg, fg, x, hours, rows = w
+    s, f, sg, fg, x, hours, rows, st = w
     troops = i == int(x[X_TROOPS])
     b = fg[FG_BELIEF, g]
     warned = x[X_WARNED] > 0.0
@@ -363,7 +367,7 @@ def _evaluate(
         troops,
         k,
         is_willing,
-        _flag(s, S_SILENT_IF_UNWILLING, g, i, x[X_SILENCE_WHEN_UNWILLING]),
+        _flag(st, s, S_SILENT_IF_UNWILLING, g, i, x[X_SILENCE_WHEN_UNWILLING]),
         s[S_CHOICE, g, i] == COMMIT,
         engaged,
         sg[G_WITHDRAWS, g] == 1,
@@ -375,9 +379,9 @@ def _evaluate(
         demand_state,
         s[S_DELIBERATED, g, i] == 1,
         s[S_OBLIGED, g, i] == 1,
-        _flag(s, S_SILENT_AT_DEADLINE, g, i, x[X_DEADLINE_SILENCE]),
+        _flag(st, s, S_SILENT_AT_DEADLINE, g, i, x[X_DEADLINE_SILENCE]),
         attributed,
-        _flag(s, S_COMMITS_UNFINISHED, g, i, x[X_UNFINISHED_COMMIT]),
+        _flag(st, s, S_COMMITS_UNFINISHED, g, i, x[X_UNFINISHED_COMMIT]),
     )
     if (
         troops
@@ -393,7 +397,7 @@ def _evaluate(
     if condition == BENEFICIARY_CONCESSION and s[S_REPLY_SCHEDULED, g, i] == 0:
         s[S_REPLY_SCHEDULED, g, i] = 1
         kind = s[S_DEMAND, g, i]
-        lag = x[X_REPLY_H + kind] * (0.5 + np.random.random())
+        lag = x[X_REPLY_H + kind] * (0.5 + rng.random(st))
         agenda.push(hours, rows, h + lag, REPLY, g, i)
     return True, choice, condition
 
@@ -420,7 +424,7 @@ def _consider_later(
     if not new or _same(s, g, i, choice, condition) or s[S_PENDING, g, i] == 1:
         return
     s[S_PENDING, g, i] = 1
-    lag = np.random.exponential(x[X_REVISION_LAG])
+    lag = rng.exponential(w.st, x[X_REVISION_LAG])
     agenda.push(hours, rows, h + lag, REVISE, g, i)
 
 
@@ -537,7 +541,7 @@ def deliberate(
     ``decision[g, i]``: each guarantor's time to decision (``CrisisLags.decision``);
     ``fg[FG_VOTE_AT]`` its parliament's vote (``CrisisLags.vote``); ``fg[FG_BELIEF]`` the
     beliefs at ``open_h``."""
-    s, f, sg, fg, x, hours, rows = w
+    s, f, sg, fg, x, hours, rows, st = w
     n_g, n_i = s.shape[1], s.shape[2]
     framework = not math.isnan(t.window_hours[d])
     end_h = open_h + (t.window_hours[d] if framework else t.horizon_h)
@@ -551,14 +555,14 @@ def deliberate(
                 if at < end_h:
                     agenda.push(hours, rows, at, DECIDE, g, i)
                 if framework:
-                    due = end_h - lead * (1.0 - np.random.random())
+                    due = end_h - lead * (1.0 - rng.random(st))
                     agenda.push(hours, rows, due, DUE, g, i)
     for k in range(n_ticks):
         tick = t.ticks[d, k]
         if open_h < tick < end_h:
             agenda.push(hours, rows, tick, TICK, -1, -1)
-    if t.nuclear and np.random.random() < t.nuclear_signal_prob:
-        at = open_h + np.random.random() * min(end_h - open_h, 24.0)
+    if t.nuclear and rng.random(st) < t.nuclear_signal_prob:
+        at = open_h + rng.random(st) * min(end_h - open_h, 24.0)
         agenda.push(hours, rows, at, SIGNAL, -1, -1)
     while agenda.size(rows) > 0 and math.isnan(x[X_ALL_DECIDED_AT]):
         h, kind, g, i = agenda.pop(hours, rows)
@@ -585,7 +589,7 @@ def deliberate(
             sg[G_PARLIAMENT, g] = P_APPROVED if approved else P_REJECTED
             later = _resolve(s, f, g, i, h, PARLIAMENT_APPROVAL, approved)
         elif kind == REPLY:
-            accepted = np.random.random() < x[X_ACCEPT + s[S_DEMAND, g, i]]
+            accepted = rng.random(st) < x[X_ACCEPT + s[S_DEMAND, g, i]]
             s[S_DEMAND_STATE, g, i] = D_ACCEPTED if accepted else D_REFUSED
             later = _resolve(s, f, g, i, h, BENEFICIARY_CONCESSION, accepted)
         else:  # SIGNAL

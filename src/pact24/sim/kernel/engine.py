@@ -1,10 +1,10 @@
 """Blocks, chunks and workers: how the kernel runs N campaigns of one setup.
 
-Runs are cut into blocks of :data:`BLOCK`; block ``b`` runs ``b*BLOCK ..`` from numba's generator
-seeded with ``SeedSequence(seed, spawn_key=(b,)).generate_state(1)[0]``, so a run's result depends
-on the seed and its index only. A chunk is a group of consecutive blocks, spread over ``workers``
-threads: each block is one compiled call that releases the GIL, and numba keeps one generator
-per thread, seeded at the start of every block. Chunks bound the memory, never the result:
+Runs are cut into blocks of :data:`BLOCK`; block ``b`` runs ``b*BLOCK ..`` from the kernel's
+generator (``kernel.rng``) started at ``SeedSequence(seed, spawn_key=(b,)).generate_state(4,
+uint64)``, so a run's result depends on the seed and its index only. A chunk is a group of
+consecutive blocks, spread over ``workers`` threads: each block is one compiled call that
+releases the GIL and owns its generator's state. Chunks bound the memory, never the result:
 aggregates are merged block by block in block order, so the same seed gives the same aggregates
 whatever the chunk size and the workers.
 """
@@ -22,6 +22,7 @@ from numba import njit
 from pact24.sim.kernel import layout
 from pact24.sim.kernel.aggregates import N_STATS, Aggregates, block_summary
 from pact24.sim.kernel.campaign import Campaign, campaign_of, informed_prior, run_block
+from pact24.sim.kernel.rng import WORDS
 from pact24.sim.kernel.tables import compile_tables
 from pact24.sim.reference.setup import Setup
 from pact24.sim.results import PLEDGE_HORIZONS
@@ -45,21 +46,21 @@ class Prepared:
 
 
 def block_seeds(seed: int, first: int, count: int) -> np.ndarray:
-    """The uint32 seed of blocks ``first .. first+count-1``."""
+    """The generator words (``uint64[count, 4]``) of blocks ``first .. first+count-1``."""
     return np.array(
         [
-            np.random.SeedSequence(seed, spawn_key=(b,)).generate_state(1)[0]
+            np.random.SeedSequence(seed, spawn_key=(b,)).generate_state(WORDS, np.uint64)
             for b in range(first, first + count)
         ],
-        dtype=np.uint32,
-    )
+        dtype=np.uint64,
+    ).reshape(count, WORDS)
 
 
 @njit(cache=True, nogil=True)
 def run_one_block(
     t: Any,
     c: Campaign,
-    s: np.uint32,
+    words: np.ndarray,
     first_run: int,
     rows: np.ndarray,
     pattern: np.ndarray,
@@ -70,7 +71,7 @@ def run_one_block(
 ) -> int:
     """One block (its runs into ``rows``/``pattern``, and with ``summarise`` its summary);
     returns its crises. Releases the GIL, so blocks run side by side on threads."""
-    crises: int = run_block(t, c, s, first_run, rows, pattern)
+    crises: int = run_block(t, c, words, first_run, rows, pattern)
     if summarise:
         block_summary(rows, pattern, stats, pledges, opps)
     return crises
@@ -112,12 +113,12 @@ def stream(
     size = next(chunks(runs, chunk_runs), (0, 0))[1]
     b = Buffers(size, c.opportunities)
 
-    def block(k: int, first: int, n: int, s: np.uint32) -> None:
+    def block(k: int, first: int, n: int, words: np.ndarray) -> None:
         lo, hi = k * BLOCK, min((k + 1) * BLOCK, n)
         b.crises[k] = run_one_block(
             prepared.tables,
             c,
-            s,
+            words,
             first + lo,
             b.rows[lo:hi],
             b.pattern[lo:hi],
@@ -130,7 +131,7 @@ def stream(
     with ThreadPoolExecutor(max(1, workers)) as pool:
         for first, n in chunks(runs, chunk_runs):
             seeds = block_seeds(prepared.seed, first // BLOCK, -(-n // BLOCK))
-            jobs = [pool.submit(block, k, first, n, s) for k, s in enumerate(seeds)]
+            jobs = [pool.submit(block, k, first, n, w) for k, w in enumerate(seeds)]
             for job in jobs:
                 job.result()
             each(first, b, n)

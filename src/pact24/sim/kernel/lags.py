@@ -8,12 +8,12 @@ drawn only when an arrival needs it (``kernel.arrivals``): each ``eps`` is indep
 rest of the crisis, so drawing it late leaves every distribution as the reference's, and a
 crisis whose commitments are few draws few.
 
-Signatures (njit; numba's ``np.random``, seeded by the caller)::
+Signatures (njit; ``st`` the generator's state, ``kernel.rng``)::
 
-    draw_error(family: int) -> float          # one eps of the model's error family
-    draw_lags(t: Tables, severity: int, clear: bool[:], decision: float64[:, :],
+    draw_error(st, family: int) -> float          # one eps of the model's error family
+    draw_lags(st, t: Tables, severity: int, clear: bool[:], decision: float64[:, :],
               vote: float64[:]) -> int                       # k, the crisis's joint draw
-    delivery_lag(mu: float64[:, :, :, :], sig: float64[:, :, :, :], family: int, clear: bool,
+    delivery_lag(st, mu: float64[:, :, :, :], sig: float64[:, :, :, :], family: int, clear: bool,
                  i: int, k: int) -> float
 
 ``clear[g]``: guarantor g's belief at activation reaches ``attribution.clear_at``. Outputs are
@@ -30,7 +30,8 @@ import math
 import numpy as np
 from numba import njit
 
-from pact24.sim.kernel.rng import standard_normal
+from pact24.sim.kernel import rng
+from pact24.sim.kernel.rng import State
 from pact24.sim.kernel.tables import (
     ERROR_LOGLOGISTIC,
     ERROR_LOGNORMAL,
@@ -46,15 +47,15 @@ DAY = 24.0
 
 
 @njit(cache=True)
-def draw_error(family: int) -> float:
+def draw_error(st: State, family: int) -> float:
     """One standard error ``eps`` of the timing model's family (``timing.families``)."""
     if family == ERROR_LOGNORMAL:
-        return standard_normal()
+        return rng.standard_normal(st)
     if family == ERROR_LOGLOGISTIC:
-        return np.random.logistic(0.0, 1.0)
+        return rng.logistic(st)
     if family == ERROR_WEIBULL:
-        return -np.random.gumbel(0.0, 1.0)
-    return np.random.gumbel(0.0, 1.0)
+        return -rng.gumbel(st)
+    return rng.gumbel(st)
 
 
 @njit(cache=True)
@@ -64,12 +65,13 @@ def _days(mu: float, sigma: float, eps: float) -> float:
 
 @njit(cache=True, inline="always")
 def draw_lags(
-    t: Tables, severity: int, clear: np.ndarray, decision: np.ndarray, vote: np.ndarray
+    st: State, t: Tables, severity: int, clear: np.ndarray, decision: np.ndarray, vote: np.ndarray
 ) -> int:
     """Decision and vote lags (hours) for every instrument guarantor ``g`` offers (``inf``
     where it offers none: no answer or vote reads them); returns the crisis's joint draw
     ``k`` for its delivery lags (``delivery_lag``)."""
     return _draw_lags(
+        st,
         t.lag_mu[severity],
         t.lag_sigma[severity],
         t.n_lag_draws,
@@ -86,6 +88,7 @@ def draw_lags(
 
 @njit(cache=True)
 def _draw_lags(
+    st: State,
     mu: np.ndarray,
     sig: np.ndarray,
     n_draws: int,
@@ -100,7 +103,7 @@ def _draw_lags(
 ) -> int:
     n_g, n_i = decision.shape
     factor = speedup if framework else 1.0
-    k = np.random.randint(0, n_draws)
+    k = rng.randint(st, n_draws)
     for g in range(n_g):
         a = 0 if clear[g] else 1
         vote[g] = math.inf
@@ -108,7 +111,7 @@ def _draw_lags(
             if offered[g, i] <= 0.0:
                 decision[g, i] = math.inf
                 continue
-            eps = draw_error(family)
+            eps = draw_error(st, family)
             dec = _days(mu[a, LAG_DECISION, i, k], sig[a, LAG_DECISION, i, k], eps)
             decision[g, i] = dec * DAY / factor
             if i == troops:
@@ -119,9 +122,11 @@ def _draw_lags(
 
 @njit(cache=True)
 def delivery_lag(
-    mu: np.ndarray, sig: np.ndarray, family: int, clear: bool, i: int, k: int
+    st: State, mu: np.ndarray, sig: np.ndarray, family: int, clear: bool, i: int, k: int
 ) -> float:
     """One delivery lag (hours) of instrument ``i`` in the crisis of joint draw ``k``;
     ``mu``/``sig`` are ``Tables.lag_mu``/``lag_sigma`` at the crisis's severity."""
     a = 0 if clear else 1
-    return _days(mu[a, LAG_DELIVERY, i, k], sig[a, LAG_DELIVERY, i, k], draw_error(family)) * DAY
+    return (
+        _days(mu[a, LAG_DELIVERY, i, k], sig[a, LAG_DELIVERY, i, k], draw_error(st, family)) * DAY
+    )

@@ -1,14 +1,14 @@
 """Stationed forces in a crisis and the posture's life, compiled: ports of
 ``models.posture.draw_engaged`` and ``draw_lapse_years``.
 
-Signatures (njit; numba's ``np.random``, seeded by the caller)::
+Signatures (njit; ``st`` the generator's state, ``kernel.rng``)::
 
     geography(kind: int, severity: int) -> int     # GEO_* of an attack
     engagement_probs(t: Tables, d: int, kind: int, severity: int,
                      objective_km2: float, out: float[:]) -> None   # writes out[g]
-    draw_engaged(t: Tables, d: int, kind: int, severity: int, objective_km2: float,
+    draw_engaged(st, t: Tables, d: int, kind: int, severity: int, objective_km2: float,
                  engaged: bool[:], probs: float[:]) -> int  # writes engaged[g], how many
-    draw_lapse_years(t: Tables, d: int) -> float   # inf: the posture never lapses
+    draw_lapse_years(st, t: Tables, d: int) -> float   # inf: the posture never lapses
 
 ``posture.withdraw_prob`` is a table: ``t.withdraw_prob[d]``.
 """
@@ -20,6 +20,8 @@ import math
 import numpy as np
 from numba import njit
 
+from pact24.sim.kernel import rng
+from pact24.sim.kernel.rng import State
 from pact24.sim.kernel.tables import (
     GEO_HYBRID,
     GEO_OVERT,
@@ -108,6 +110,7 @@ def engagement_probs(
 
 @njit(cache=True, inline="always")
 def draw_engaged(
+    st: State,
     t: Tables,
     d: int,
     kind: int,
@@ -121,7 +124,7 @@ def draw_engaged(
     engagement_probs(t, d, kind, severity, objective_km2, probs)
     n = 0
     for g in range(engaged.shape[0]):
-        engaged[g] = t.has_force[d, g] and np.random.random() < probs[g]
+        engaged[g] = t.has_force[d, g] and rng.random(st) < probs[g]
         n += 1 if engaged[g] else 0
     return n
 
@@ -163,13 +166,13 @@ def _probs(
 
 
 @njit(cache=True, inline="always")
-def draw_lapse_years(t: Tables, d: int) -> float:
+def draw_lapse_years(st: State, t: Tables, d: int) -> float:
     """Years until the coalition gives posture ``d`` up (``inf``: none, or membership)."""
-    return _lapse_years(t.lapse_hazard[d])
+    return _lapse_years(st, t.lapse_hazard[d])
 
 
 @njit(cache=True)
-def _lapse_years(hazard: float) -> float:
+def _lapse_years(st: State, hazard: float) -> float:
     if hazard <= 0.0:
         return math.inf
-    return float(np.random.exponential(1.0 / hazard))
+    return rng.exponential(st, 1.0 / hazard)
