@@ -30,7 +30,7 @@ EXPERIMENTS = latin(UNCERTAINTIES, 3, seed=5)
 TINY = Sizes(
     samples=2,
     runs_per_sample=1,
-    morris_trajectories=1,
+    morris_trajectories=2,
     sobol_base=2,
     lever_futures=1,
     analysis_runs=1,

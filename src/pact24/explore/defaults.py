@@ -38,6 +38,15 @@ class Sizes:
     sweep_runs: int
     """Runs per cell for the window and speed-up curves (at the registry's defaults)."""
 
+    def __post_init__(self) -> None:
+        if self.morris_trajectories < 2:
+            raise ValueError(
+                "morris_trajectories must be at least 2: Morris's sigma is the spread of a "
+                "parameter's elementary effects, one per trajectory"
+            )
+        if self.sobol_base < 1 or self.sobol_base & (self.sobol_base - 1):
+            raise ValueError(f"sobol_base must be a power of 2 (Saltelli), not {self.sobol_base}")
+
 
 FULL = Sizes(
     samples=64,
