@@ -17,8 +17,8 @@ import pytest
 from numba import njit
 from tests.sim.simhelp import setup
 
+from pact24.sim.kernel import rng as k_rng
 from pact24.sim.kernel.crisis import CRISIS_FIELDS, crisis, crisis_in, new_scratch
-from pact24.sim.kernel.rng import WORDS
 from pact24.sim.kernel.tables import FAMILY_OVERT, Tables, compile_tables
 from pact24.sim.models.scenario import FAMILIES, draw_attack
 from pact24.sim.reference.campaign import _row
@@ -57,8 +57,7 @@ def reference_fields(s: Setup, family: int, n: int, seed: int, d: int = 0) -> np
 
 def kernel_fields(t: Tables, d: int, family: int, n: int, seed: int) -> np.ndarray:
     """``CRISIS_FIELDS`` of ``n`` compiled crises of ``family`` (one row per crisis)."""
-    words = np.random.SeedSequence(seed).generate_state(WORDS, np.uint64)
-    return _kernel_fields(t, d, family, n, words)
+    return _kernel_fields(t, d, family, n, k_rng.words(np.random.SeedSequence(seed)))
 
 
 @njit(cache=True)

@@ -53,7 +53,7 @@ SEVERITIES = tuple(Severity)
 
 def _state(s: int) -> np.ndarray:
     """A kernel generator's state started from seed ``s`` (as a block's, ``engine.block_seeds``)."""
-    return np.random.SeedSequence(s).generate_state(k_rng.WORDS, np.uint64)
+    return k_rng.words(np.random.SeedSequence(s))
 
 
 def _same_distribution(a: np.ndarray, b: np.ndarray, what: str) -> None:

@@ -20,7 +20,7 @@ from numba import njit
 from pact24.sim.kernel import layout, rng
 from pact24.sim.kernel.crisis import CRISIS_FIELDS, crisis_in, new_scratch
 from pact24.sim.kernel.posture import draw_lapse_years
-from pact24.sim.kernel.rng import WORDS, State
+from pact24.sim.kernel.rng import State
 from pact24.sim.models import adversary
 from pact24.sim.models.scenario import FAMILIES, Family
 from pact24.sim.reference.setup import Setup
@@ -104,8 +104,8 @@ def informed_prior(setup: Setup, tables: Any, seed: int) -> np.ndarray | None:
         np.arange(N_FAMILIES) if setup.family is None else np.array([FAMILIES.index(setup.family)])
     )
     same = setup.lapsed.posture.kind is setup.design.posture.kind
-    words = np.random.SeedSequence((seed, _PILOT_STREAM)).generate_state(WORDS, np.uint64)
-    honoured = _pilot(tables, families, round(p["adversary.informed_pilot_crises"]), words, same)
+    start = rng.words(np.random.SeedSequence((seed, _PILOT_STREAM)))
+    honoured = _pilot(tables, families, round(p["adversary.informed_pilot_crises"]), start, same)
     n = round(p["adversary.informed_pilot_crises"])
     prior[:, :, 0] += honoured
     prior[:, :, 1] += n - honoured

@@ -269,8 +269,7 @@ def open_window(
             if disinformation:
                 z -= t.disinformation_shift
             f[F_Z, g, i] = z
-            u = rng.random(st)
-            f[F_LOGIT_U, g, i] = math.log(u / (1.0 - u)) if u > 0.0 else -math.inf
+            f[F_LOGIT_U, g, i] = rng.logistic(st)  # logit(u) of a uniform u
             f[F_DECIDED_AT, g, i] = np.nan
             f[F_RESOLVED_AT, g, i] = np.nan
             s[S_HEAVY, g, i] = 1 if heavy else 0

@@ -19,10 +19,9 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-from pact24.sim.kernel import layout
+from pact24.sim.kernel import layout, rng
 from pact24.sim.kernel.aggregates import N_STATS, Aggregates, block_summary
 from pact24.sim.kernel.campaign import Campaign, campaign_of, informed_prior, run_block
-from pact24.sim.kernel.rng import WORDS
 from pact24.sim.kernel.tables import compile_tables
 from pact24.sim.reference.setup import Setup
 from pact24.sim.results import PLEDGE_HORIZONS
@@ -49,11 +48,11 @@ def block_seeds(seed: int, first: int, count: int) -> np.ndarray:
     """The generator words (``uint64[count, 4]``) of blocks ``first .. first+count-1``."""
     return np.array(
         [
-            np.random.SeedSequence(seed, spawn_key=(b,)).generate_state(WORDS, np.uint64)
+            rng.words(np.random.SeedSequence(seed, spawn_key=(b,)))
             for b in range(first, first + count)
         ],
         dtype=np.uint64,
-    ).reshape(count, WORDS)
+    ).reshape(count, rng.WORDS)
 
 
 @njit(cache=True, nogil=True)

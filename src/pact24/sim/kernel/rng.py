@@ -15,7 +15,8 @@ gives the layer (8 bits), the sign (1 bit) and the abscissa (44 bits).
 
 Signatures (njit; ``st`` is a ``uint64[4]`` state)::
 
-    seed(st, words)              # words: uint64[4] from SeedSequence.generate_state(4, uint64)
+    words(seq) -> uint64[4]      # Python: a state's start from a SeedSequence
+    seed(st, words)              # start st from those words
     random(st) -> float          # uniform on [0, 1)
     standard_normal(st) -> float
     exponential(st, scale) -> float
@@ -91,6 +92,11 @@ def _next(st: State) -> np.uint64:
     s2 ^= t
     st[0], st[1], st[2], st[3] = s0, s1, s2, _rotl(s3, 45)
     return result
+
+
+def words(seq: np.random.SeedSequence) -> State:
+    """The four words a generator starts from, drawn from ``seq`` (``seed``)."""
+    return np.asarray(seq.generate_state(WORDS, np.uint64), dtype=np.uint64)
 
 
 @njit(cache=True)
