@@ -19,8 +19,3 @@ def test_one_morris_trajectory_is_refused(sizes: Sizes) -> None:
 def test_a_sobol_base_that_is_not_a_power_of_two_is_refused(base: int) -> None:
     with pytest.raises(ValueError, match="power of 2"):
         dataclasses.replace(FULL, sobol_base=base)
-
-
-def test_the_shipped_sizes_are_valid() -> None:
-    assert dataclasses.replace(QUICK) == QUICK
-    assert FULL.morris_trajectories >= 2 and FULL.sobol_base & (FULL.sobol_base - 1) == 0
