@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import math
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from pact24 import __version__
@@ -16,6 +26,7 @@ from pact24.errors import InvalidInput
 from pact24.sim.models.scenario import SCENARIOS
 
 if TYPE_CHECKING:
+    from pact24.sim.kernel.aggregates import Aggregates
     from pact24.sim.reference.setup import Setup
     from pact24.sim.summary import Share, Stat
 
@@ -95,7 +106,12 @@ def simulate_cmd(
         help=f"kernel or reference (default: kernel above {KERNEL_FROM_RUNS} runs); "
         "--explain always replays the run with the reference.",
     ),
-    workers: int = typer.Option(1, "--workers", min=1, help="Kernel threads."),
+    workers: int = typer.Option(
+        os.cpu_count() or 1,
+        "--workers",
+        min=1,
+        help="Kernel threads (default: every core; the results do not depend on it).",
+    ),
     chunk: int = typer.Option(
         None, "--chunk", min=1, help="Kernel runs per chunk (memory, never the result)."
     ),
@@ -131,10 +147,8 @@ def simulate_cmd(
     }
 
     if engine == "kernel":
-        from pact24.sim.kernel import aggregate
-
-        agg = aggregate(
-            setup, runs, seed, chunk_runs=chunk, workers=workers, parquet=out_path, metadata=meta
+        agg = _kernel_aggregate(
+            setup, runs, seed, quiet, chunk_runs=chunk, workers=workers, parquet=out_path, meta=meta
         )
         stats, pledges = agg.summarise(), agg.pledge_table()
     else:
@@ -155,24 +169,57 @@ def simulate_cmd(
             out.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
+@contextmanager
+def _runs_bar(setup: Setup, runs: int) -> Iterator[tuple[Progress, TaskID]]:
+    """A progress bar over ``runs`` runs on stderr, gone when they are done."""
+    with Progress(
+        TextColumn(f"[bold]{setup.design.name}[/] × {setup.scenario}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        yield bar, bar.add_task("runs", total=runs)
+
+
 def _reference_rows(setup: Setup, runs: int, seed: int, quiet: bool) -> list[dict[str, Any]]:
     """The reference runner's rows, with a progress bar for long runs."""
     from pact24.sim.reference import run_many
 
     if quiet or runs < 200:
-        rows = run_many(setup, runs, seed)
-    else:
-        with Progress(
-            TextColumn(f"[bold]{setup.design.name}[/] × {setup.scenario}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("runs", total=runs)
-            rows = run_many(setup, runs, seed, progress=lambda _k: bar.advance(task))
-    return rows
+        return run_many(setup, runs, seed)
+    with _runs_bar(setup, runs) as (bar, task):
+        return run_many(setup, runs, seed, progress=lambda _k: bar.advance(task))
+
+
+def _kernel_aggregate(
+    setup: Setup,
+    runs: int,
+    seed: int,
+    quiet: bool,
+    *,
+    chunk_runs: int | None,
+    workers: int,
+    parquet: Path | None,
+    meta: dict[str, Any],
+) -> Aggregates:
+    """The kernel's aggregates, with a progress bar that moves chunk by chunk (10^8 crises take
+    a quarter of an hour on two cores)."""
+    from pact24.sim.kernel import aggregate
+
+    kw: dict[str, Any] = {
+        "chunk_runs": chunk_runs,
+        "workers": workers,
+        "parquet": parquet,
+        "metadata": meta,
+    }
+    if quiet:
+        return aggregate(setup, runs, seed, **kw)
+    with _runs_bar(setup, runs) as (bar, task):
+        return aggregate(
+            setup, runs, seed, progress=lambda done, _: bar.update(task, completed=done), **kw
+        )
 
 
 def _print_summary(title: str, stats: list[Stat]) -> None:

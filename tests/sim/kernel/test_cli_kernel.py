@@ -4,16 +4,23 @@ results file as the reference, and ``--explain`` replayed by the reference whate
 
 from __future__ import annotations
 
+import io
+import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
+import pact24.sim.kernel
 from pact24.cli import app
 from pact24.designs import resolve_design
 from pact24.errors import InvalidInput
+from pact24.sim import cli as sim_cli
 from pact24.sim import results
-from pact24.sim.kernel import run_table
+from pact24.sim.kernel import Aggregates, run_table
 from pact24.sim.reference import prepare
 
 runner = CliRunner()
@@ -69,3 +76,26 @@ def test_unknown_engine_is_refused() -> None:
     res = runner.invoke(app, ["simulate", "-d", "meloni-24h", "-s", "strike", "--engine", "gpu"])
     assert isinstance(res.exception, InvalidInput)
     assert "kernel or reference" in str(res.exception)
+
+
+def test_kernel_shows_progress_and_uses_every_core_by_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A long kernel run moves a bar on stderr chunk by chunk, on every core unless told."""
+    calls: list[dict[str, Any]] = []
+    real = pact24.sim.kernel.aggregate
+
+    def spy(*args: Any, **kw: Any) -> Aggregates:
+        calls.append(kw)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(pact24.sim.kernel, "aggregate", spy)
+    buffer = io.StringIO()
+    terminal = Console(file=buffer, force_terminal=True, color_system=None, width=100)
+    monkeypatch.setattr(sim_cli, "err", terminal)
+    args = ("-d", "meloni-24h", "-s", "strike", "-n", "2100", "--engine", "kernel")
+    _simulate(*args, "--chunk", "1024")
+    assert calls[0]["workers"] == (os.cpu_count() or 1) and callable(calls[0]["progress"])
+    assert "meloni-24h × strike" in buffer.getvalue() and "2100/2100" in buffer.getvalue()
+    _simulate(*args, "--quiet")
+    assert "progress" not in calls[1]

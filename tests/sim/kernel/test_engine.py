@@ -124,3 +124,9 @@ def test_parquet_holds_the_table(tmp_path: Path) -> None:
     for name, values in table().items():
         np.testing.assert_array_equal(frame[name].to_numpy(), values, err_msg=name)
     assert results.metadata_of(path) == {"seed": 5}
+
+
+def test_progress_is_reported_after_each_chunk() -> None:
+    seen: list[tuple[int, int]] = []
+    aggregate(setup(), RUNS, 5, chunk_runs=BLOCK, progress=lambda done, n: seen.append((done, n)))
+    assert seen == [(BLOCK, RUNS), (2 * BLOCK, RUNS), (3 * BLOCK, RUNS), (RUNS, RUNS)]

@@ -161,9 +161,11 @@ def aggregate(
     workers: int = 1,
     parquet: Path | str | None = None,
     metadata: dict[str, Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Aggregates:
     """The summaries of ``runs`` runs in flat memory; with ``parquet``, every run's row is also
-    written there, one row group per chunk (``metadata`` as in ``results.write_parquet``)."""
+    written there, one row group per chunk (``metadata`` as in ``results.write_parquet``);
+    ``progress(done, runs)`` is called as each chunk is folded in."""
     prepared = Prepared(setup, seed)
     agg = Aggregates.empty(setup.design.name, setup.scenario, prepared.campaign.opportunities)
     writer = None if parquet is None else _ParquetChunks(Path(parquet), metadata)
@@ -174,6 +176,8 @@ def aggregate(
             agg.merge(size, int(b.crises[k]), b.stats[k], b.pledges[k], b.opps[k])
         if writer is not None:
             writer.write(layout.decode(b.rows[:n], b.pattern[:n], agg.design, agg.scenario))
+        if progress is not None:
+            progress(first + n, runs)
 
     try:
         stream(prepared, runs, chunk_runs, workers, True, fold)
