@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,8 @@ GUARANTORS = 10
 REPEATS = 5
 KERNEL_SECONDS = 1.0
 """About how long each timed kernel run lasts (its runs are sized from the untimed one)."""
+KERNEL_MIN_RUNS = 20_000
+"""The untimed kernel run, and the fewest runs a timed one has."""
 REFERENCE_RUNS = 40
 RSS_CRISES = (10**6, 10**8)
 
@@ -78,9 +81,10 @@ def kernel_rate(setup: Setup, workers: int) -> tuple[float, float]:
     from pact24.sim.kernel import aggregate
 
     t = time.perf_counter()
-    first = aggregate(setup, 20_000, 0, workers=workers)
+    first = aggregate(setup, KERNEL_MIN_RUNS, 0, workers=workers)
     per_run = first.crises / first.runs
-    runs = max(20_000, round(20_000 * KERNEL_SECONDS / (time.perf_counter() - t)))
+    elapsed = time.perf_counter() - t
+    runs = max(KERNEL_MIN_RUNS, round(KERNEL_MIN_RUNS * KERNEL_SECONDS / elapsed))
     rates = []
     for seed in range(1, REPEATS + 1):
         t = time.perf_counter()
@@ -115,10 +119,19 @@ def peak_rss_mib(crises: int, per_run: float, workers: int) -> float:
     return round(float(kib) / 1024, 1)
 
 
-def measure(workers: int) -> dict[str, Any]:
+def measure(workers: int, say: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
+    """Every figure of the JSON; ``say`` hears what is measured next (the whole takes about
+    half an hour on two cores, most of it the 10^8 crises)."""
     setup = workload()
+    say(f"kernel: {REPEATS} timed runs of about {KERNEL_SECONDS:g} s each, {workers} threads")
     kernel, per_run = kernel_rate(setup, workers)
+    say(f"reference: {REPEATS} timed runs of {REFERENCE_RUNS} runs each, one core")
     reference = reference_rate(setup)
+    rss = {}
+    for n in RSS_CRISES:
+        minutes = n / kernel / 60
+        say(f"peak RSS: {n:,} crises in a fresh interpreter, about {minutes:.1f} min")
+        rss[f"peak_rss_mib_1e{round(math.log10(n))}"] = peak_rss_mib(n, per_run, workers)
     return {
         "workload": f"{DESIGN} (first {GUARANTORS} guarantors) × {SCENARIO}",
         "kernel_crises_per_s": round(kernel),
@@ -126,10 +139,7 @@ def measure(workers: int) -> dict[str, Any]:
         "ratio": round(kernel / reference, 1),
         "kernel_workers": workers,
         "crises_per_run": round(per_run, 3),
-        **{
-            f"peak_rss_mib_1e{round(math.log10(n))}": peak_rss_mib(n, per_run, workers)
-            for n in RSS_CRISES
-        },
+        **rss,
         "machine": machine(),
     }
 
@@ -143,7 +153,7 @@ def bench_cmd(
     """Measure the kernel's and the reference's crises per second and the kernel's peak memory."""
     from pact24.files import write_atomic
 
-    figures = measure(workers)
+    figures = measure(workers, say=lambda what: typer.echo(what, err=True))
     text = json.dumps(figures, indent=2) + "\n"
     typer.echo(text, nl=False)
     if json_path is not None:
