@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -205,21 +205,25 @@ def _kernel_aggregate(
     meta: dict[str, Any],
 ) -> Aggregates:
     """The kernel's aggregates, with a progress bar that moves chunk by chunk (10^8 crises take
-    a quarter of an hour on two cores)."""
+    about 20 minutes on two cores)."""
     from pact24.sim.kernel import aggregate
 
-    kw: dict[str, Any] = {
-        "chunk_runs": chunk_runs,
-        "workers": workers,
-        "parquet": parquet,
-        "metadata": meta,
-    }
-    if quiet:
-        return aggregate(setup, runs, seed, **kw)
-    with _runs_bar(setup, runs) as (bar, task):
+    def run(progress: Callable[[int, int], None] | None) -> Aggregates:
         return aggregate(
-            setup, runs, seed, progress=lambda done, _: bar.update(task, completed=done), **kw
+            setup,
+            runs,
+            seed,
+            chunk_runs=chunk_runs,
+            workers=workers,
+            parquet=parquet,
+            metadata=meta,
+            progress=progress,
         )
+
+    if quiet:
+        return run(None)
+    with _runs_bar(setup, runs) as (bar, task):
+        return run(lambda done, _: bar.update(task, completed=done))
 
 
 def _print_summary(title: str, stats: list[Stat]) -> None:

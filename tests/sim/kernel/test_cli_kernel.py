@@ -98,4 +98,4 @@ def test_kernel_shows_progress_and_uses_every_core_by_default(
     assert calls[0]["workers"] == (os.cpu_count() or 1) and callable(calls[0]["progress"])
     assert "meloni-24h × strike" in buffer.getvalue() and "2100/2100" in buffer.getvalue()
     _simulate(*args, "--quiet")
-    assert "progress" not in calls[1]
+    assert calls[1]["progress"] is None
