@@ -48,6 +48,19 @@ def test_the_report_is_one_self_contained_page_with_its_figures(report: Path) ->
     assert "pact24 assess --quick --seed 3" in html
 
 
+def test_a_first_arrival_at_0_h_is_called_a_definition_for_exactly_those_designs(
+    report: Path, tmp_path: Path
+) -> None:
+    assert "First arrival reads 0 h" not in report.read_text()  # every synthetic arrival > 0
+    base = synthetic.inputs()
+    stationed = base.outcomes.copy()
+    stationed.loc[stationed["design"] == "tripwire-presence", "arrival_h_q50"] = 0.0
+    html = write_report(replace(base, outcomes=stationed), tmp_path).read_text()
+    note = html[html.index("First arrival reads 0 h for") :].split("</p>")[0]
+    assert "tripwire-presence" in note and "stationed contingent" in note
+    assert "meloni-24h" not in note and "article5-consensus" not in note
+
+
 def _headline(inputs: ReportInputs) -> str:
     by_design = summaries.per_design(inputs.outcomes)
     h = headline_of(inputs, "meloni-24h", by_design, ["calibration"])
