@@ -8,8 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from rich.console import Console
 
 from pact24.calibrate.backtest import score_holdout
+from pact24.calibrate.cli import backtest_tables
 from pact24.calibrate.events import (
     BACKTEST_COLUMNS,
     EventTable,
@@ -120,3 +122,22 @@ def test_the_holdout_is_a_file_collected_after_the_freeze(
     shipped holdout: `calibrate holdout` needs the file of the next one."""
     assert run(monkeypatch, "holdout") == 2
     assert "Missing argument" in capsys.readouterr().err
+
+
+def test_each_crisis_reads_on_one_line_with_its_scores(
+    split: tuple[EventTable, EventTable],
+) -> None:
+    train, test = split
+    result = score_holdout(TimingModel.default(), train, test, interval=0.8)
+    console = Console(width=120, record=True, color_system=None)
+    for table in backtest_tables(result):
+        console.print(table)
+    lines = console.export_text().splitlines()
+    by = {(e["crisis"], e["method"]): e for e in result.by_crisis}
+    for crisis in HELD:
+        rows = [line for line in lines if crisis in line]
+        assert len(rows) == 2  # one per score: interval score, then log score
+        for line, score, digits in zip(rows, ("interval_score", "log_score"), (1, 2), strict=True):
+            cells = [c.strip() for c in line.split("│")[1:-1]]
+            want = [f"{by[(crisis, m)][score]:.{digits}f}" for m in METHODS]
+            assert cells[0] == crisis and cells[3:] == want
