@@ -345,25 +345,37 @@ def hour_text(hours: float) -> str:
     return f"hour {hours:.1f}"
 
 
+def runs_share_text(share: float, runs: int) -> str:
+    """``62% of 300 runs``; a share that would read 0% or 100% is given as a count, and none or
+    all of them with the one-sided 95% bound a sample of that size allows (``none of 300 runs
+    (fewer than 1.0% at 95% confidence)``): a zero in a few hundred runs is not an impossibility."""
+    k = round(share * runs)
+    bound = 1.0 - 0.05 ** (1.0 / runs)
+    if k == 0:
+        return f"none of {runs} runs (fewer than {bound:.1%} at 95% confidence)"
+    if k == runs:
+        return f"all {runs} runs (more than {1.0 - bound:.1%} at 95% confidence)"
+    pct = f"{share:.0%}"
+    return f"{k} of {runs} runs" if pct in ("0%", "100%") else f"{pct} of {runs} runs"
+
+
 def by_then_text(what: str, hours: float | None, share: float, runs: int) -> str:
     """Where the players' result sits in the simulator's distribution: ``the coalition committed
     troops at hour 19.0; in simulation 62% of 300 runs did so by then``."""
+    of_runs = runs_share_text(share, runs)
     if hours is None:
         return (
-            f"the coalition never {what} in the window; in simulation {share:.0%} of {runs} "
-            "runs did so within the window"
+            f"the coalition never {what} in the window; in simulation {of_runs} did so within "
+            "the window"
         )
-    return (
-        f"the coalition {what} at {hour_text(hours)}; in simulation {share:.0%} of {runs} runs "
-        "did so by then"
-    )
+    return f"the coalition {what} at {hour_text(hours)}; in simulation {of_runs} did so by then"
 
 
 def honoured_share_text(honoured: bool, share: float, runs: int) -> str:
     """``the exercise's guarantee was HONOURED; in simulation 41% of 300 runs were``."""
     return (
-        f"the exercise's guarantee was {verdict(honoured)}; in simulation {share:.0%} of "
-        f"{runs} runs were honoured"
+        f"the exercise's guarantee was {verdict(honoured)}; in simulation "
+        f"{runs_share_text(share, runs)} were honoured"
     )
 
 

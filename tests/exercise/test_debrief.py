@@ -41,6 +41,20 @@ def test_shares_count_runs_by_the_hour_and_never_a_run_without_a_commitment() ->
     assert "never committed troops" in wording.by_then_text("committed troops", None, 0.1, 300)
 
 
+def test_a_share_of_none_or_all_runs_says_what_the_sample_allows() -> None:
+    """A zero in 300 runs is 'fewer than 1.0 %' (1 - 0.05^(1/300) = 0.0099), not impossible;
+    a share that would print as 0% or 100% is given as a count."""
+    none = wording.honoured_share_text(False, 0.0, 300)
+    assert none.endswith(
+        "in simulation none of 300 runs (fewer than 1.0% at 95% confidence) were honoured"
+    )
+    assert "all 40 runs (more than 92.8% at 95% confidence)" in wording.runs_share_text(1.0, 40)
+    assert wording.runs_share_text(1 / 300, 300) == "1 of 300 runs"
+    assert wording.runs_share_text(299 / 300, 300) == "299 of 300 runs"
+    assert wording.runs_share_text(0.62, 300) == "62% of 300 runs"
+    assert "none of 300 runs" in wording.by_then_text("committed troops", None, 0.0, 300)
+
+
 def _receipt(iso3: str, revision: int, *, status: str = "commit", posture: bool = False) -> dict:
     return {
         "guarantor": iso3,
