@@ -169,7 +169,7 @@ def test_no_shipped_table_holds_a_reserved_crisis_but_the_two_known_ones() -> No
     assert hits.pop("decision_lags.csv") == KNOWN_BEFORE_RESERVATION
     assert all(not h for h in hits.values()), hits
     # the check sees a case and a deployment as well as a crisis
-    assert _reserved_hits({"Cyprus 1974"}) and _reserved_hits({"UNEF I Lebanon 1958"})
+    assert _reserved_hits({"Cyprus 1974"}) and _reserved_hits({"UNOGIL Lebanon 1958"})
 
 
 def test_the_framework_table_is_new_and_holds_no_reserved_crisis() -> None:
